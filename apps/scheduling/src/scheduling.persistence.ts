@@ -1,0 +1,10 @@
+import { DistrictReplica, SchoolReplica } from '@sessionledger/district-replica';
+import { OutboxEvent } from '@sessionledger/messaging';
+import { ServicePersistence } from '@sessionledger/persistence';
+import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
+
+export const SCHEDULING_PERSISTENCE: ServicePersistence = {
+  service: 'scheduling',
+  entities: [OutboxEvent, DistrictReplica, SchoolReplica],
+  migrations: [{ name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation }],
+};

@@ -1,0 +1,5 @@
+export * from './domain-error';
+export * from './request-context';
+export * from './ids';
+export * from './clock';
+export * from './pagination';

@@ -1,0 +1,6 @@
+export * from './services';
+export * from './actor';
+export * from './contract';
+export * from './messages/system';
+export * from './messages/directory';
+export * from './registry';

@@ -1,0 +1,10 @@
+import { AnyContract, ContractRegistry } from './contract';
+import { DISTRICT_SETTINGS_CHANGED, SCHOOL_CHANGED } from './messages/directory';
+import { PING } from './messages/system';
+
+/** Every message of the platform. Adding one here is what makes it routable. */
+export const CONTRACTS = new ContractRegistry([
+  ...Object.values(PING),
+  DISTRICT_SETTINGS_CHANGED,
+  SCHOOL_CHANGED,
+] as AnyContract[]);

@@ -1,0 +1,51 @@
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { Environment } from '@sessionledger/config';
+import { ServiceName } from '@sessionledger/contracts';
+import { Metrics } from '@sessionledger/platform';
+import { BullMqClient } from './bullmq.client';
+import { BullMqServer } from './bullmq.server';
+import { EventInbox } from './inbox';
+import { OutboxRelay } from './outbox-relay';
+import { ServiceBus } from './service-bus';
+
+export interface MessagingFeatures {
+  /** Sends commands to other services (the gateway). */
+  client?: boolean;
+  /** Relays this service's outbox. */
+  outbox?: boolean;
+  /** Consumes events with exactly-once effects. */
+  inbox?: boolean;
+}
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forService(service: ServiceName, features: MessagingFeatures): DynamicModule {
+    const providers: Provider[] = [];
+    if (features.client) {
+      providers.push(
+        {
+          provide: BullMqClient,
+          inject: [Environment, Metrics],
+          useFactory: (env: Environment, metrics: Metrics) =>
+            new BullMqClient({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, timeoutMs: env.RPC_TIMEOUT_MS, metrics }),
+        },
+        ServiceBus,
+      );
+    }
+    if (features.outbox) providers.push(OutboxRelay);
+    if (features.inbox) providers.push(EventInbox);
+    return { module: MessagingModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) as never[] };
+  }
+}
+
+/** The transport a service app connects to itself at boot. */
+export function messagingServerFor(service: ServiceName, env: Environment, metrics?: Metrics): BullMqServer {
+  return new BullMqServer({
+    service,
+    redisUrl: env.REDIS_URL,
+    prefix: env.REDIS_PREFIX,
+    metrics,
+    worker: { concurrency: env.WORKER_CONCURRENCY },
+  });
+}

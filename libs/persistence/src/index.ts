@@ -1,0 +1,6 @@
+export * from './tenant-entity';
+export * from './tenant-transactions';
+export * from './rls';
+export * from './orm-config';
+export * from './migrate';
+export * from './persistence.module';

@@ -1,0 +1,61 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CustomTransportStrategy } from '@nestjs/microservices';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Environment, loadEnvironment } from '@sessionledger/config';
+import { JsonLogger } from './json-logger';
+
+export interface ServiceBootstrap {
+  service: string;
+  module: unknown;
+  /** The BullMQ transport for services that handle messages. */
+  transport?: (app: INestApplication, env: Environment) => CustomTransportStrategy;
+  /** HTTP setup beyond probes and metrics (the gateway's API). */
+  configureHttp?: (app: NestFastifyApplication, env: Environment) => void | Promise<void>;
+}
+
+export type AppFactory = (
+  adapter: FastifyAdapter,
+  options: { logger: JsonLogger; bufferLogs: boolean },
+) => Promise<NestFastifyApplication> | NestFastifyApplication;
+
+export async function createApp(
+  bootstrap: ServiceBootstrap,
+  env: Environment,
+  factory: AppFactory = (adapter, options) => NestFactory.create<NestFastifyApplication>(bootstrap.module as never, adapter, options),
+): Promise<NestFastifyApplication> {
+  const logger = new JsonLogger(bootstrap.service, env.LOG_LEVEL);
+  const trustProxy = env.TRUSTED_PROXIES ? env.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()) : false;
+  const app = await factory(new FastifyAdapter({ trustProxy, bodyLimit: 20 * 1024 * 1024 }), { logger, bufferLogs: true });
+  app.useLogger(logger);
+  app.flushLogs();
+  await bootstrap.configureHttp?.(app, env);
+  if (bootstrap.transport) {
+    app.connectMicroservice({ strategy: bootstrap.transport(app, env) }, { inheritAppConfig: true });
+  }
+  return app;
+}
+
+/**
+ * Starts one app: probes and metrics over HTTP, the BullMQ transport when the
+ * app handles messages, graceful shutdown on SIGTERM/SIGINT (readiness turns
+ * 503, in-flight requests and jobs finish, then pools close). A shutdown that
+ * outlives SHUTDOWN_GRACE_MS exits non-zero rather than hang the rollout.
+ */
+export async function runService(bootstrap: ServiceBootstrap): Promise<NestFastifyApplication> {
+  const env = loadEnvironment();
+  const app = await createApp(bootstrap, env);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        new Logger('Shutdown').error(`shutdown exceeded ${env.SHUTDOWN_GRACE_MS} ms; exiting`);
+        process.exit(1);
+      }, env.SHUTDOWN_GRACE_MS).unref();
+    });
+  }
+  if (bootstrap.transport) await app.startAllMicroservices();
+  await app.listen(env.HTTP_PORT, env.HTTP_HOST);
+  new Logger('Bootstrap').log({ port: env.HTTP_PORT }, `${bootstrap.service} is listening`);
+  return app;
+}

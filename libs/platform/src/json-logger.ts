@@ -1,0 +1,99 @@
+import { LoggerService, LogLevel } from '@nestjs/common';
+import pino, { Logger as Pino } from 'pino';
+import { requestContext } from '@sessionledger/common';
+
+/**
+ * Structured JSON logs on stdout. Every line carries the service name and,
+ * inside a request or job, its correlation id, district and message id.
+ * Secrets and personal data are redacted by key wherever they appear.
+ */
+export const REDACTED_KEYS = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'passwordHash',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'authorization',
+  'firstName',
+  'lastName',
+  'note',
+  'studentNote',
+  'clientNote',
+  'adminNote',
+];
+
+export class JsonLogger implements LoggerService {
+  private readonly pino: Pino;
+
+  constructor(service: string, level: string = 'info', destination?: pino.DestinationStream) {
+    this.pino = pino(
+      {
+        level,
+        base: { service },
+        messageKey: 'message',
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        redact: {
+          paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((key) => `*.${key}`)],
+          censor: '[redacted]',
+        },
+        mixin: () => {
+          const context = requestContext.current();
+          return context ? { ...context } : {};
+        },
+      },
+      destination ?? pino.destination({ sync: false }),
+    );
+  }
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+  setLogLevels(levels: LogLevel[]): void {
+    if (levels.includes('debug') || levels.includes('verbose')) this.pino.level = 'debug';
+  }
+
+  flush(): void {
+    this.pino.flush();
+  }
+
+  /**
+   * Nest calls `log(message, context)` and `error(message, stack, context)`;
+   * the last string argument is the logging class, an object merges into the line.
+   */
+  private write(level: pino.Level, message: unknown, rest: unknown[]): void {
+    const fields: Record<string, unknown> = {};
+    const strings = rest.filter((part): part is string => typeof part === 'string');
+    if (strings.length > 0) fields.context = strings[strings.length - 1];
+    if (level === 'error' && strings.length > 1) fields.stack = strings[0];
+    for (const part of rest) {
+      if (part instanceof Error) fields.err = { type: part.name, message: part.message, stack: part.stack };
+      else if (part && typeof part === 'object') Object.assign(fields, part);
+    }
+    if (message instanceof Error) {
+      fields.err = { type: message.name, message: message.message, stack: message.stack };
+      this.pino[level](fields, message.message);
+    } else if (message && typeof message === 'object') {
+      this.pino[level]({ ...fields, ...(message as object) });
+    } else {
+      this.pino[level](fields, String(message));
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { SERVICES, ServiceName, schemaOf } from '@sessionledger/contracts';
+
+/**
+ * Where the shared PostgreSQL and Redis of this machine are. A test run makes
+ * its own database and Redis key prefix on them and drops both at the end.
+ */
+export const TEST_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestRun {
+  database: string;
+  redisPrefix: string;
+}
+
+export function newTestRun(): TestRun {
+  const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  return { database: `sl_test_${suffix}`, redisPrefix: `sl-test-${suffix.replace('_', '-')}` };
+}
+
+export function databaseUrl(database: string, user = 'postgres'): string {
+  const url = new URL(TEST_POSTGRES);
+  url.username = user;
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** The app role a service connects as (never the owner, never a superuser). */
+export function appRoleOf(service: ServiceName): string {
+  return `sl_${schemaOf(service)}`;
+}
+
+/** Environment a service sees in this run. */
+export function testEnvironmentFor(service: ServiceName, run: TestRun, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: databaseUrl(run.database, appRoleOf(service)),
+    MIGRATION_DATABASE_URL: databaseUrl(run.database),
+    REDIS_URL: TEST_REDIS,
+    REDIS_PREFIX: run.redisPrefix,
+    JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    ...overrides,
+  };
+}
+
+export async function assertInfrastructureReachable(): Promise<void> {
+  const problems: string[] = [];
+  const pg = new Client({ connectionString: TEST_POSTGRES, connectionTimeoutMillis: 3000 });
+  try {
+    await pg.connect();
+    await pg.query('select 1');
+  } catch (error) {
+    problems.push(
+      `PostgreSQL at ${TEST_POSTGRES} is unreachable (${(error as Error).message}). Start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`,
+    );
+  } finally {
+    await pg.end().catch(() => undefined);
+  }
+  const redis = new Redis(TEST_REDIS, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    problems.push(
+      `Redis at ${TEST_REDIS} is unreachable (${(error as Error).message}). Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}
+
+export async function createDatabase(database: string): Promise<void> {
+  const pg = new Client({ connectionString: TEST_POSTGRES });
+  await pg.connect();
+  try {
+    await pg.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await pg.end();
+  }
+}
+
+export async function dropTestRun(run: TestRun): Promise<void> {
+  const pg = new Client({ connectionString: TEST_POSTGRES });
+  await pg.connect();
+  try {
+    await pg.query(`DROP DATABASE IF EXISTS ${run.database} WITH (FORCE)`);
+  } finally {
+    await pg.end();
+  }
+  await deleteRedisKeys(run.redisPrefix);
+}
+
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const ALL_SERVICES = SERVICES;
