@@ -3,3 +3,4 @@ export * from './request-context';
 export * from './ids';
 export * from './clock';
 export * from './pagination';
+export * from './validation';

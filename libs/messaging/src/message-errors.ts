@@ -1,15 +1,8 @@
 import { HttpException } from '@nestjs/common';
-import { DomainError, ErrorKind, FieldProblem } from '@sessionledger/common';
-import type { ValidationError } from 'class-validator';
-import type { ReplyEnvelope } from './envelopes';
+import { DomainError, ErrorKind } from '@sessionledger/common';
 
-export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, problems: Object.values(error.constraints) }] : [];
-    return [...own, ...fieldProblems(error.children ?? [], field)];
-  });
-}
+export { fieldProblems } from '@sessionledger/common';
+import type { ReplyEnvelope } from './envelopes';
 
 const KIND_BY_STATUS: Record<number, ErrorKind> = {
   400: 'invalid',

@@ -76,7 +76,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const rows = (await tx.execute(`select * from ${this.schema}.outbox_claim(?)`, [this.settings.batchSize])) as OutboxRow[];
       if (rows.length === 0) return 0;
       await this.publish(rows);
-      await tx.execute(`select ${this.schema}.outbox_mark_published(?::uuid[])`, [rows.map((row) => row.id)]);
+      // MikroORM spreads an array parameter into a list of values, so the ids travel as one array literal.
+      await tx.execute(`select ${this.schema}.outbox_mark_published(?::uuid[])`, [`{${rows.map((row) => row.id).join(',')}}`]);
       return rows.length;
     });
   }

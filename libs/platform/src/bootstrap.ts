@@ -2,6 +2,7 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { newId } from '@sessionledger/common';
 import { Environment, loadEnvironment } from '@sessionledger/config';
 import { JsonLogger } from './json-logger';
 
@@ -26,7 +27,7 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const logger = new JsonLogger(bootstrap.service, env.LOG_LEVEL);
   const trustProxy = env.TRUSTED_PROXIES ? env.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()) : false;
-  const app = await factory(new FastifyAdapter({ trustProxy, bodyLimit: 20 * 1024 * 1024 }), { logger, bufferLogs: true });
+  const app = await factory(new FastifyAdapter({ trustProxy, bodyLimit: 20 * 1024 * 1024, genReqId: () => newId() }), { logger, bufferLogs: true });
   app.useLogger(logger);
   app.flushLogs();
   await bootstrap.configureHttp?.(app, env);

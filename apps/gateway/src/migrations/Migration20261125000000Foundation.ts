@@ -4,6 +4,8 @@ import { CURRENT_DISTRICT, OWNER_ROLE, tenantIsolation } from '@sessionledger/pe
 
 const S = 'gateway';
 
+// Foreign keys are checked at commit: entities reference each other by id, and one flush may insert a parent after its child.
+
 export class Migration20261125000000Foundation extends Migration {
   override async up(): Promise<void> {
     const statements = [
@@ -22,7 +24,7 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.school (
         id uuid PRIMARY KEY,
-        district_id uuid NOT NULL REFERENCES ${S}.district (id),
+        district_id uuid NOT NULL REFERENCES ${S}.district (id) DEFERRABLE INITIALLY DEFERRED,
         name text NOT NULL,
         state_school_code text NOT NULL,
         active boolean NOT NULL DEFAULT true,
@@ -35,7 +37,7 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.app_user (
         id uuid PRIMARY KEY,
-        district_id uuid NOT NULL REFERENCES ${S}.district (id),
+        district_id uuid NOT NULL REFERENCES ${S}.district (id) DEFERRABLE INITIALLY DEFERRED,
         email text NOT NULL,
         password_hash text,
         first_name text NOT NULL,
@@ -60,8 +62,8 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.staff_approval (
         district_id uuid NOT NULL,
-        user_id uuid NOT NULL REFERENCES ${S}.app_user (id),
-        school_id uuid NOT NULL REFERENCES ${S}.school (id),
+        user_id uuid NOT NULL REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
+        school_id uuid NOT NULL REFERENCES ${S}.school (id) DEFERRABLE INITIALLY DEFERRED,
         PRIMARY KEY (user_id, school_id)
       )`,
       `CREATE INDEX staff_approval_school_idx ON ${S}.staff_approval (school_id)`,
@@ -69,16 +71,16 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.student (
         id uuid PRIMARY KEY,
-        district_id uuid NOT NULL REFERENCES ${S}.district (id),
+        district_id uuid NOT NULL REFERENCES ${S}.district (id) DEFERRABLE INITIALLY DEFERRED,
         local_id text NOT NULL,
         state_id text,
         first_name text NOT NULL,
         last_name text NOT NULL,
         grade text NOT NULL,
-        school_id uuid NOT NULL REFERENCES ${S}.school (id),
-        homebound_teacher_id uuid REFERENCES ${S}.app_user (id),
+        school_id uuid NOT NULL REFERENCES ${S}.school (id) DEFERRABLE INITIALLY DEFERRED,
+        homebound_teacher_id uuid REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
         has_iep boolean NOT NULL DEFAULT false,
-        user_id uuid REFERENCES ${S}.app_user (id),
+        user_id uuid REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
         active boolean NOT NULL DEFAULT true,
         sourced_id text,
         version integer NOT NULL DEFAULT 1,
@@ -91,12 +93,12 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.guardian (
         id uuid PRIMARY KEY,
-        district_id uuid NOT NULL REFERENCES ${S}.district (id),
+        district_id uuid NOT NULL REFERENCES ${S}.district (id) DEFERRABLE INITIALLY DEFERRED,
         first_name text NOT NULL,
         last_name text NOT NULL,
         email text,
         phone text,
-        user_id uuid REFERENCES ${S}.app_user (id),
+        user_id uuid REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
         active boolean NOT NULL DEFAULT true,
         sourced_id text,
         version integer NOT NULL DEFAULT 1
@@ -107,8 +109,8 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.guardian_student (
         district_id uuid NOT NULL,
-        guardian_id uuid NOT NULL REFERENCES ${S}.guardian (id),
-        student_id uuid NOT NULL REFERENCES ${S}.student (id),
+        guardian_id uuid NOT NULL REFERENCES ${S}.guardian (id) DEFERRABLE INITIALLY DEFERRED,
+        student_id uuid NOT NULL REFERENCES ${S}.student (id) DEFERRABLE INITIALLY DEFERRED,
         relationship text,
         PRIMARY KEY (guardian_id, student_id)
       )`,
@@ -117,10 +119,10 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.student_group (
         id uuid PRIMARY KEY,
-        district_id uuid NOT NULL REFERENCES ${S}.district (id),
+        district_id uuid NOT NULL REFERENCES ${S}.district (id) DEFERRABLE INITIALLY DEFERRED,
         name text NOT NULL,
-        school_id uuid NOT NULL REFERENCES ${S}.school (id),
-        provider_id uuid NOT NULL REFERENCES ${S}.app_user (id),
+        school_id uuid NOT NULL REFERENCES ${S}.school (id) DEFERRABLE INITIALLY DEFERRED,
+        provider_id uuid NOT NULL REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
         active boolean NOT NULL DEFAULT true,
         sourced_id text,
         version integer NOT NULL DEFAULT 1
@@ -131,8 +133,8 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.group_member (
         district_id uuid NOT NULL,
-        group_id uuid NOT NULL REFERENCES ${S}.student_group (id),
-        student_id uuid NOT NULL REFERENCES ${S}.student (id),
+        group_id uuid NOT NULL REFERENCES ${S}.student_group (id) DEFERRABLE INITIALLY DEFERRED,
+        student_id uuid NOT NULL REFERENCES ${S}.student (id) DEFERRABLE INITIALLY DEFERRED,
         PRIMARY KEY (group_id, student_id)
       )`,
       `CREATE INDEX group_member_student_idx ON ${S}.group_member (student_id)`,
@@ -141,7 +143,7 @@ export class Migration20261125000000Foundation extends Migration {
       `CREATE TABLE ${S}.refresh_token (
         id uuid PRIMARY KEY,
         district_id uuid NOT NULL,
-        user_id uuid NOT NULL REFERENCES ${S}.app_user (id),
+        user_id uuid NOT NULL REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
         family_id uuid NOT NULL,
         secret_hash text NOT NULL,
         issued_at timestamptz NOT NULL,

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+
+export class DistrictSettingsPatch {
+  @ApiPropertyOptional({ description: 'Cancelling at least this many hours before the start is not billable (default 24)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(24 * 14)
+  cancellationNoticeHours?: number;
+
+  @ApiPropertyOptional({ description: 'Days after the session date a session may still be entered (default 14)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(90)
+  lateEntryDays?: number;
+
+  @ApiPropertyOptional({ description: 'Days after the session date a work order may still be assigned (default 7)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(30)
+  workOrderAssignmentDays?: number;
+
+  @ApiPropertyOptional({ description: 'Dashboards suppress groups smaller than this in anonymized mode' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  anonymizationMinGroupSize?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  guardianDigestEnabled?: boolean;
+}
+
+export class UpdateDistrictRequest {
+  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'America/Chicago' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timeZone?: string;
+
+  @ApiPropertyOptional({ type: DistrictSettingsPatch })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DistrictSettingsPatch)
+  settings?: DistrictSettingsPatch;
+}
+
+export interface DistrictResponse {
+  id: string;
+  name: string;
+  timeZone: string;
+  settings: Record<string, unknown>;
+  version: number;
+}

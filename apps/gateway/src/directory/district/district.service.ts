@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Actor } from '@sessionledger/auth';
+import { ValidationFailed } from '@sessionledger/common';
+import { DISTRICT_SETTINGS_CHANGED } from '@sessionledger/contracts';
+import { recordEvent } from '@sessionledger/messaging';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { District, DEFAULT_DISTRICT_SETTINGS } from '../directory.entities';
+import { assertVersion, findOr404 } from '../shared/records';
+import { DistrictResponse, UpdateDistrictRequest } from './district.dto';
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+export function toDistrictResponse(district: District): DistrictResponse {
+  return {
+    id: district.id,
+    name: district.name,
+    timeZone: district.timeZone,
+    settings: { ...DEFAULT_DISTRICT_SETTINGS, ...district.settings },
+    version: district.version,
+  };
+}
+
+/** Records the settings every service replicates; called in the transaction of the change. */
+export function announceDistrictSettings(em: EntityManager, district: District, version: number): void {
+  recordEvent(em, DISTRICT_SETTINGS_CHANGED, {
+    districtId: district.id,
+    name: district.name,
+    timeZone: district.timeZone,
+    version,
+    settings: { ...DEFAULT_DISTRICT_SETTINGS, ...district.settings },
+  });
+}
+
+@Injectable()
+export class DistrictService {
+  constructor(private readonly transactions: TenantTransactions) {}
+
+  get(actor: Actor): Promise<DistrictResponse> {
+    return this.transactions.run(actor.districtId, async (em) =>
+      toDistrictResponse(await findOr404(em, District, { id: actor.districtId }, 'district')),
+    );
+  }
+
+  update(actor: Actor, request: UpdateDistrictRequest): Promise<DistrictResponse> {
+    if (request.timeZone !== undefined && !isTimeZone(request.timeZone)) {
+      throw new ValidationFailed([{ field: 'timeZone', problems: ['must be an IANA time zone such as America/Chicago'] }]);
+    }
+    return this.transactions.run(actor.districtId, async (em) => {
+      const district = await findOr404(em, District, { id: actor.districtId }, 'district');
+      assertVersion(district, request.version, 'district');
+      if (request.name !== undefined) district.name = request.name;
+      if (request.timeZone !== undefined) district.timeZone = request.timeZone;
+      if (request.settings) district.settings = { ...DEFAULT_DISTRICT_SETTINGS, ...district.settings, ...request.settings };
+      await em.flush();
+      announceDistrictSettings(em, district, district.version);
+      await em.flush();
+      return toDistrictResponse(district);
+    });
+  }
+}

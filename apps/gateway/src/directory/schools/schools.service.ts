@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { Actor } from '@sessionledger/auth';
+import { Conflict, NotFound, Page, pageOf } from '@sessionledger/common';
+import { SCHOOL_CHANGED } from '@sessionledger/contracts';
+import { recordEvent } from '@sessionledger/messaging';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { School } from '../directory.entities';
+import { DirectoryListQuery } from '../shared/dto';
+import { assertVersion, findOr404, prefixPattern } from '../shared/records';
+import { CreateSchoolRequest, SchoolResponse, UpdateSchoolRequest } from './schools.dto';
+
+export function toSchoolResponse(school: School): SchoolResponse {
+  return { id: school.id, name: school.name, stateSchoolCode: school.stateSchoolCode, active: school.active, version: school.version };
+}
+
+/** Every service keeps a replica of the district's schools; each change is announced with the row's version. */
+function announce(em: EntityManager, school: School): void {
+  recordEvent(em, SCHOOL_CHANGED, {
+    districtId: school.districtId,
+    schoolId: school.id,
+    name: school.name,
+    stateSchoolCode: school.stateSchoolCode,
+    active: school.active,
+    version: school.version,
+  });
+}
+
+@Injectable()
+export class SchoolsService {
+  constructor(private readonly transactions: TenantTransactions) {}
+
+  create(actor: Actor, request: CreateSchoolRequest): Promise<SchoolResponse> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      await this.assertCodeFree(em, request.stateSchoolCode);
+      const school = new School(actor.districtId, request.name, request.stateSchoolCode);
+      em.persist(school);
+      announce(em, school);
+      await em.flush();
+      return toSchoolResponse(school);
+    });
+  }
+
+  list(actor: Actor, query: DirectoryListQuery): Promise<Page<SchoolResponse>> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      const where: FilterQuery<School> = {};
+      const scope = visibleSchools(actor);
+      if (scope !== 'all') where.id = { $in: scope };
+      if (query.active !== undefined) where.active = query.active;
+      if (query.q) where.name = { $ilike: prefixPattern(query.q) };
+      const [schools, total] = await em.findAndCount(School, where, {
+        orderBy: { name: 'asc', id: 'asc' },
+        limit: query.pageSize,
+        offset: (query.page - 1) * query.pageSize,
+      });
+      return pageOf(schools.map(toSchoolResponse), total, query);
+    });
+  }
+
+  get(actor: Actor, schoolId: string): Promise<SchoolResponse> {
+    return this.transactions.run(actor.districtId, async (em) => toSchoolResponse(await this.visible(em, actor, schoolId)));
+  }
+
+  update(actor: Actor, schoolId: string, request: UpdateSchoolRequest): Promise<SchoolResponse> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      const school = await findOr404(em, School, { id: schoolId }, 'school');
+      assertVersion(school, request.version, 'school');
+      if (request.stateSchoolCode !== undefined && request.stateSchoolCode !== school.stateSchoolCode) {
+        await this.assertCodeFree(em, request.stateSchoolCode);
+        school.stateSchoolCode = request.stateSchoolCode;
+      }
+      if (request.name !== undefined) school.name = request.name;
+      await em.flush();
+      announce(em, school);
+      await em.flush();
+      return toSchoolResponse(school);
+    });
+  }
+
+  /** Schools are never deleted: sessions, pay and reports refer to them. */
+  setActive(actor: Actor, schoolId: string, active: boolean): Promise<SchoolResponse> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      const school = await findOr404(em, School, { id: schoolId }, 'school');
+      if (school.active === active) return toSchoolResponse(school);
+      school.active = active;
+      await em.flush();
+      announce(em, school);
+      await em.flush();
+      return toSchoolResponse(school);
+    });
+  }
+
+  private async visible(em: EntityManager, actor: Actor, schoolId: string): Promise<School> {
+    const school = await findOr404(em, School, { id: schoolId }, 'school');
+    const scope = visibleSchools(actor);
+    if (scope !== 'all' && !scope.includes(school.id)) throw new NotFound('school');
+    return school;
+  }
+
+  private async assertCodeFree(em: EntityManager, stateSchoolCode: string): Promise<void> {
+    if (await em.count(School, { stateSchoolCode })) {
+      throw new Conflict('SCHOOL.CODE_TAKEN', `Another school of the district already has state code ${stateSchoolCode}`);
+    }
+  }
+}
+
+/** District admins and payroll see every school; everyone else the schools they are approved at. */
+export function visibleSchools(actor: Actor): 'all' | string[] {
+  if (actor.isDistrictAdmin || actor.has('payroll')) return 'all';
+  return actor.schoolIds;
+}

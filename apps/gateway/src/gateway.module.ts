@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ConfigModule } from '@sessionledger/config';
+import { MessagingModule } from '@sessionledger/messaging';
+import { PersistenceModule } from '@sessionledger/persistence';
+import { PlatformModule } from '@sessionledger/platform';
+import { AuthModule } from './auth/auth.module';
+import { DirectoryModule } from './directory/directory.module';
+import { GATEWAY_PERSISTENCE } from './gateway.persistence';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { MeController } from './me/me.controller';
+import { SystemController } from './system/system.controller';
+
+@Module({
+  imports: [
+    ConfigModule,
+    PlatformModule.forService('gateway'),
+    PersistenceModule.forService(GATEWAY_PERSISTENCE),
+    MessagingModule.forService('gateway', { client: true, outbox: true }),
+    AuthModule,
+    DirectoryModule,
+  ],
+  controllers: [SystemController, MeController],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+})
+export class GatewayModule {}

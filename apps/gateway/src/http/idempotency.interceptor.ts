@@ -1,0 +1,117 @@
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type Redis from 'ioredis';
+import { from, Observable, of, throwError } from 'rxjs';
+import { catchError, mergeMap } from 'rxjs/operators';
+import { Conflict, DomainError, ValidationFailed } from '@sessionledger/common';
+import { Environment } from '@sessionledger/config';
+import { REDIS } from '@sessionledger/platform';
+import type { Actor } from '@sessionledger/auth';
+import { toErrorResponse } from './error-response';
+
+const KEY_HEADER = 'idempotency-key';
+const RETENTION_SECONDS = 24 * 3600;
+const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+
+interface StoredOutcome {
+  state: 'pending' | 'done';
+  fingerprint: string;
+  status?: number;
+  body?: unknown;
+}
+
+/**
+ * `Idempotency-Key` on every POST. The first request with a key runs and its
+ * answer (success or a 4xx refusal) is kept for 24 h; the same key with the
+ * same body gets that answer again without running twice; with another body,
+ * 422; while the first is still running, 409. A 5xx is not kept, so the
+ * client may retry. Keys are scoped to the caller (user, or address before login).
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly env: Environment,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const key = request.headers[KEY_HEADER];
+    if (request.method !== 'POST' || key === undefined) return next.handle();
+    if (typeof key !== 'string' || !VALID_KEY.test(key)) {
+      return throwError(
+        () => new ValidationFailed([{ field: 'Idempotency-Key', problems: ['must be 1 to 255 visible ASCII characters'] }]),
+      );
+    }
+    const scope = request.actor ? `user:${request.actor.userId}` : `address:${request.ip}`;
+    const storeKey = `${this.env.REDIS_PREFIX}:idempotency:${scope}:${sha256(key)}`;
+    const fingerprint = sha256(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`);
+    const successStatus: number = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+
+    return from(this.claim(storeKey, fingerprint)).pipe(
+      mergeMap((existing) => {
+        if (existing) {
+          void reply.status(existing.status ?? 200).header('idempotent-replayed', 'true');
+          return of(existing.body);
+        }
+        return next.handle().pipe(
+          mergeMap(async (body) => {
+            await this.store(storeKey, { state: 'done', fingerprint, status: successStatus, body });
+            return body;
+          }),
+          catchError(async (error: unknown) => {
+            const response = toErrorResponse(error, String(request.id));
+            if (response.status >= 500) await this.redis.del(storeKey).catch(() => undefined);
+            else await this.store(storeKey, { state: 'done', fingerprint, status: response.status, body: response.body });
+            throw error;
+          }),
+        );
+      }),
+    );
+  }
+
+  /** Returns the stored outcome to replay, or undefined when this request now owns the key. */
+  private async claim(storeKey: string, fingerprint: string): Promise<StoredOutcome | undefined> {
+    const pending: StoredOutcome = { state: 'pending', fingerprint };
+    const claimed = await this.redis.set(storeKey, JSON.stringify(pending), 'EX', RETENTION_SECONDS, 'NX');
+    if (claimed === 'OK') return undefined;
+    const raw = await this.redis.get(storeKey);
+    const stored = raw ? (JSON.parse(raw) as StoredOutcome) : undefined;
+    if (!stored) throw new Conflict('IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key just finished; retry');
+    if (stored.fingerprint !== fingerprint) {
+      throw new DomainError(
+        'unprocessable',
+        'IDEMPOTENCY.KEY_REUSED',
+        'This Idempotency-Key was already used with a different request',
+        [{ field: 'Idempotency-Key', problems: ['already used with a different request body'] }],
+      );
+    }
+    if (stored.state === 'pending') {
+      throw new Conflict('IDEMPOTENCY.IN_PROGRESS', 'A request with this Idempotency-Key is still being processed');
+    }
+    return stored;
+  }
+
+  private async store(storeKey: string, outcome: StoredOutcome): Promise<void> {
+    await this.redis.set(storeKey, JSON.stringify(outcome), 'EX', RETENTION_SECONDS);
+  }
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** JSON with sorted keys, so `{a,b}` and `{b,a}` are the same request. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

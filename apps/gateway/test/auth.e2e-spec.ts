@@ -1,0 +1,137 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SignJWT } from 'jose';
+import request from 'supertest';
+import { stopApps } from '@sessionledger/testing';
+import { as, createDistrict, signIn, startGateway, TEST_PASSWORD, TestDistrict } from './support/gateway-harness';
+
+const SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+describe('Authentication', () => {
+  let app: NestFastifyApplication;
+  let district: TestDistrict;
+
+  beforeAll(async () => {
+    app = await startGateway({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_THROTTLE_WINDOW_SECONDS: '2', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000' });
+    district = await createDistrict(app, 1);
+  });
+
+  afterAll(() => stopApps(app));
+
+  const http = () => request(app.getHttpServer());
+
+  it('signs in with e-mail and password and returns a short-lived access token and a refresh token', async () => {
+    const response = await http().post('/api/auth/login').send({ email: district.admin.email, password: TEST_PASSWORD }).expect(200);
+    expect(response.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, tokenType: 'Bearer' });
+    const me = await as(app, response.body).get('/api/me').expect(200);
+    expect(me.body).toMatchObject({ userId: district.admin.id, districtId: district.id, roles: ['district_admin'] });
+  });
+
+  it('refuses a wrong password with 401 and the same answer as an unknown e-mail', async () => {
+    const wrong = await http().post('/api/auth/login').send({ email: district.admin.email, password: 'nope' }).expect(401);
+    const unknown = await http().post('/api/auth/login').send({ email: `nobody@${district.domain}`, password: 'nope' }).expect(401);
+    expect(wrong.body.code).toBe('AUTH.INVALID_CREDENTIALS');
+    expect(unknown.body.code).toBe(wrong.body.code);
+    expect(unknown.body.message).toBe(wrong.body.message);
+  });
+
+  it('stores passwords as argon2id with at least 19 MiB and 2 iterations', async () => {
+    const { Passwords } = await import('../src/auth/passwords');
+    const hash = await app.get(Passwords).hash('x');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=\d+\$/);
+    const [, memory, iterations] = /m=(\d+),t=(\d+)/.exec(hash)!;
+    expect(Number(memory)).toBeGreaterThanOrEqual(19_456);
+    expect(Number(iterations)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('throttles failed sign-ins per account with 429 and Retry-After, then lets the real user back in', async () => {
+    const user = await district.user(['payroll']);
+    for (let i = 0; i < 3; i++) await http().post('/api/auth/login').send({ email: user.email, password: 'guess' }).expect(401);
+    const throttled = await http().post('/api/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(429);
+    expect(throttled.body.code).toBe('AUTH.ACCOUNT_THROTTLED');
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await http().post('/api/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(200);
+  });
+
+  it('rotates refresh tokens, and a reused one revokes its whole family', async () => {
+    const user = await district.user(['provider'], { schoolIds: [district.schools[0].id], providerKind: 'tutor' });
+    const first = await signIn(app, user.email);
+    const second = await http().post('/api/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200);
+    expect(second.body.refreshToken).not.toBe(first.refreshToken);
+    await as(app, second.body).get('/api/me').expect(200);
+
+    const reuse = await http().post('/api/auth/refresh').send({ refreshToken: first.refreshToken }).expect(401);
+    expect(reuse.body.code).toBe('AUTH.REFRESH_REUSED');
+    const afterTheft = await http().post('/api/auth/refresh').send({ refreshToken: second.body.refreshToken }).expect(401);
+    expect(afterTheft.body.code).toBe('AUTH.REFRESH_REUSED');
+  });
+
+  it('logs out: the refresh token no longer works', async () => {
+    const user = await district.user(['payroll']);
+    const session = await signIn(app, user.email);
+    await http().post('/api/auth/logout').send({ refreshToken: session.refreshToken }).expect(204);
+    await http().post('/api/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
+  });
+
+  describe('refuses access tokens that are not ours with 401', () => {
+    const claims = () => ({ did: district.id });
+    const sign = (payload: object, options: { secret?: string; audience?: string; expiresAt?: number } = {}) =>
+      new SignJWT({ ...payload })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(district.admin.id)
+        .setIssuer('sessionledger')
+        .setAudience(options.audience ?? 'sessionledger-api')
+        .setIssuedAt()
+        .setExpirationTime(options.expiresAt ?? Math.floor(Date.now() / 1000) + 60)
+        .sign(new TextEncoder().encode(options.secret ?? SECRET));
+
+    it('accepts a well-formed token (control)', async () => {
+      await http().get('/api/me').set('Authorization', `Bearer ${await sign(claims())}`).expect(200);
+    });
+
+    it('alg none', async () => {
+      const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+      const body = Buffer.from(
+        JSON.stringify({ sub: district.admin.id, did: district.id, iss: 'sessionledger', aud: 'sessionledger-api', iat: 1, exp: 4102444800 }),
+      ).toString('base64url');
+      const response = await http().get('/api/me').set('Authorization', `Bearer ${header}.${body}.`).expect(401);
+      expect(response.body.code).toBe('AUTH.TOKEN_INVALID');
+    });
+
+    it('a wrong signature', async () => {
+      await http().get('/api/me').set('Authorization', `Bearer ${await sign(claims(), { secret: 'another-secret-that-is-long-enough-000000' })}`).expect(401);
+    });
+
+    it('a wrong audience', async () => {
+      await http().get('/api/me').set('Authorization', `Bearer ${await sign(claims(), { audience: 'someone-else' })}`).expect(401);
+    });
+
+    it('past expiry', async () => {
+      const response = await http()
+        .get('/api/me')
+        .set('Authorization', `Bearer ${await sign(claims(), { expiresAt: Math.floor(Date.now() / 1000) - 5 })}`)
+        .expect(401);
+      expect(response.body.code).toBe('AUTH.TOKEN_EXPIRED');
+    });
+
+    it('no token at all', async () => {
+      await http().get('/api/me').expect(401);
+    });
+  });
+
+  it('ends a disabled user’s access at once, access token included', async () => {
+    const user = await district.user(['payroll']);
+    const session = await signIn(app, user.email);
+    await as(app, session).get('/api/me').expect(200);
+    const { TenantTransactions } = await import('@sessionledger/persistence');
+    const { User } = await import('../src/directory/directory.entities');
+    await app.get(TenantTransactions).run(district.id, async (em) => {
+      const entity = await em.findOneOrFail(User, { id: user.id });
+      entity.status = 'disabled';
+      await em.flush();
+    });
+    const refused = await as(app, session).get('/api/me').expect(401);
+    expect(refused.body.code).toBe('AUTH.USER_INACTIVE');
+    await http().post('/api/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
+  });
+});
