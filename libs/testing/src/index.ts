@@ -1,2 +1,3 @@
 export * from './test-infrastructure';
 export * from './service-apps';
+export * from './route-inventory';

@@ -1,0 +1,54 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { ROLES } from '@sessionledger/contracts';
+import { routeInventory, stopApps } from '@sessionledger/testing';
+import { startGateway } from './support/gateway-harness';
+
+describe('Route access declarations', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await startGateway();
+  });
+
+  afterAll(() => stopApps(app));
+
+  it('every route of the gateway declares who may call it', () => {
+    const routes = routeInventory(app);
+    expect(routes.length).toBeGreaterThan(10);
+    const undeclared = routes.filter((route) => !route.access).map((route) => route.route);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('declares only known roles, and public routes are the sign-in flow and probes only', () => {
+    const routes = routeInventory(app);
+    for (const route of routes) {
+      if (route.access?.kind === 'roles') expect(ROLES).toEqual(expect.arrayContaining([...route.access.roles]));
+    }
+    const publicRoutes = routes.filter((route) => route.access?.kind === 'public').map((route) => route.route).sort();
+    expect(publicRoutes).toEqual(
+      ['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/refresh'].sort(),
+    );
+  });
+
+  it('finds a route without a declaration (the check can fail)', async () => {
+    @Controller('forgotten')
+    class ForgottenController {
+      @Get()
+      list(): string[] {
+        return [];
+      }
+    }
+    @Module({ controllers: [ForgottenController] })
+    class ForgottenModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [ForgottenModule] }).compile();
+    const probe = moduleRef.createNestApplication(new FastifyAdapter());
+    await probe.init();
+    try {
+      expect(routeInventory(probe).filter((route) => !route.access).map((route) => route.route)).toEqual(['GET /forgotten']);
+    } finally {
+      await probe.close();
+    }
+  });
+});
