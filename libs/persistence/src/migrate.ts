@@ -35,6 +35,7 @@ export async function migrateService(persistence: ServicePersistence, options: M
   try {
     await ensureRole(admin, `CREATE ROLE ${OWNER_ROLE} NOLOGIN NOBYPASSRLS`);
     await ensureRole(admin, `CREATE ROLE ${appRole} LOGIN NOBYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+    await assertUnprivileged(admin, appRole);
     if (options.appPassword) {
       await admin.query(`ALTER ROLE ${appRole} PASSWORD ${quoteLiteral(options.appPassword)}`);
     }
@@ -54,6 +55,8 @@ export async function migrateService(persistence: ServicePersistence, options: M
       `GRANT USAGE ON SCHEMA ${schema} TO ${appRole}`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${appRole}`,
       `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${appRole}`,
+      // The SECURITY DEFINER functions reach every district's rows: only this service's role may call them.
+      `REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} FROM PUBLIC`,
       `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${appRole}`,
       `REVOKE ALL ON ${schema}.mikro_orm_migrations FROM ${appRole}`,
     ]) {
@@ -62,6 +65,20 @@ export async function migrateService(persistence: ServicePersistence, options: M
     return applied.map((migration) => migration.name);
   } finally {
     await orm.close(true);
+  }
+}
+
+/** A role left over with more power than it should have is refused, not silently reused. */
+async function assertUnprivileged(client: Client, role: string): Promise<void> {
+  const { rows } = await client.query(
+    'select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = $1',
+    [role],
+  );
+  const attributes = rows[0] as Record<string, boolean> | undefined;
+  if (!attributes) throw new Error(`role ${role} was not created`);
+  const granted = Object.entries(attributes).filter(([, value]) => value).map(([name]) => name);
+  if (granted.length > 0) {
+    throw new Error(`app role ${role} must not have ${granted.join(', ')}: row-level security would not bind it`);
   }
 }
 

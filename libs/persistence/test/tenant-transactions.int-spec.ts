@@ -10,6 +10,7 @@ interface Sighting {
   pid: number;
   setting: string;
   ormSchools: { id: string; districtId: string }[];
+  unfilteredSchools: string[];
   rawDistricts: string[];
 }
 
@@ -42,13 +43,20 @@ describe(TenantTransactions.name, () => {
           `select pg_backend_pid() as pid, current_setting('app.district_id', true) as setting`,
         );
         const ormSchools = (await em.find(School, {}, { orderBy: { id: 'asc' } })).map(({ id, districtId }) => ({ id, districtId }));
+        const unfiltered = await em.find(School, {}, { filters: false, orderBy: { id: 'asc' } });
         const raw = await em.execute<{ district_id: string }[]>('select district_id from gateway.school');
         sightings.set(pid, [...(sightings.get(pid) ?? []), i]);
         if (i % ABORTS_EVERY === 7) {
           await em.execute(`update gateway.school set name = name where district_id = ?`, [districtId]);
           throw new AbortedMidTransaction(`request ${i} fails after reading`);
         }
-        return { pid, setting, ormSchools, rawDistricts: raw.map((row) => row.district_id) };
+        return {
+          pid,
+          setting,
+          ormSchools,
+          unfilteredSchools: unfiltered.map((school) => school.id),
+          rawDistricts: raw.map((row) => row.district_id),
+        };
       });
     const unscopedProbe = () => orm.em.fork().execute<{ district_id: string }[]>('select district_id from gateway.school');
 
@@ -73,9 +81,10 @@ describe(TenantTransactions.name, () => {
         aborted += 1;
         continue;
       }
-      const { setting, ormSchools, rawDistricts } = result.sighting;
+      const { setting, ormSchools, unfilteredSchools, rawDistricts } = result.sighting;
       expect({ i, setting }).toEqual({ i, setting: own.districtId });
       expect({ i, ormSchools }).toEqual({ i, ormSchools: own.schoolIds.map((id) => ({ id, districtId: own.districtId })) });
+      expect({ i, unfilteredSchools }).toEqual({ i, unfilteredSchools: own.schoolIds });
       expect({ i, rawDistricts }).toEqual({ i, rawDistricts: own.schoolIds.map(() => own.districtId) });
     }
     expect(aborted).toBe(REQUESTS / ABORTS_EVERY);

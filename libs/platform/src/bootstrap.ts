@@ -46,7 +46,8 @@ export async function createApp(
 export async function runService(bootstrap: ServiceBootstrap): Promise<NestFastifyApplication> {
   const env = loadEnvironment();
   const app = await createApp(bootstrap, env);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Exit 0 once shutdown completes, after the async JSON logger has flushed.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => {

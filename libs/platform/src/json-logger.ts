@@ -76,13 +76,14 @@ export class JsonLogger implements LoggerService {
 
   /**
    * Nest calls `log(message, context)` and `error(message, stack, context)`;
-   * the last string argument is the logging class, an object merges into the line.
+   * this codebase also logs `log({ facts }, 'text')`, which Nest turns into
+   * `log({ facts }, 'text', context)`. The last string is the logging class.
    */
   private write(level: pino.Level, message: unknown, rest: unknown[]): void {
-    const fields: Record<string, unknown> = {};
     const strings = rest.filter((part): part is string => typeof part === 'string');
-    if (strings.length > 0) fields.context = strings[strings.length - 1];
-    if (level === 'error' && strings.length > 1) fields.stack = strings[0];
+    const fields: Record<string, unknown> = {};
+    const context = strings.length > 0 ? strings[strings.length - 1] : undefined;
+    if (context) fields.context = context;
     for (const part of rest) {
       if (part instanceof Error) fields.err = { type: part.name, message: part.message, stack: part.stack };
       else if (part && typeof part === 'object') Object.assign(fields, part);
@@ -91,8 +92,10 @@ export class JsonLogger implements LoggerService {
       fields.err = { type: message.name, message: message.message, stack: message.stack };
       this.pino[level](fields, message.message);
     } else if (message && typeof message === 'object') {
-      this.pino[level]({ ...fields, ...(message as object) });
+      const text = strings.length > 1 ? strings[0] : (context ?? 'event');
+      this.pino[level]({ ...fields, ...(message as object) }, text);
     } else {
+      if (level === 'error' && strings.length > 1) fields.stack = strings[0];
       this.pino[level](fields, String(message));
     }
   }

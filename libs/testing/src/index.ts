@@ -1,3 +1,4 @@
 export * from './test-infrastructure';
 export * from './service-apps';
 export * from './route-inventory';
+export * from './processes';

@@ -5,11 +5,35 @@ import { DistrictProvisioning } from './district/district-provisioning';
 import { DistrictService } from './district/district.service';
 import { SchoolsController } from './schools/schools.controller';
 import { SchoolsService } from './schools/schools.service';
+import { GroupsController } from './groups/groups.controller';
+import { GroupsService } from './groups/groups.service';
+import { GuardiansController, StudentGuardiansController } from './guardians/guardians.controller';
+import { GuardiansService } from './guardians/guardians.service';
+import { StaffController } from './staff/staff.controller';
+import { StaffService } from './staff/staff.service';
+import { StudentsController } from './students/students.controller';
+import { StudentsService } from './students/students.service';
 
 @Module({
   imports: [AuthModule],
-  controllers: [DistrictController, SchoolsController],
-  providers: [DistrictService, DistrictProvisioning, SchoolsService],
+  controllers: [
+    DistrictController,
+    SchoolsController,
+    StaffController,
+    StudentsController,
+    StudentGuardiansController,
+    GuardiansController,
+    GroupsController,
+  ],
+  providers: [
+    DistrictService,
+    DistrictProvisioning,
+    SchoolsService,
+    StaffService,
+    StudentsService,
+    GuardiansService,
+    GroupsService,
+  ],
   exports: [DistrictService, DistrictProvisioning, SchoolsService],
 })
 export class DirectoryModule {}

@@ -5,6 +5,8 @@ import { CURRENT_DISTRICT, OWNER_ROLE, tenantIsolation } from '@sessionledger/pe
 const S = 'gateway';
 
 // Foreign keys are checked at commit: entities reference each other by id, and one flush may insert a parent after its child.
+// They include district_id, because a foreign-key check ignores row-level security: a plain (school_id) key would let
+// district A point at district B's school, and tell A that B's id exists.
 
 export class Migration20261125000000Foundation extends Migration {
   override async up(): Promise<void> {
@@ -30,7 +32,8 @@ export class Migration20261125000000Foundation extends Migration {
         active boolean NOT NULL DEFAULT true,
         sourced_id text,
         version integer NOT NULL DEFAULT 1,
-        UNIQUE (district_id, state_school_code)
+        UNIQUE (district_id, state_school_code),
+        UNIQUE (district_id, id)
       )`,
       `CREATE UNIQUE INDEX school_sourced_id_idx ON ${S}.school (district_id, sourced_id) WHERE sourced_id IS NOT NULL`,
       ...tenantIsolation(`${S}.school`),
@@ -48,7 +51,8 @@ export class Migration20261125000000Foundation extends Migration {
         sourced_id text,
         version integer NOT NULL DEFAULT 1,
         created_at timestamptz NOT NULL DEFAULT now(),
-        CHECK (email = lower(email))
+        CHECK (email = lower(email)),
+        UNIQUE (district_id, id)
       )`,
       // Sign-in is by e-mail alone, before any district is known, so addresses are unique across the installation.
       `CREATE UNIQUE INDEX app_user_email_idx ON ${S}.app_user (email)`,
@@ -62,9 +66,11 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.staff_approval (
         district_id uuid NOT NULL,
-        user_id uuid NOT NULL REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
-        school_id uuid NOT NULL REFERENCES ${S}.school (id) DEFERRABLE INITIALLY DEFERRED,
-        PRIMARY KEY (user_id, school_id)
+        user_id uuid NOT NULL,
+        school_id uuid NOT NULL,
+        PRIMARY KEY (user_id, school_id),
+        FOREIGN KEY (district_id, user_id) REFERENCES ${S}.app_user (district_id, id) DEFERRABLE INITIALLY DEFERRED,
+        FOREIGN KEY (district_id, school_id) REFERENCES ${S}.school (district_id, id) DEFERRABLE INITIALLY DEFERRED
       )`,
       `CREATE INDEX staff_approval_school_idx ON ${S}.staff_approval (school_id)`,
       ...tenantIsolation(`${S}.staff_approval`),
@@ -77,14 +83,18 @@ export class Migration20261125000000Foundation extends Migration {
         first_name text NOT NULL,
         last_name text NOT NULL,
         grade text NOT NULL,
-        school_id uuid NOT NULL REFERENCES ${S}.school (id) DEFERRABLE INITIALLY DEFERRED,
-        homebound_teacher_id uuid REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
+        school_id uuid NOT NULL,
+        homebound_teacher_id uuid,
         has_iep boolean NOT NULL DEFAULT false,
-        user_id uuid REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
+        user_id uuid,
         active boolean NOT NULL DEFAULT true,
         sourced_id text,
         version integer NOT NULL DEFAULT 1,
-        UNIQUE (district_id, local_id)
+        UNIQUE (district_id, local_id),
+        FOREIGN KEY (district_id, school_id) REFERENCES ${S}.school (district_id, id) DEFERRABLE INITIALLY DEFERRED,
+        FOREIGN KEY (district_id, homebound_teacher_id) REFERENCES ${S}.app_user (district_id, id) DEFERRABLE INITIALLY DEFERRED,
+        FOREIGN KEY (district_id, user_id) REFERENCES ${S}.app_user (district_id, id) DEFERRABLE INITIALLY DEFERRED,
+        UNIQUE (district_id, id)
       )`,
       `CREATE UNIQUE INDEX student_state_id_idx ON ${S}.student (district_id, state_id) WHERE state_id IS NOT NULL`,
       `CREATE UNIQUE INDEX student_sourced_id_idx ON ${S}.student (district_id, sourced_id) WHERE sourced_id IS NOT NULL`,
@@ -98,10 +108,12 @@ export class Migration20261125000000Foundation extends Migration {
         last_name text NOT NULL,
         email text,
         phone text,
-        user_id uuid REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
+        user_id uuid,
         active boolean NOT NULL DEFAULT true,
         sourced_id text,
-        version integer NOT NULL DEFAULT 1
+        version integer NOT NULL DEFAULT 1,
+        FOREIGN KEY (district_id, user_id) REFERENCES ${S}.app_user (district_id, id) DEFERRABLE INITIALLY DEFERRED,
+        UNIQUE (district_id, id)
       )`,
       `CREATE UNIQUE INDEX guardian_sourced_id_idx ON ${S}.guardian (district_id, sourced_id) WHERE sourced_id IS NOT NULL`,
       `CREATE INDEX guardian_district_idx ON ${S}.guardian (district_id, last_name, first_name)`,
@@ -109,10 +121,12 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.guardian_student (
         district_id uuid NOT NULL,
-        guardian_id uuid NOT NULL REFERENCES ${S}.guardian (id) DEFERRABLE INITIALLY DEFERRED,
-        student_id uuid NOT NULL REFERENCES ${S}.student (id) DEFERRABLE INITIALLY DEFERRED,
+        guardian_id uuid NOT NULL,
+        student_id uuid NOT NULL,
         relationship text,
-        PRIMARY KEY (guardian_id, student_id)
+        PRIMARY KEY (guardian_id, student_id),
+        FOREIGN KEY (district_id, guardian_id) REFERENCES ${S}.guardian (district_id, id) DEFERRABLE INITIALLY DEFERRED,
+        FOREIGN KEY (district_id, student_id) REFERENCES ${S}.student (district_id, id) DEFERRABLE INITIALLY DEFERRED
       )`,
       `CREATE INDEX guardian_student_student_idx ON ${S}.guardian_student (student_id)`,
       ...tenantIsolation(`${S}.guardian_student`),
@@ -121,11 +135,14 @@ export class Migration20261125000000Foundation extends Migration {
         id uuid PRIMARY KEY,
         district_id uuid NOT NULL REFERENCES ${S}.district (id) DEFERRABLE INITIALLY DEFERRED,
         name text NOT NULL,
-        school_id uuid NOT NULL REFERENCES ${S}.school (id) DEFERRABLE INITIALLY DEFERRED,
-        provider_id uuid NOT NULL REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
+        school_id uuid NOT NULL,
+        provider_id uuid NOT NULL,
         active boolean NOT NULL DEFAULT true,
         sourced_id text,
-        version integer NOT NULL DEFAULT 1
+        version integer NOT NULL DEFAULT 1,
+        FOREIGN KEY (district_id, school_id) REFERENCES ${S}.school (district_id, id) DEFERRABLE INITIALLY DEFERRED,
+        FOREIGN KEY (district_id, provider_id) REFERENCES ${S}.app_user (district_id, id) DEFERRABLE INITIALLY DEFERRED,
+        UNIQUE (district_id, id)
       )`,
       `CREATE UNIQUE INDEX student_group_sourced_id_idx ON ${S}.student_group (district_id, sourced_id) WHERE sourced_id IS NOT NULL`,
       `CREATE INDEX student_group_provider_idx ON ${S}.student_group (district_id, provider_id)`,
@@ -133,9 +150,11 @@ export class Migration20261125000000Foundation extends Migration {
 
       `CREATE TABLE ${S}.group_member (
         district_id uuid NOT NULL,
-        group_id uuid NOT NULL REFERENCES ${S}.student_group (id) DEFERRABLE INITIALLY DEFERRED,
-        student_id uuid NOT NULL REFERENCES ${S}.student (id) DEFERRABLE INITIALLY DEFERRED,
-        PRIMARY KEY (group_id, student_id)
+        group_id uuid NOT NULL,
+        student_id uuid NOT NULL,
+        PRIMARY KEY (group_id, student_id),
+        FOREIGN KEY (district_id, group_id) REFERENCES ${S}.student_group (district_id, id) DEFERRABLE INITIALLY DEFERRED,
+        FOREIGN KEY (district_id, student_id) REFERENCES ${S}.student (district_id, id) DEFERRABLE INITIALLY DEFERRED
       )`,
       `CREATE INDEX group_member_student_idx ON ${S}.group_member (student_id)`,
       ...tenantIsolation(`${S}.group_member`),
@@ -143,13 +162,14 @@ export class Migration20261125000000Foundation extends Migration {
       `CREATE TABLE ${S}.refresh_token (
         id uuid PRIMARY KEY,
         district_id uuid NOT NULL,
-        user_id uuid NOT NULL REFERENCES ${S}.app_user (id) DEFERRABLE INITIALLY DEFERRED,
+        user_id uuid NOT NULL,
         family_id uuid NOT NULL,
         secret_hash text NOT NULL,
         issued_at timestamptz NOT NULL,
         expires_at timestamptz NOT NULL,
         used_at timestamptz,
-        revoked_at timestamptz
+        revoked_at timestamptz,
+        FOREIGN KEY (district_id, user_id) REFERENCES ${S}.app_user (district_id, id) DEFERRABLE INITIALLY DEFERRED
       )`,
       `CREATE INDEX refresh_token_family_idx ON ${S}.refresh_token (family_id)`,
       `CREATE INDEX refresh_token_user_idx ON ${S}.refresh_token (user_id)`,

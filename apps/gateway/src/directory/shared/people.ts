@@ -1,0 +1,52 @@
+import { EntityManager, FilterQuery, QueryBuilder } from '@mikro-orm/postgresql';
+import { ValidateIf } from 'class-validator';
+import { DomainError } from '@sessionledger/common';
+import { RefreshTokens } from '../../auth/refresh-tokens';
+import { User } from '../directory.entities';
+import { prefixPattern } from './records';
+
+/**
+ * For PATCH fields that may be left out but never cleared: unlike
+ * `@IsOptional()`, a `null` is validated (and refused) instead of skipped.
+ */
+export const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** Trims surrounding blanks before validation, so `"  "` fails `MinLength(1)`. */
+export const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export const trimmedLowercase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+/**
+ * The `q` of people lists: each word must be the first letters of the first
+ * or the last name, so "ma ga" finds Maya Garcia and "gar" finds her too.
+ */
+export function namePrefixFilter<T extends { firstName: string; lastName: string }>(q: string): FilterQuery<T>[] {
+  return q
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => ({ $or: [{ firstName: { $ilike: prefixPattern(word) } }, { lastName: { $ilike: prefixPattern(word) } }] }) as FilterQuery<T>);
+}
+
+/** `column IN (subquery)`: MikroORM renders a query builder's knex query in place of the value list. */
+export function inSubquery<V>(query: Pick<QueryBuilder<object>, 'getKnexQuery'>): { $in: V[] } {
+  return { $in: query.getKnexQuery() as unknown as V[] };
+}
+
+/** A 409 that names the field at fault, in the same `fields` shape as a 400. */
+export function fieldConflict(code: string, field: string, problem: string): DomainError {
+  return new DomainError('conflict', code, problem, [{ field, problems: [problem] }]);
+}
+
+/**
+ * Turns the sign-in account behind a directory record on or off. Disabling
+ * revokes every refresh token; the access token dies on its next request,
+ * because the guard reloads the user each time.
+ */
+export async function setAccountActive(em: EntityManager, refreshTokens: RefreshTokens, userId: string | null | undefined, active: boolean): Promise<void> {
+  if (!userId) return;
+  const user = await em.findOne(User, { id: userId });
+  if (!user) return;
+  user.status = active ? 'active' : 'disabled';
+  if (!active) await refreshTokens.revokeAllOf(em, user.id);
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
+import { Page } from '@sessionledger/common';
+import { IdParam } from '../../http/id-param';
+import { CreateStudentRequest, StudentListQuery, StudentResponse, UpdateStudentRequest } from './students.dto';
+import { StudentsService } from './students.service';
+
+@ApiTags('students')
+@ApiBearerAuth()
+@Controller('students')
+export class StudentsController {
+  constructor(private readonly students: StudentsService) {}
+
+  @Roles('district_admin', 'school_admin')
+  @Post()
+  create(@CurrentActor() actor: Actor, @Body() body: CreateStudentRequest): Promise<StudentResponse> {
+    return this.students.create(actor, body);
+  }
+
+  @Roles('district_admin', 'school_admin')
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() query: StudentListQuery): Promise<Page<StudentResponse>> {
+    return this.students.list(actor, query);
+  }
+
+  @Roles('district_admin', 'school_admin')
+  @Get(':id')
+  get(@CurrentActor() actor: Actor, @IdParam() id: string): Promise<StudentResponse> {
+    return this.students.get(actor, id);
+  }
+
+  @Roles('district_admin', 'school_admin')
+  @Patch(':id')
+  update(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: UpdateStudentRequest): Promise<StudentResponse> {
+    return this.students.update(actor, id, body);
+  }
+
+  @Roles('district_admin', 'school_admin')
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  deactivate(@CurrentActor() actor: Actor, @IdParam() id: string): Promise<StudentResponse> {
+    return this.students.setActive(actor, id, false);
+  }
+
+  @Roles('district_admin', 'school_admin')
+  @Post(':id/reactivate')
+  @HttpCode(200)
+  reactivate(@CurrentActor() actor: Actor, @IdParam() id: string): Promise<StudentResponse> {
+    return this.students.setActive(actor, id, true);
+  }
+}

@@ -1,0 +1,158 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { DirectoryListQuery, toBoolean } from '../shared/dto';
+import { IfPresent, trimmed } from '../shared/people';
+
+/**
+ * Grade levels as CEDS / Ed-Fi short codes: infant-toddler, preschool,
+ * prekindergarten, transitional kindergarten, kindergarten, 1 to 13,
+ * postsecondary, ungraded, adult education.
+ */
+export const GRADES = ['IT', 'PR', 'PK', 'TK', 'K', ...Array.from({ length: 13 }, (_, i) => String(i + 1)), 'PS', 'UG', 'AE'] as const;
+
+/** Accepts the spellings rosters use: `kg` and `KG` for K, `03` for 3. */
+export const normalizedGrade = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const grade = value.trim().toUpperCase().replace(/^0+(?=\d)/, '');
+  return grade === 'KG' ? 'K' : grade;
+};
+
+/** District student numbers and state ids: letters, digits and `-_.`. */
+const STUDENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/;
+const STUDENT_ID_MESSAGE = (field: string) => `${field} must be 1-50 letters, digits, dots, dashes or underscores`;
+
+export class CreateStudentRequest {
+  @ApiProperty({ description: 'The district’s student number; unique in the district', example: '100234' })
+  @Transform(trimmed)
+  @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('localId') })
+  localId: string;
+
+  @ApiPropertyOptional({ description: 'The state’s student id; unique in the district', example: 'TX1234567' })
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('stateId') })
+  stateId?: string | null;
+
+  @ApiProperty({ example: 'Maya' })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  firstName: string;
+
+  @ApiProperty({ example: 'Garcia' })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  lastName: string;
+
+  @ApiProperty({ enum: GRADES, example: 'K' })
+  @Transform(normalizedGrade)
+  @IsIn(GRADES, { message: `grade must be one of ${GRADES.join(', ')}` })
+  grade: string;
+
+  @ApiProperty({ description: 'A school of the district (for a school admin, one of theirs)' })
+  @IsUUID()
+  schoolId: string;
+
+  @ApiPropertyOptional({ description: 'An active provider of the district; only they may mark sessions homebound' })
+  @IsOptional()
+  @IsUUID()
+  homeboundTeacherId?: string | null;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  hasIep?: boolean;
+}
+
+export class UpdateStudentRequest {
+  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiPropertyOptional()
+  @IfPresent()
+  @Transform(trimmed)
+  @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('localId') })
+  localId?: string;
+
+  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('stateId') })
+  stateId?: string | null;
+
+  @ApiPropertyOptional()
+  @IfPresent()
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  firstName?: string;
+
+  @ApiPropertyOptional()
+  @IfPresent()
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  lastName?: string;
+
+  @ApiPropertyOptional({ enum: GRADES })
+  @IfPresent()
+  @Transform(normalizedGrade)
+  @IsIn(GRADES, { message: `grade must be one of ${GRADES.join(', ')}` })
+  grade?: string;
+
+  @ApiPropertyOptional({ description: 'Moves the student; a school admin only to one of their schools' })
+  @IfPresent()
+  @IsUUID()
+  schoolId?: string;
+
+  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @IsOptional()
+  @IsUUID()
+  homeboundTeacherId?: string | null;
+
+  @ApiPropertyOptional()
+  @IfPresent()
+  @IsBoolean()
+  hasIep?: boolean;
+}
+
+export class StudentListQuery extends DirectoryListQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  schoolId?: string;
+
+  @ApiPropertyOptional({ enum: GRADES })
+  @IsOptional()
+  @Transform(normalizedGrade)
+  @IsIn(GRADES, { message: `grade must be one of ${GRADES.join(', ')}` })
+  grade?: string;
+
+  @ApiPropertyOptional({ description: 'Only students with (true) or without (false) an IEP' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  hasIep?: boolean;
+}
+
+export interface StudentResponse {
+  id: string;
+  localId: string;
+  stateId: string | null;
+  firstName: string;
+  lastName: string;
+  grade: string;
+  schoolId: string;
+  homeboundTeacherId: string | null;
+  hasIep: boolean;
+  active: boolean;
+  version: number;
+}

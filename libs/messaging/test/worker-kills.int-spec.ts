@@ -1,0 +1,187 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { newId } from '@sessionledger/common';
+import { BullMqServer, DEFAULT_WORKER_SETTINGS, EventEnvelope, WorkerSettings } from '@sessionledger/messaging';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { currentTestRun, deleteRedisKeys, TEST_POSTGRES, TEST_REDIS } from '@sessionledger/testing';
+import { FixtureMessage, FixtureProcess, FixtureProcesses } from './fixtures/fixture-process';
+import {
+  createProofSchema,
+  effectSummary,
+  newRelay,
+  openProofOrm,
+  produceSchoolChanges,
+  proofQueue,
+  proofSettings,
+  quietNestLogs,
+  relayAll,
+  sleep,
+  waitUntil,
+} from './fixtures/messaging-proof';
+
+const EVENTS = 300;
+const KILLS = 5;
+const CONCURRENCY = 16;
+/** A job spends EFFECT_MS inside its effect's transaction, then AFTER_EFFECT_MS before it completes. */
+const EFFECT_MS = 60;
+const AFTER_EFFECT_MS = 60;
+/** Short lock and stall check so a killed worker's jobs come back within a second or two. */
+const FAST_STALL_DETECTION: Partial<WorkerSettings> = { concurrency: CONCURRENCY, lockDurationMs: 1_000, stalledIntervalMs: 500 };
+/** By then a killed replica's locks have expired and a stall check has returned its jobs to the queue. */
+const STALLED_JOBS_BACK_MS = 1_000 + 3 * 500;
+
+interface KillRun {
+  failedReasons: string[];
+  /** The highest number of times one job had been found stalled when a worker started it. */
+  maxStalledCounter: number;
+  /** Deliveries of an event already applied, which the inbox turned away. */
+  duplicates: number;
+}
+
+/**
+ * Consumer replicas in child processes are SIGKILLed mid-job again and again
+ * while a few hundred events are in flight. Each replica after the first is
+ * killed while it runs jobs that had already stalled once: the situation in
+ * which BullMQ's default `maxStalledCount` of 1 fails a job for stalling.
+ */
+describe(`${BullMqServer.name} workers killed mid-job`, () => {
+  const settings = proofSettings(currentTestRun(), TEST_POSTGRES, TEST_REDIS);
+  const fixtures = new FixtureProcesses();
+  let orm: MikroORM;
+  let admin: Client;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    quietNestLogs();
+    await createProofSchema(settings);
+    orm = await openProofOrm(settings);
+    admin = new Client({ connectionString: settings.adminUrl });
+    await admin.connect();
+    queue = proofQueue(settings);
+  });
+
+  afterAll(async () => {
+    await fixtures.killAll();
+    await queue?.close();
+    await orm?.close(true);
+    await admin?.end();
+    await deleteRedisKeys(settings.redisPrefix);
+  });
+
+  const started = (message: FixtureMessage) => message.type === 'started';
+
+  async function killRun(districtId: string, worker: Partial<WorkerSettings>): Promise<KillRun> {
+    const versions = Array.from({ length: EVENTS }, (_, i) => i + 1);
+    await produceSchoolChanges(new TenantTransactions(orm), settings.schema, districtId, versions);
+    const relay = newRelay(orm, settings);
+    expect(await relayAll(relay)).toBe(EVENTS);
+    await relay.onApplicationShutdown();
+
+    const replicas: FixtureProcess[] = [];
+    // Each replacement boots while the replica before it works, so a kill is followed by a takeover, not by Node booting.
+    const boot = () => {
+      const config = { settings, worker, effectDelayMs: EFFECT_MS, afterEffectMs: AFTER_EFFECT_MS, standby: true };
+      const replica = fixtures.start('ledger-consumer.fixture.ts', config, 40_000);
+      replicas.push(replica);
+      return replica;
+    };
+    const takeOver = async (replica: FixtureProcess) => {
+      await replica.waitFor('the replica to boot', (message) => message.type === 'standing-by', 15_000);
+      replica.send({ type: 'go' });
+      await replica.waitFor('the replica to take jobs', (message) => message.type === 'ready', 5_000);
+    };
+
+    let next = boot();
+    for (let kill = 1; kill <= KILLS; kill++) {
+      const replica = next;
+      await takeOver(replica);
+      next = boot();
+      const trigger = await killMoment(replica, kill);
+      if (kill % 2 === 1) {
+        // Mid-effect: the inbox claim is made, nothing is committed.
+        await sleep(EFFECT_MS / 2);
+      } else {
+        // After the effect committed and before BullMQ completed the job: it runs again and meets the inbox.
+        await replica.waitFor('the effect to commit', (m) => m.type === 'delivered' && m.jobId === trigger.jobId, 5_000);
+      }
+      await replica.kill();
+    }
+
+    const survivor = next;
+    await takeOver(survivor);
+    const settled = async () => {
+      const [applied, failed, counts] = await Promise.all([
+        admin.query<{ event_id: string }>(`select distinct event_id from ${settings.schema}.ledger where district_id = $1`, [districtId]),
+        failedJobsOf(districtId),
+        queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+      ]);
+      const accountedFor = new Set([...applied.rows.map((row) => row.event_id), ...failed.map((job) => job.eventId)]);
+      return { accountedFor: accountedFor.size, queued: Object.values(counts).reduce((a, b) => a + b, 0) };
+    };
+    const done = (s: { accountedFor: number; queued: number }) => s.accountedFor === EVENTS && s.queued === 0;
+    await waitUntil('every event to be applied or failed, and the queue to drain', settled, done, 20_000, 100);
+    await survivor.kill();
+
+    const starts = replicas.flatMap((replica) => replica.messages.filter(started));
+    return {
+      failedReasons: (await failedJobsOf(districtId)).map((job) => job.reason),
+      maxStalledCounter: Math.max(...starts.map((start) => Number(start.stalledCounter))),
+      duplicates: replicas.flatMap((replica) => replica.messages).filter((m) => m.type === 'delivered' && m.outcome === 'duplicate').length,
+    };
+  }
+
+  /**
+   * The first replica is killed with a full set of jobs in flight; the others once a job that
+   * stalled before runs again. Under maxStalledCount 1 every stalled job may have failed instead,
+   * so once stalled jobs must have come back, a full set of fresh jobs in flight will do.
+   */
+  async function killMoment(replica: FixtureProcess, kill: number): Promise<FixtureMessage> {
+    const fullSet = () => replica.waitFor('a full set of jobs in flight', () => replica.messages.filter(started).length >= CONCURRENCY, 10_000);
+    if (kill === 1) return fullSet();
+    const rerun = replica.waitFor('a job that stalled before to run again', (m) => started(m) && Number(m.stalledCounter) >= 1, 10_000);
+    const fallback = sleep(STALLED_JOBS_BACK_MS).then(fullSet);
+    rerun.catch(() => undefined);
+    fallback.catch(() => undefined);
+    return Promise.race([rerun, fallback]);
+  }
+
+  async function failedJobsOf(districtId: string): Promise<{ eventId: string; reason: string }[]> {
+    const failed = await queue.getFailed(0, -1);
+    return failed
+      .filter((job) => (job.data as EventEnvelope).districtId === districtId)
+      .map((job) => ({ eventId: (job.data as EventEnvelope).id, reason: job.failedReason }));
+  }
+
+  it('fails no job for stalling and applies every event exactly once when workers are SIGKILLed mid-job again and again', async () => {
+    const districtId = newId();
+    expect(DEFAULT_WORKER_SETTINGS.maxStalledCount).toBeGreaterThan(KILLS);
+
+    const run = await killRun(districtId, FAST_STALL_DETECTION);
+    console.log('MAIN', JSON.stringify(run));
+
+    expect(run.failedReasons).toEqual([]);
+    const summary = await effectSummary(admin, settings.schema, districtId);
+    expect(summary).toMatchObject({ produced: EVENTS, effects: EVENTS, notExactlyOnce: [], strayEffects: 0 });
+    expect(summary.effectSum).toBe(summary.producedSum);
+    // The kills did what they were meant to. Some job was found stalled twice or more, which
+    // fails it under maxStalledCount 1; some applied events ran again and met the inbox.
+    expect(run.maxStalledCounter).toBeGreaterThanOrEqual(2);
+    expect(run.duplicates).toBeGreaterThan(0);
+  });
+
+  it('control: the same kills with maxStalledCount 1 (the BullMQ default) fail jobs for stalling, and their events never take effect', async () => {
+    const districtId = newId();
+
+    const run = await killRun(districtId, { ...FAST_STALL_DETECTION, maxStalledCount: 1 });
+    const s0 = await effectSummary(admin, settings.schema, districtId);
+    console.log('CONTROL', JSON.stringify({ failed: run.failedReasons.length, max: run.maxStalledCounter, dup: run.duplicates, lost: s0.notExactlyOnce.length }));
+
+    expect(run.failedReasons.length).toBeGreaterThan(0);
+    expect(new Set(run.failedReasons)).toEqual(new Set(['job stalled more than allowable limit']));
+    // A failed event is not retried and no relay republishes it (its row is marked published): its effect is lost.
+    const summary = await effectSummary(admin, settings.schema, districtId);
+    expect(summary.notExactlyOnce.length).toBeGreaterThan(0);
+    expect(summary.notExactlyOnce.every((event) => event.effects === 0)).toBe(true);
+  });
+});
