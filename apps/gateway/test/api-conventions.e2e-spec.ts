@@ -35,6 +35,12 @@ describe('API conventions', () => {
       expect(response.body).toEqual({ code: expect.any(String), message: expect.any(String), correlationId: expect.any(String) });
     });
 
+    it('refuses null for a field that may be left out but not cleared', async () => {
+      const school = await as(app, admin).post('/api/schools').send({ name: 'Nullable', stateSchoolCode: uniqueCode() }).expect(201);
+      const response = await as(app, admin).patch(`/api/schools/${school.body.id}`).send({ version: school.body.version, name: null }).expect(400);
+      expect(response.body.fields).toEqual([expect.objectContaining({ field: 'name' })]);
+    });
+
     it('names a malformed id parameter', async () => {
       const response = await as(app, admin).get('/api/schools/not-a-uuid').expect(400);
       expect(response.body.fields).toEqual([{ field: 'id', problems: ['must be a UUID'] }]);

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
-import { Queue, QueueEvents } from 'bullmq';
+import { Job, Queue, QueueEvents } from 'bullmq';
 import { DomainError, newId, requestContext, ServiceUnavailable } from '@sessionledger/common';
-import { commandQueueOf, CONTRACTS, eventQueueOf } from '@sessionledger/contracts';
+import { BackendService, commandQueueOf, CONTRACTS, eventQueueOf } from '@sessionledger/contracts';
 import type { Metrics } from '@sessionledger/platform';
 import { redisOptionsFrom } from '@sessionledger/platform';
 import { COMMAND_JOB_OPTIONS, EVENT_JOB_OPTIONS, QueueSettings } from './bullmq-options';
@@ -32,6 +32,15 @@ export class BullMqClient extends ClientProxy {
 
   async connect(): Promise<void> {
     // Queues open lazily, one per destination.
+  }
+
+  /**
+   * Opens the reply listeners of the given services before the first request.
+   * A listener reads completions from the moment it starts, so one opened by
+   * the first request itself could miss that request's quick answer.
+   */
+  async warmUp(services: readonly BackendService[]): Promise<void> {
+    await Promise.all(services.map((service) => this.events(commandQueueOf(service)).waitUntilReady()));
   }
 
   async close(): Promise<void> {
@@ -109,6 +118,12 @@ export class BullMqClient extends ClientProxy {
       stopTimer?.({ outcome: reply.ok ? 'ok' : reply.error.kind });
       return reply;
     } catch (error) {
+      // The completion notice can be missed (a listener reconnecting); the job itself still holds the answer.
+      const finished = await Job.fromId(this.queue(queueName), job.id!).catch(() => undefined);
+      if (finished?.finishedOn && finished.returnvalue) {
+        stopTimer?.({ outcome: 'late_notice' });
+        return finished.returnvalue as ReplyEnvelope;
+      }
       stopTimer?.({ outcome: 'timeout' });
       await job.remove().catch(() => undefined);
       this.logger.warn({ pattern, messageId: job.id, reason: (error as Error).message }, 'command got no answer');

@@ -1,12 +1,17 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { lastValueFrom } from 'rxjs';
-import { CommandContract, EventContract } from '@sessionledger/contracts';
+import { BACKEND_SERVICES, CommandContract, EventContract } from '@sessionledger/contracts';
 import { BullMqClient } from './bullmq.client';
 
 /** Typed sending: the contract fixes the pattern, the payload type and the reply type together. */
 @Injectable()
-export class ServiceBus implements OnApplicationShutdown {
+export class ServiceBus implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(private readonly client: BullMqClient) {}
+
+  onApplicationBootstrap(): void {
+    // Not awaited: a gateway started while Redis is down still boots, and reports not-ready.
+    void this.client.warmUp(BACKEND_SERVICES).catch(() => undefined);
+  }
 
   send<P, R>(contract: CommandContract<P, R>, payload: P): Promise<R> {
     return lastValueFrom(this.client.send<R, P>(contract.pattern, payload));

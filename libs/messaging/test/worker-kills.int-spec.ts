@@ -27,9 +27,9 @@ const CONCURRENCY = 16;
 const EFFECT_MS = 60;
 const AFTER_EFFECT_MS = 60;
 /** Short lock and stall check so a killed worker's jobs come back within a second or two. */
-const FAST_STALL_DETECTION: Partial<WorkerSettings> = { concurrency: CONCURRENCY, lockDurationMs: 1_000, stalledIntervalMs: 500 };
-/** By then a killed replica's locks have expired and a stall check has returned its jobs to the queue. */
-const STALLED_JOBS_BACK_MS = 1_000 + 3 * 500;
+const FAST_STALL_DETECTION: Partial<WorkerSettings> = { concurrency: CONCURRENCY, lockDurationMs: 600, stalledIntervalMs: 300 };
+/** Well after a killed replica's locks (600 ms) have expired and a stall check (every 300 ms) has returned its jobs. */
+const STALLED_JOBS_BACK_MS = 3_000;
 
 interface KillRun {
   failedReasons: string[];
@@ -79,7 +79,6 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
     await relay.onApplicationShutdown();
 
     const replicas: FixtureProcess[] = [];
-    // Each replacement boots while the replica before it works, so a kill is followed by a takeover, not by Node booting.
     const boot = () => {
       const config = { settings, worker, effectDelayMs: EFFECT_MS, afterEffectMs: AFTER_EFFECT_MS, standby: true };
       const replica = fixtures.start('ledger-consumer.fixture.ts', config, 40_000);
@@ -92,11 +91,12 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
       await replica.waitFor('the replica to take jobs', (message) => message.type === 'ready', 5_000);
     };
 
-    let next = boot();
+    // Two replacements stand by at any time: a kill is followed at once by a takeover, not by Node booting.
+    const standby = [boot(), boot()];
     for (let kill = 1; kill <= KILLS; kill++) {
-      const replica = next;
+      const replica = standby.shift()!;
       await takeOver(replica);
-      next = boot();
+      if (replicas.length < KILLS + 1) standby.push(boot());
       const trigger = await killMoment(replica, kill);
       if (kill % 2 === 1) {
         // Mid-effect: the inbox claim is made, nothing is committed.
@@ -108,7 +108,7 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
       await replica.kill();
     }
 
-    const survivor = next;
+    const survivor = standby.shift()!;
     await takeOver(survivor);
     const settled = async () => {
       const [applied, failed, counts] = await Promise.all([
@@ -137,10 +137,13 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
    * so once stalled jobs must have come back, a full set of fresh jobs in flight will do.
    */
   async function killMoment(replica: FixtureProcess, kill: number): Promise<FixtureMessage> {
-    const fullSet = () => replica.waitFor('a full set of jobs in flight', () => replica.messages.filter(started).length >= CONCURRENCY, 10_000);
+    const fullSet = async () => {
+      await replica.waitFor('a full set of jobs in flight', () => replica.messages.filter(started).length >= CONCURRENCY, 10_000);
+      return replica.messages.filter(started).at(-1)!;
+    };
     if (kill === 1) return fullSet();
     const rerun = replica.waitFor('a job that stalled before to run again', (m) => started(m) && Number(m.stalledCounter) >= 1, 10_000);
-    const fallback = sleep(STALLED_JOBS_BACK_MS).then(fullSet);
+    const fallback = sleep(STALLED_JOBS_BACK_MS).then(fullSet).then((m) => (console.log('FALLBACK', kill), m));
     rerun.catch(() => undefined);
     fallback.catch(() => undefined);
     return Promise.race([rerun, fallback]);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -6,11 +7,18 @@ import { ServiceName } from '@sessionledger/contracts';
 import { createApp, ServiceBootstrap } from '@sessionledger/platform';
 import { TestRun, testEnvironmentFor } from './test-infrastructure';
 
+/**
+ * Jest evaluates this module once per test file, so each file gets its own
+ * Redis key prefix inside the run's: one file's services never take another
+ * file's messages. The run's teardown deletes every key under the run prefix.
+ */
+const FILE_SUFFIX = randomBytes(3).toString('hex');
+
 export function currentTestRun(): TestRun {
   const database = process.env.SL_TEST_DATABASE;
   const redisPrefix = process.env.SL_TEST_REDIS_PREFIX;
   if (!database || !redisPrefix) throw new Error('No test run: start tests through jest (test/global-setup.ts)');
-  return { database, redisPrefix };
+  return { database, redisPrefix: `${redisPrefix}-${FILE_SUFFIX}` };
 }
 
 export function testEnvironment(service: ServiceName, overrides: Record<string, string> = {}): Environment {

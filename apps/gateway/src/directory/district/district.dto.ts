@@ -1,38 +1,39 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IfPresent } from '../shared/dto';
 
 export class DistrictSettingsPatch {
   @ApiPropertyOptional({ description: 'Cancelling at least this many hours before the start is not billable (default 24)' })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(0)
   @Max(24 * 14)
   cancellationNoticeHours?: number;
 
   @ApiPropertyOptional({ description: 'Days after the session date a session may still be entered (default 14)' })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(0)
   @Max(90)
   lateEntryDays?: number;
 
   @ApiPropertyOptional({ description: 'Days after the session date a work order may still be assigned (default 7)' })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(0)
   @Max(30)
   workOrderAssignmentDays?: number;
 
   @ApiPropertyOptional({ description: 'Dashboards suppress groups smaller than this in anonymized mode' })
-  @IsOptional()
+  @IfPresent()
   @IsInt()
   @Min(1)
   @Max(1000)
   anonymizationMinGroupSize?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IfPresent()
   @IsBoolean()
   guardianDigestEnabled?: boolean;
 }
@@ -44,20 +45,20 @@ export class UpdateDistrictRequest {
   version: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'America/Chicago' })
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @MaxLength(64)
   timeZone?: string;
 
   @ApiPropertyOptional({ type: DistrictSettingsPatch })
-  @IsOptional()
+  @IfPresent()
   @ValidateNested()
   @Type(() => DistrictSettingsPatch)
   settings?: DistrictSettingsPatch;

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
-import { DirectoryListQuery } from '../shared/dto';
-import { IfPresent, trimmed } from '../shared/people';
+import { DirectoryListQuery, IfPresent, trimmed } from '../shared/dto';
+
 
 /** Far above any real group; keeps one request's work bounded. */
 const MAX_MEMBERS = 200;

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
-import { DirectoryListQuery } from '../shared/dto';
-import { IfPresent, trimmed, trimmedLowercase } from '../shared/people';
+import { DirectoryListQuery, IfPresent, trimmed, trimmedLowercase } from '../shared/dto';
+
 
 const PHONE = /^\+?[0-9 ().-]{7,25}( ?(x|ext\.?) ?[0-9]{1,6})?$/i;
 const PHONE_MESSAGE = 'phone must be a phone number: digits, spaces, ( ) . - and an optional + and extension';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IfPresent } from '../shared/dto';
 
 const STATE_SCHOOL_CODE = /^[A-Za-z0-9-]{1,20}$/;
 
@@ -22,14 +23,14 @@ export class UpdateSchoolRequest {
   version: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IfPresent()
   @Matches(STATE_SCHOOL_CODE, { message: 'stateSchoolCode must be 1-20 letters, digits or dashes' })
   stateSchoolCode?: string;
 }

@@ -1,20 +1,8 @@
 import { EntityManager, FilterQuery, QueryBuilder } from '@mikro-orm/postgresql';
-import { ValidateIf } from 'class-validator';
 import { DomainError } from '@sessionledger/common';
 import { RefreshTokens } from '../../auth/refresh-tokens';
 import { User } from '../directory.entities';
 import { prefixPattern } from './records';
-
-/**
- * For PATCH fields that may be left out but never cleared: unlike
- * `@IsOptional()`, a `null` is validated (and refused) instead of skipped.
- */
-export const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
-/** Trims surrounding blanks before validation, so `"  "` fails `MinLength(1)`. */
-export const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
-export const trimmedLowercase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 /**
  * The `q` of people lists: each word must be the first letters of the first

@@ -17,8 +17,8 @@ import {
 } from 'class-validator';
 import { PROVIDER_KINDS, ProviderKind } from '@sessionledger/auth';
 import type { Role } from '@sessionledger/contracts';
-import { DirectoryListQuery } from '../shared/dto';
-import { IfPresent, trimmed, trimmedLowercase } from '../shared/people';
+import { DirectoryListQuery, IfPresent, trimmed, trimmedLowercase } from '../shared/dto';
+
 
 export const STAFF_ROLES = ['district_admin', 'school_admin', 'provider', 'payroll'] as const satisfies readonly Role[];
 export type StaffRole = (typeof STAFF_ROLES)[number];

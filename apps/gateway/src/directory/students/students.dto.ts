@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
-import { DirectoryListQuery, toBoolean } from '../shared/dto';
-import { IfPresent, trimmed } from '../shared/people';
+import { DirectoryListQuery, IfPresent, toBoolean, trimmed } from '../shared/dto';
+
 
 /**
  * Grade levels as CEDS / Ed-Fi short codes: infant-toddler, preschool,

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole platform on this machine with a demo district: install, build,
+# migrate, seed, start the five apps, print the gateway's URL. Ctrl-C stops
+# them gracefully.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/platform-env.sh
+
+bash scripts/check-infrastructure.sh
+[ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+npm run build --silent
+ensure_database
+migrate_all
+DATABASE_URL="$(app_database_url gateway)" node "$(app_entry gateway)" seed-demo
+
+mkdir -p .demo/logs
+pids=()
+stop_all() {
+  echo "stopping..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait || true
+}
+trap stop_all INT TERM
+
+for app in "${SL_APPS[@]}"; do
+  HTTP_PORT="$(app_port "$app")" DATABASE_URL="$(app_database_url "$app")" \
+    node "$(app_entry "$app")" serve >".demo/logs/$app.log" 2>&1 &
+  pids+=($!)
+done
+
+for app in "${SL_APPS[@]}"; do
+  port="$(app_port "$app")"
+  for _ in $(seq 1 60); do
+    curl -fs "http://127.0.0.1:${port}/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fs "http://127.0.0.1:${port}/health/ready" >/dev/null || { echo "$app did not become ready; see .demo/logs/$app.log" >&2; stop_all; exit 1; }
+done
+
+gateway="http://127.0.0.1:$(app_port gateway)"
+cat <<INFO
+
+Sessionledger is running.
+  Gateway:  ${gateway}/api        (OpenAPI: ${gateway}/api/docs)
+  Sign in:  curl -s ${gateway}/api/auth/login -H 'content-type: application/json' \\
+              -d '{"email":"district-admin@demo.sessionledger.test","password":"${DEMO_PASSWORD}"}'
+  Users:    district-admin@, school-admin@, tutor@, coach@, payroll@, guardian@, student@demo.sessionledger.test
+            (second district: the same names @riverside.sessionledger.test), password: ${DEMO_PASSWORD}
+  Logs:     .demo/logs/<app>.log (JSON lines)
+Press Ctrl-C to stop.
+INFO
+wait

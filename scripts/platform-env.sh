@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Local settings shared by the demo and the local migrate command. Override any of them from the environment.
+export PGHOST_LOCAL="${PGHOST_LOCAL:-127.0.0.1}"
+export PGPORT_LOCAL="${PGPORT_LOCAL:-5432}"
+export SL_DATABASE="${SL_DATABASE:-sessionledger}"
+export MIGRATION_DATABASE_URL="${MIGRATION_DATABASE_URL:-postgres://postgres@${PGHOST_LOCAL}:${PGPORT_LOCAL}/${SL_DATABASE}}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export NODE_ENV="${NODE_ENV:-development}"
+export DEMO_PASSWORD="${DEMO_PASSWORD:-demo-password-1}"
+
+SL_APPS=(gateway scheduling session-log payroll state-reporting)
+
+app_entry() { echo "dist/apps/$1/apps/$1/src/main.js"; }
+app_port() {
+  case "$1" in
+    gateway) echo "${GATEWAY_PORT:-3000}" ;;
+    scheduling) echo 3001 ;;
+    session-log) echo 3002 ;;
+    payroll) echo 3003 ;;
+    state-reporting) echo 3004 ;;
+  esac
+}
+app_database_url() { echo "postgres://sl_${1//-/_}@${PGHOST_LOCAL}:${PGPORT_LOCAL}/${SL_DATABASE}"; }
+
+ensure_database() {
+  if ! psql -h "$PGHOST_LOCAL" -p "$PGPORT_LOCAL" -U postgres -d postgres -tAc "select 1 from pg_database where datname = '${SL_DATABASE}'" | grep -q 1; then
+    psql -h "$PGHOST_LOCAL" -p "$PGPORT_LOCAL" -U postgres -d postgres -qc "create database ${SL_DATABASE}"
+  fi
+}
+
+migrate_all() {
+  for app in "${SL_APPS[@]}"; do
+    DATABASE_URL="$(app_database_url "$app")" node "$(app_entry "$app")" migrate
+  done
+}
