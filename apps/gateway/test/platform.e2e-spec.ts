@@ -37,7 +37,7 @@ describe('Gateway to services over BullMQ', () => {
   let admin: Session;
 
   beforeAll(async () => {
-    gateway = await startGateway({ RPC_TIMEOUT_MS: '1500' });
+    gateway = await startGateway({ RPC_TIMEOUT_MS: '1500', OUTBOX_RELAY_ENABLED: 'true' });
     for (const service of BACKEND_SERVICES) backends.set(service, await startBackend(service));
     district = await createDistrict(gateway, 1);
     admin = await signIn(gateway, district.admin.email);

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -69,6 +70,11 @@ export class Environment {
   @Max(256)
   @Transform(toInt)
   WORKER_CONCURRENCY = 16;
+
+  /** Whether this instance relays its service's outbox; every replica may (they share rows safely). */
+  @IsBoolean()
+  @Transform(({ value }) => (value === undefined ? undefined : value === true || value === 'true'))
+  OUTBOX_RELAY_ENABLED = true;
 
   @IsInt()
   @Min(1_000)

@@ -56,6 +56,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.env.OUTBOX_RELAY_ENABLED) return;
     this.running = true;
     await this.listen();
     this.loop = this.run();

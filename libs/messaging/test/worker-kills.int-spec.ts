@@ -28,8 +28,6 @@ const EFFECT_MS = 60;
 const AFTER_EFFECT_MS = 60;
 /** Short lock and stall check so a killed worker's jobs come back within a second or two. */
 const FAST_STALL_DETECTION: Partial<WorkerSettings> = { concurrency: CONCURRENCY, lockDurationMs: 600, stalledIntervalMs: 300 };
-/** Well after a killed replica's locks (600 ms) have expired and a stall check (every 300 ms) has returned its jobs. */
-const STALLED_JOBS_BACK_MS = 3_000;
 
 interface KillRun {
   failedReasons: string[];
@@ -97,7 +95,13 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
       const replica = standby.shift()!;
       await takeOver(replica);
       if (replicas.length < KILLS + 1) standby.push(boot());
-      const trigger = await killMoment(replica, kill);
+      const T1 = Date.now();
+      const trigger = await killMoment(replica, kill).catch((e) => {
+        const st = replica.messages.filter(started);
+        console.log('STUCK', kill, Date.now() - T1, st.length, JSON.stringify(st.map((m) => m.stalledCounter)), replica.messages.filter((m) => m.type === 'delivered').length);
+        throw e;
+      });
+      console.log('CYCLE', kill, Date.now() - T1, trigger.stalledCounter, replica.messages.filter(started).length);
       if (kill % 2 === 1) {
         // Mid-effect: the inbox claim is made, nothing is committed.
         await sleep(EFFECT_MS / 2);
@@ -132,21 +136,19 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
   }
 
   /**
-   * The first replica is killed with a full set of jobs in flight; the others once a job that
-   * stalled before runs again. Under maxStalledCount 1 every stalled job may have failed instead,
-   * so once stalled jobs must have come back, a full set of fresh jobs in flight will do.
+   * The first replica is killed with a full set of jobs in flight; each later one once the jobs
+   * of the replica before it come back: a job that stalled before runs again or, under
+   * maxStalledCount 1, fails for stalling, and a job started after that is in flight.
    */
-  async function killMoment(replica: FixtureProcess, kill: number): Promise<FixtureMessage> {
-    const fullSet = async () => {
-      await replica.waitFor('a full set of jobs in flight', () => replica.messages.filter(started).length >= CONCURRENCY, 10_000);
-      return replica.messages.filter(started).at(-1)!;
+  function killMoment(replica: FixtureProcess, kill: number): Promise<FixtureMessage> {
+    if (kill === 1) {
+      return replica.waitFor('a full set of jobs in flight', (m) => started(m) && replica.messages.filter(started).length >= CONCURRENCY, 10_000);
+    }
+    const afterAFailure = (m: FixtureMessage) => {
+      const firstFailure = replica.messages.findIndex((message) => message.type === 'failed');
+      return firstFailure >= 0 && replica.messages.indexOf(m) > firstFailure;
     };
-    if (kill === 1) return fullSet();
-    const rerun = replica.waitFor('a job that stalled before to run again', (m) => started(m) && Number(m.stalledCounter) >= 1, 10_000);
-    const fallback = sleep(STALLED_JOBS_BACK_MS).then(fullSet).then((m) => (console.log('FALLBACK', kill), m));
-    rerun.catch(() => undefined);
-    fallback.catch(() => undefined);
-    return Promise.race([rerun, fallback]);
+    return replica.waitFor('the jobs of the killed replica to come back', (m) => started(m) && (Number(m.stalledCounter) >= 1 || afterAFailure(m)), 10_000);
   }
 
   async function failedJobsOf(districtId: string): Promise<{ eventId: string; reason: string }[]> {

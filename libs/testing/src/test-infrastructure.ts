@@ -43,6 +43,9 @@ export function testEnvironmentFor(service: ServiceName, run: TestRun, overrides
     REDIS_URL: TEST_REDIS,
     REDIS_PREFIX: run.redisPrefix,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    // Test files share the run's database but not its Redis prefix: a relay of one file would
+    // publish another file's events to the wrong queues. Files that test event flow turn it on.
+    OUTBOX_RELAY_ENABLED: 'false',
     ...overrides,
   };
 }

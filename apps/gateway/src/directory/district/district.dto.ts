@@ -1,7 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { IfPresent } from '../shared/dto';
+import { IsBoolean, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IfPresent, OptionalText, VersionedUpdate } from '../shared/dto';
 
 export class DistrictSettingsPatch {
   @ApiPropertyOptional({ description: 'Cancelling at least this many hours before the start is not billable (default 24)' })
@@ -38,17 +38,8 @@ export class DistrictSettingsPatch {
   guardianDigestEnabled?: boolean;
 }
 
-export class UpdateDistrictRequest {
-  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
-  @IsInt()
-  @Min(1)
-  version: number;
-
-  @ApiPropertyOptional()
-  @IfPresent()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+export class UpdateDistrictRequest extends VersionedUpdate {
+  @OptionalText(200, { trim: false })
   name?: string;
 
   @ApiPropertyOptional({ example: 'America/Chicago' })

@@ -1,18 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength } from 'class-validator';
-import { DirectoryListQuery, IfPresent, trimmed } from '../shared/dto';
 
+import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsUUID } from 'class-validator';
+import { DirectoryListQuery, IfPresent, OptionalText, RequiredText, VersionedUpdate } from '../shared/dto';
 
 /** Far above any real group; keeps one request's work bounded. */
 const MAX_MEMBERS = 200;
 
 export class CreateGroupRequest {
-  @ApiProperty({ example: 'Grade 3 reading, Tuesday' })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @RequiredText(200, { example: 'Grade 3 reading, Tuesday' })
   name: string;
 
   @ApiProperty({ description: 'An active school of the district (for a school admin, one of theirs)' })
@@ -32,18 +27,8 @@ export class CreateGroupRequest {
   studentIds?: string[];
 }
 
-export class UpdateGroupRequest {
-  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
-  @IsInt()
-  @Min(1)
-  version: number;
-
-  @ApiPropertyOptional()
-  @IfPresent()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+export class UpdateGroupRequest extends VersionedUpdate {
+  @OptionalText(200)
   name?: string;
 
   @ApiPropertyOptional({ description: 'An active provider approved at the group’s school' })

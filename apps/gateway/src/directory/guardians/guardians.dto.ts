@@ -1,26 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
-import { DirectoryListQuery, IfPresent, trimmed, trimmedLowercase } from '../shared/dto';
-
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { DirectoryListQuery, OptionalText, RequiredText, VersionedUpdate, trimmed, trimmedLowercase } from '../shared/dto';
 
 const PHONE = /^\+?[0-9 ().-]{7,25}( ?(x|ext\.?) ?[0-9]{1,6})?$/i;
 const PHONE_MESSAGE = 'phone must be a phone number: digits, spaces, ( ) . - and an optional + and extension';
 const MAX_CHILDREN = 50;
 
 export class CreateGuardianRequest {
-  @ApiProperty({ example: 'Rosa' })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @RequiredText(100, { example: 'Rosa' })
   firstName: string;
 
-  @ApiProperty({ example: 'Garcia' })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @RequiredText(100, { example: 'Garcia' })
   lastName: string;
 
   @ApiPropertyOptional({ example: 'rosa.garcia@example.org' })
@@ -53,26 +44,11 @@ export class CreateGuardianRequest {
   relationship?: string | null;
 }
 
-export class UpdateGuardianRequest {
-  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
-  @IsInt()
-  @Min(1)
-  version: number;
-
-  @ApiPropertyOptional()
-  @IfPresent()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+export class UpdateGuardianRequest extends VersionedUpdate {
+  @OptionalText(100)
   firstName?: string;
 
-  @ApiPropertyOptional()
-  @IfPresent()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @OptionalText(100)
   lastName?: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'null clears it' })

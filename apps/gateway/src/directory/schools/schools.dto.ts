@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
-import { IfPresent } from '../shared/dto';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IfPresent, OptionalText, VersionedUpdate } from '../shared/dto';
 
 const STATE_SCHOOL_CODE = /^[A-Za-z0-9-]{1,20}$/;
 
@@ -16,17 +16,8 @@ export class CreateSchoolRequest {
   stateSchoolCode: string;
 }
 
-export class UpdateSchoolRequest {
-  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
-  @IsInt()
-  @Min(1)
-  version: number;
-
-  @ApiPropertyOptional()
-  @IfPresent()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+export class UpdateSchoolRequest extends VersionedUpdate {
+  @OptionalText(200, { trim: false })
   name?: string;
 
   @ApiPropertyOptional()

@@ -1,6 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '@sessionledger/common';
 
 export const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -31,3 +32,26 @@ export const IfPresent = () => ValidateIf((_object: object, value: unknown) => v
 export const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export const trimmedLowercase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+
+/** Base of every PATCH body: the version the client read, for optimistic concurrency. */
+export class VersionedUpdate {
+  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+/** A required, trimmed, non-blank text field. */
+export const RequiredText = (maxLength: number, api: ApiPropertyOptions = {}) =>
+  applyDecorators(ApiProperty(api), Transform(trimmed), IsString(), MinLength(1), MaxLength(maxLength));
+
+/** A PATCH text field: may be left out, never null or blank. */
+export const OptionalText = (maxLength: number, options: { trim?: boolean } = {}) =>
+  applyDecorators(
+    ApiPropertyOptional(),
+    IfPresent(),
+    ...(options.trim === false ? [] : [Transform(trimmed)]),
+    IsString(),
+    MinLength(1),
+    MaxLength(maxLength),
+  );

@@ -1,24 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  ArrayUnique,
-  IsArray,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PROVIDER_KINDS, ProviderKind } from '@sessionledger/auth';
 import type { Role } from '@sessionledger/contracts';
-import { DirectoryListQuery, IfPresent, trimmed, trimmedLowercase } from '../shared/dto';
-
+import { DirectoryListQuery, IfPresent, OptionalText, RequiredText, VersionedUpdate, trimmedLowercase } from '../shared/dto';
 
 export const STAFF_ROLES = ['district_admin', 'school_admin', 'provider', 'payroll'] as const satisfies readonly Role[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -33,18 +18,10 @@ export class CreateStaffRequest {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'Terry' })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @RequiredText(100, { example: 'Terry' })
   firstName: string;
 
-  @ApiProperty({ example: 'Tutor' })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @RequiredText(100, { example: 'Tutor' })
   lastName: string;
 
   @ApiProperty({ enum: STAFF_ROLES, isArray: true })
@@ -75,26 +52,11 @@ export class CreateStaffRequest {
   password?: string;
 }
 
-export class UpdateStaffRequest {
-  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
-  @IsInt()
-  @Min(1)
-  version: number;
-
-  @ApiPropertyOptional()
-  @IfPresent()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+export class UpdateStaffRequest extends VersionedUpdate {
+  @OptionalText(100)
   firstName?: string;
 
-  @ApiPropertyOptional()
-  @IfPresent()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @OptionalText(100)
   lastName?: string;
 
   @ApiPropertyOptional({ enum: STAFF_ROLES, isArray: true })

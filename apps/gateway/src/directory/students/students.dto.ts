@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength } from 'class-validator';
-import { DirectoryListQuery, IfPresent, toBoolean, trimmed } from '../shared/dto';
-
+import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { DirectoryListQuery, IfPresent, OptionalText, RequiredText, VersionedUpdate, toBoolean, trimmed } from '../shared/dto';
 
 /**
  * Grade levels as CEDS / Ed-Fi short codes: infant-toddler, preschool,
@@ -34,18 +33,10 @@ export class CreateStudentRequest {
   @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('stateId') })
   stateId?: string | null;
 
-  @ApiProperty({ example: 'Maya' })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @RequiredText(100, { example: 'Maya' })
   firstName: string;
 
-  @ApiProperty({ example: 'Garcia' })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @RequiredText(100, { example: 'Garcia' })
   lastName: string;
 
   @ApiProperty({ enum: GRADES, example: 'K' })
@@ -68,12 +59,7 @@ export class CreateStudentRequest {
   hasIep?: boolean;
 }
 
-export class UpdateStudentRequest {
-  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
-  @IsInt()
-  @Min(1)
-  version: number;
-
+export class UpdateStudentRequest extends VersionedUpdate {
   @ApiPropertyOptional()
   @IfPresent()
   @Transform(trimmed)
@@ -86,20 +72,10 @@ export class UpdateStudentRequest {
   @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('stateId') })
   stateId?: string | null;
 
-  @ApiPropertyOptional()
-  @IfPresent()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @OptionalText(100)
   firstName?: string;
 
-  @ApiPropertyOptional()
-  @IfPresent()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @OptionalText(100)
   lastName?: string;
 
   @ApiPropertyOptional({ enum: GRADES })

@@ -1,0 +1,400 @@
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue } from 'bullmq';
+// The Fastify that @nestjs/platform-fastify itself runs (5.x, hoisted), so the baseline is the same server minus Nest and the app.
+import fastify from 'fastify';
+import { Client } from 'pg';
+import { newId } from '@sessionledger/common';
+import { Environment } from '@sessionledger/config';
+import { eventQueueOf, PING, SCHOOL_CHANGED } from '@sessionledger/contracts';
+import { messagingServerFor, OutboxRelay, ServiceBus } from '@sessionledger/messaging';
+import { DistrictReplica } from '@sessionledger/district-replica';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { Metrics, redisOptionsFrom } from '@sessionledger/platform';
+import { assertInfrastructureReachable, createDatabase, databaseUrl, dropTestRun, newTestRun, startApp } from '@sessionledger/testing';
+import { AccessTokens } from '../apps/gateway/src/auth/access-tokens';
+import { ActorLoader } from '../apps/gateway/src/auth/actor.loader';
+import { createDistrict, signIn, startGateway } from '../apps/gateway/test/support/gateway-harness';
+import { PayrollModule } from '../apps/payroll/src/payroll.module';
+import { httpClient, LoadLimits, LoadResult, Operation, sample, Sample, summarize } from './support/load';
+import { Cell, formatNumber, machine, ratio, table, writeResult } from './support/report';
+
+/**
+ * The platform's hot paths against a trivial round trip measured in the same
+ * run: client, bare Fastify, gateway and payroll share one Node process (and
+ * the machine's cores with PostgreSQL and Redis), so only the ratios travel
+ * between machines, not the absolute figures.
+ */
+const ROOT = join(__dirname, '..');
+const CONCURRENCIES = [1, 8, 32];
+const HTTP_LIMITS: LoadLimits = { count: 10_000, maxMs: 2_000, warmup: 200 };
+const PART_LIMITS: LoadLimits = { count: 5_000, maxMs: 900, warmup: 100 };
+const ROUNDS = 3;
+const OUTBOX_EVENTS = 20_000;
+const INSERT_BATCH = 1_000;
+const RELAY_CAP_MS = 60_000;
+
+interface Measurement {
+  id: string;
+  kind: 'http' | 'part';
+  name: string;
+  limits: LoadLimits;
+  operation: (concurrency: number) => Operation;
+}
+
+interface MeasuredRow extends LoadResult {
+  id: string;
+  kind: 'http' | 'part';
+  name: string;
+  /** Throughput against the bare Fastify round trip at the same concurrency. */
+  ratioToBaseline: number;
+}
+
+async function main(): Promise<number> {
+  const run = newTestRun();
+  const closers: (() => Promise<unknown>)[] = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      for (const close of closers.reverse()) await withTimeout(close(), 15_000).catch(() => undefined);
+      await dropTestRun(run).catch((error: unknown) => console.error(`could not drop ${run.database}: ${(error as Error).message}`));
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: dropping ${run.database} and the ${run.redisPrefix} keys`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    const setupStarted = performance.now();
+    await assertInfrastructureReachable();
+    await createDatabase(run.database);
+    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'test', 'migrate-test-database.ts'), run.database], {
+      stdio: 'inherit',
+      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    });
+    process.env.SL_TEST_DATABASE = run.database;
+    process.env.SL_TEST_REDIS_PREFIX = run.redisPrefix;
+
+    const gateway = await startGateway();
+    closers.push(() => gateway.close());
+    await gateway.listen(0, '127.0.0.1');
+    const payroll = await startApp({
+      service: 'payroll',
+      module: PayrollModule,
+      transport: (app, env) => messagingServerFor('payroll', env, app.get(Metrics)),
+    });
+    const stopPayroll = once(() => payroll.close());
+    closers.push(stopPayroll);
+
+    const bare = fastify({ logger: false });
+    bare.get('/ping', async () => ({ status: 'ok' }));
+    await bare.listen({ port: 0, host: '127.0.0.1' });
+    closers.push(() => bare.close());
+
+    const district = await createDistrict(gateway, 1);
+    const session = await signIn(gateway, district.admin.email);
+    const auth = { authorization: `Bearer ${session.accessToken}` };
+    console.log(`setup ${seconds(setupStarted)} s: database ${run.database}, Redis prefix ${run.redisPrefix}*, gateway + payroll in process\n`);
+
+    // Every measurement at one concurrency is taken in ROUNDS interleaved slices, so
+    // the machine's changing load falls on the baseline and the paths alike.
+    const gatewayPort = portOf(gateway.getHttpServer().address());
+    const barePort = portOf(bare.server.address());
+    const clients = new Map<string, ReturnType<typeof httpClient>>();
+    const get =
+      (port: number, path: string, headers?: Record<string, string>) =>
+      (concurrency: number): Operation => {
+        const key = `${port}:${concurrency}`;
+        const client = clients.get(key) ?? clients.set(key, httpClient(port, concurrency)).get(key)!;
+        return client.get(path, headers);
+      };
+    const orm = gateway.get(MikroORM);
+    const transactions = gateway.get(TenantTransactions);
+    const actors = gateway.get(ActorLoader);
+    const tokens = gateway.get(AccessTokens);
+    const bus = gateway.get(ServiceBus);
+    const payrollTransactions = payroll.get(TenantTransactions);
+    const actor = await actors.load(district.id, district.admin.id);
+    const measurements: Measurement[] = [
+      { id: 'a', kind: 'http', name: 'baseline: bare Fastify GET /ping', limits: HTTP_LIMITS, operation: get(barePort, '/ping') },
+      { id: 'b', kind: 'http', name: 'gateway GET /health/live', limits: HTTP_LIMITS, operation: get(gatewayPort, '/health/live') },
+      { id: 'c', kind: 'http', name: 'gateway GET /api/me', limits: HTTP_LIMITS, operation: get(gatewayPort, '/api/me', auth) },
+      { id: 'd', kind: 'http', name: 'gateway GET /api/system/services/payroll', limits: HTTP_LIMITS, operation: get(gatewayPort, '/api/system/services/payroll', auth) },
+      // The same work without HTTP, to split the request costs into their parts.
+      { id: 'jwt', kind: 'part', name: 'JWT verify (AccessTokens.verify)', limits: PART_LIMITS, operation: () => async () => (await tokens.verify(session.accessToken)).userId === actor.userId },
+      { id: 'pg', kind: 'part', name: 'PostgreSQL round trip (select 1, gateway pool)', limits: PART_LIMITS, operation: () => async () => (await orm.em.getConnection().execute('select 1')).length === 1 },
+      { id: 'tx', kind: 'part', name: 'empty tenant transaction (begin, set_config, commit)', limits: PART_LIMITS, operation: () => () => transactions.run(district.id, async () => true) },
+      { id: 'actor', kind: 'part', name: 'actor reload (ActorLoader.load: tx + user + approvals)', limits: PART_LIMITS, operation: () => async () => (await actors.load(district.id, district.admin.id)).userId === actor.userId },
+      {
+        id: 'handler',
+        kind: 'part',
+        name: "payroll ping's own work (tenant tx + replica read)",
+        limits: PART_LIMITS,
+        operation: () => async () => (await payrollTransactions.run(district.id, (em) => em.findOne(DistrictReplica, { districtId: district.id })))?.districtId === district.id,
+      },
+      { id: 'bus', kind: 'part', name: 'BullMQ request/reply (ServiceBus.send payroll ping)', limits: PART_LIMITS, operation: () => async () => (await bus.send(PING.payroll, { actor: actor.snapshot() })).service === 'payroll' },
+    ];
+    const results: MeasuredRow[] = [];
+    for (const concurrency of CONCURRENCIES) {
+      const slices = new Map<string, Sample[]>(measurements.map((m) => [m.id, []]));
+      for (let round = 0; round < ROUNDS; round += 1) {
+        for (const m of measurements) {
+          const limits = { count: Math.ceil(m.limits.count / ROUNDS), maxMs: m.limits.maxMs / ROUNDS, warmup: round === 0 ? m.limits.warmup : 2 * concurrency };
+          slices.get(m.id)!.push(await sample(m.operation(concurrency), concurrency, limits));
+        }
+      }
+      for (const client of clients.values()) client.close();
+      clients.clear();
+      const baseline = summarize(concurrency, slices.get('a')!).perSecond;
+      for (const m of measurements) {
+        const result = summarize(concurrency, slices.get(m.id)!);
+        results.push({ id: m.id, kind: m.kind, name: m.name, ...result, ratioToBaseline: result.perSecond / baseline });
+        progress(m.name, result);
+      }
+    }
+    const http = results.filter((row) => row.kind === 'http');
+    const partRows = results.filter((row) => row.kind === 'part');
+
+    // Outbox: the payroll worker would consume the relayed events on the same cores; the relay's figure is publishing only.
+    await stopPayroll();
+    const outbox = await measureOutbox(gateway, run.database, district.id);
+    console.log(
+      `outbox: ${formatNumber(outbox.relay.eventsPerSecond)} events/s relayed, plain INSERT ${formatNumber(outbox.plainInsert.rowsPerSecond)} rows/s\n`,
+    );
+
+    printReport(http, partRows, outbox);
+    const file = writeResult(ROOT, 'platform', {
+      bench: 'platform',
+      measuredAt: new Date().toISOString(),
+      machine: machine(ROOT),
+      limits: { concurrencies: CONCURRENCIES, rounds: ROUNDS, http: HTTP_LIMITS, parts: PART_LIMITS, outboxEvents: OUTBOX_EVENTS, insertBatch: INSERT_BATCH },
+      http,
+      parts: partRows,
+      outbox,
+    });
+    console.log(`\nresult: ${file}`);
+    const errors = [...http, ...partRows].reduce((sum, row) => sum + row.errors, 0);
+    if (errors > 0) {
+      console.error(`${errors} requests or operations answered wrongly; the figures above are not trustworthy`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await cleanup();
+  }
+}
+
+interface OutboxResult {
+  events: number;
+  consumersPerEvent: number;
+  insertThroughGateway: { seconds: number; rowsPerSecond: number };
+  plainInsert: { rows: number; seconds: number; rowsPerSecond: number };
+  relay: { batchSize: number; passes: number; seconds: number; eventsPerSecond: number; jobsAdded: number; ratioToPlainInsert: number };
+}
+
+async function measureOutbox(gateway: NestFastifyApplication, database: string, districtId: string): Promise<OutboxResult> {
+  const env = gateway.get(Environment);
+  const relay = gateway.get(OutboxRelay);
+  const transactions = gateway.get(TenantTransactions);
+  const schema = gateway.get(MikroORM).config.get('schema') as string;
+  await stopBackgroundRelay(relay);
+  while ((await relay.relayOnce()) > 0);
+
+  const queues = SCHOOL_CHANGED.consumers.map(
+    (consumer) => new Queue(eventQueueOf(consumer), { connection: redisOptionsFrom(env.REDIS_URL, 'commands'), prefix: env.REDIS_PREFIX }),
+  );
+  const owner = new Client({ connectionString: databaseUrl(database) });
+  await owner.connect();
+  try {
+    const waitingBefore = await Promise.all(queues.map((queue) => queue.getWaitingCount()));
+    const rows = Array.from({ length: OUTBOX_EVENTS }, (_, i) => {
+      const schoolId = newId();
+      const payload = { districtId, schoolId, name: `School ${i}`, stateSchoolCode: `S${String(i).padStart(5, '0')}`, active: true, version: 2 };
+      return [newId(), districtId, SCHOOL_CHANGED.name, JSON.stringify(payload)];
+    });
+    const batches = Array.from({ length: Math.ceil(rows.length / INSERT_BATCH) }, (_, i) => rows.slice(i * INSERT_BATCH, (i + 1) * INSERT_BATCH));
+    const values = (count: number, placeholder: (n: number) => string) =>
+      Array.from({ length: count }, (_, i) => `(${placeholder(4 * i + 1)}::uuid, ${placeholder(4 * i + 2)}::uuid, ${placeholder(4 * i + 3)}, ${placeholder(4 * i + 4)}::jsonb)`).join(', ');
+
+    // Baseline: the same rows, the same statements, into a table with no policy, trigger or partial index, as the owner.
+    await owner.query(`CREATE TABLE public.bench_plain_insert (LIKE ${schema}.outbox_event INCLUDING DEFAULTS, PRIMARY KEY (id))`);
+    let started = performance.now();
+    for (const batch of batches) {
+      await owner.query(`INSERT INTO public.bench_plain_insert (id, district_id, name, payload) VALUES ${values(batch.length, (n) => `$${n}`)}`, batch.flat());
+    }
+    const plainSeconds = seconds(started);
+
+    // The outbox rows as the app writes them: the gateway's role, a district transaction, row-level security, the NOTIFY trigger.
+    started = performance.now();
+    for (const batch of batches) {
+      await transactions.run(districtId, (em) =>
+        em.execute(`INSERT INTO ${schema}.outbox_event (id, district_id, name, payload) VALUES ${values(batch.length, () => '?')}`, batch.flat()),
+      );
+    }
+    const insertSeconds = seconds(started);
+
+    started = performance.now();
+    let relayed = 0;
+    let passes = 0;
+    while (relayed < OUTBOX_EVENTS && performance.now() - started < RELAY_CAP_MS) {
+      const published = await relay.relayOnce();
+      if (published === 0) break;
+      relayed += published;
+      passes += 1;
+    }
+    const relaySeconds = seconds(started);
+
+    const [{ unpublished }] = (await owner.query(`SELECT count(*)::int AS unpublished FROM ${schema}.outbox_event WHERE published_at IS NULL`)).rows;
+    const waitingAfter = await Promise.all(queues.map((queue) => queue.getWaitingCount()));
+    const jobsAdded = waitingAfter.reduce((sum, count, i) => sum + count - waitingBefore[i], 0);
+    if (relayed !== OUTBOX_EVENTS || unpublished !== 0 || jobsAdded !== OUTBOX_EVENTS * queues.length) {
+      throw new Error(`relay incomplete: ${relayed} relayed, ${unpublished} unpublished, ${jobsAdded} jobs added (expected ${OUTBOX_EVENTS * queues.length})`);
+    }
+    const plainRowsPerSecond = OUTBOX_EVENTS / plainSeconds;
+    const eventsPerSecond = relayed / relaySeconds;
+    return {
+      events: OUTBOX_EVENTS,
+      consumersPerEvent: queues.length,
+      insertThroughGateway: { seconds: insertSeconds, rowsPerSecond: OUTBOX_EVENTS / insertSeconds },
+      plainInsert: { rows: OUTBOX_EVENTS, seconds: plainSeconds, rowsPerSecond: plainRowsPerSecond },
+      relay: { batchSize: relay.settings.batchSize, passes, seconds: relaySeconds, eventsPerSecond, jobsAdded, ratioToPlainInsert: eventsPerSecond / plainRowsPerSecond },
+    };
+  } finally {
+    await owner.end().catch(() => undefined);
+    await Promise.all(queues.map((queue) => queue.close()));
+  }
+}
+
+/**
+ * The gateway's relay loop wakes on the outbox NOTIFY and would race the timed
+ * passes; it is stopped (its queues stay open, so `relayOnce` still publishes).
+ */
+async function stopBackgroundRelay(relay: OutboxRelay): Promise<void> {
+  const loop = relay as unknown as { running: boolean; wake?: () => void; loop?: Promise<void> };
+  loop.running = false;
+  loop.wake?.();
+  await loop.loop;
+}
+
+function printReport(http: MeasuredRow[], parts: MeasuredRow[], outbox: OutboxResult): void {
+  const ms = (value: number) => value.toFixed(2);
+  console.log('HTTP round trips over 127.0.0.1 (keep-alive; ratio = req/s against the baseline at the same concurrency)\n');
+  console.log(
+    table(
+      ['', 'measurement', 'conc', 'requests', 'req/s', 'us/req', 'p50 ms', 'p99 ms', 'vs baseline', 'errors'],
+      http.map((row): Cell[] => [
+        row.id,
+        row.name,
+        row.concurrency,
+        row.completed,
+        row.perSecond,
+        1e6 / row.perSecond,
+        ms(row.p50Ms),
+        ms(row.p99Ms),
+        row.id === 'a' ? '1.00x' : ratio(row.perSecond, row.perSecond / row.ratioToBaseline),
+        row.errors,
+      ]),
+    ),
+  );
+  console.log('\nThe parts, called in process without HTTP\n');
+  console.log(
+    table(
+      ['operation', 'conc', 'ops', 'ops/s', 'us/op', 'p50 ms', 'p99 ms', 'errors'],
+      parts.map((row): Cell[] => [row.name, row.concurrency, row.completed, row.perSecond, 1e6 / row.perSecond, ms(row.p50Ms), ms(row.p99Ms), row.errors]),
+    ),
+  );
+  console.log(`\nOutbox: ${formatNumber(outbox.events)} events, ${outbox.consumersPerEvent} consumer queues each, multi-row INSERTs of ${formatNumber(INSERT_BATCH)}\n`);
+  console.log(
+    table(
+      ['step', 'seconds', 'rows/s', 'vs plain INSERT'],
+      [
+        ['plain multi-row INSERT into a scratch table (baseline)', outbox.plainInsert.seconds, outbox.plainInsert.rowsPerSecond, '1.00x'],
+        [
+          'outbox INSERT via gateway role + district transaction',
+          outbox.insertThroughGateway.seconds,
+          outbox.insertThroughGateway.rowsPerSecond,
+          ratio(outbox.insertThroughGateway.rowsPerSecond, outbox.plainInsert.rowsPerSecond),
+        ],
+        [
+          `relayOnce() x ${outbox.relay.passes} (batch ${outbox.relay.batchSize}, ${formatNumber(outbox.relay.jobsAdded)} jobs)`,
+          outbox.relay.seconds,
+          outbox.relay.eventsPerSecond,
+          ratio(outbox.relay.eventsPerSecond, outbox.plainInsert.rowsPerSecond),
+        ],
+      ],
+    ),
+  );
+
+  const at = (id: string, concurrency: number) => http.find((row) => row.id === id && row.concurrency === concurrency)!;
+  const part = (prefix: string, concurrency: number) => parts.find((row) => row.name.startsWith(prefix) && row.concurrency === concurrency)!;
+  console.log('\nDerived (p50 at concurrency 1; us/req at concurrency 32, where the one Node thread is saturated)');
+  const me1 = at('c', 1).p50Ms;
+  const live1 = at('b', 1).p50Ms;
+  console.log(
+    `  /api/me over /health/live: +${ms(me1 - live1)} ms at c1, of which actor reload ${ms(part('actor reload', 1).p50Ms)} ms (${pct(part('actor reload', 1).p50Ms, me1)} of /api/me), JWT verify ${ms(part('JWT verify', 1).p50Ms)} ms; ` +
+      `+${formatNumber(1e6 / at('c', 32).perSecond - 1e6 / at('b', 32).perSecond)} us/req at c32`,
+  );
+  console.log(
+    `  services/payroll over /api/me: +${ms(at('d', 1).p50Ms - me1)} ms at c1 (ServiceBus.send alone ${ms(part('BullMQ', 1).p50Ms)} ms); ` +
+      `+${formatNumber(1e6 / at('d', 32).perSecond - 1e6 / at('c', 32).perSecond)} us/req at c32`,
+  );
+
+  console.log('');
+  for (const id of ['a', 'b', 'c', 'd']) {
+    const rows = http.filter((row) => row.id === id);
+    const figures = rows.map(
+      (row) => `c${row.concurrency} ${formatNumber(row.perSecond)} req/s p50 ${ms(row.p50Ms)} p99 ${ms(row.p99Ms)} ms${id === 'a' ? '' : ` (${ratio(row.perSecond, row.perSecond / row.ratioToBaseline)})`}`,
+    );
+    console.log(`SUMMARY ${id}) ${rows[0].name}: ${figures.join(' | ')}`);
+  }
+  console.log(
+    `SUMMARY e) outbox relay: ${formatNumber(outbox.relay.eventsPerSecond)} events/s (${formatNumber(outbox.relay.eventsPerSecond * outbox.consumersPerEvent)} jobs/s), ` +
+      `${ratio(outbox.relay.eventsPerSecond, outbox.plainInsert.rowsPerSecond)} the plain multi-row INSERT's ${formatNumber(outbox.plainInsert.rowsPerSecond)} rows/s`,
+  );
+}
+
+function progress(name: string, result: LoadResult): void {
+  console.log(
+    `  ${name.padEnd(56)} c${String(result.concurrency).padEnd(3)} ${formatNumber(result.perSecond).padStart(7)} /s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${result.errors ? `  ${result.errors} errors` : ''}`,
+  );
+}
+
+function pct(part: number, whole: number): string {
+  return `${Math.round((100 * part) / whole)}%`;
+}
+
+function seconds(since: number): number {
+  return Number(((performance.now() - since) / 1000).toFixed(3));
+}
+
+function portOf(address: AddressInfo | string | null): number {
+  if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
+  return address.port;
+}
+
+function once<T>(work: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= work());
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error((error as Error).stack ?? error);
+    process.exit(1);
+  },
+);
