@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -101,7 +102,7 @@ async function main(): Promise<number> {
     const district = await createDistrict(gateway, 1);
     const session = await signIn(gateway, district.admin.email);
     const auth = { authorization: `Bearer ${session.accessToken}` };
-    console.log(`setup ${seconds(setupStarted)} s: database ${run.database}, Redis prefix ${run.redisPrefix}*, gateway + payroll in process\n`);
+    console.log(`setup ${seconds(setupStarted)} s: database ${run.database}, Redis prefix ${run.redisPrefix}*, gateway + payroll in process; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 
     // Every measurement at one concurrency is taken in ROUNDS interleaved slices, so
     // the machine's changing load falls on the baseline and the paths alike.
@@ -196,7 +197,7 @@ interface OutboxResult {
   consumersPerEvent: number;
   insertThroughGateway: { seconds: number; rowsPerSecond: number };
   plainInsert: { rows: number; seconds: number; rowsPerSecond: number };
-  relay: { batchSize: number; passes: number; seconds: number; eventsPerSecond: number; jobsAdded: number; ratioToPlainInsert: number };
+  relay: { batchSize: number; passes: number; seconds: number; publishSeconds: number; eventsPerSecond: number; jobsAdded: number; ratioToPlainInsert: number };
 }
 
 async function measureOutbox(gateway: NestFastifyApplication, database: string, districtId: string): Promise<OutboxResult> {
@@ -206,6 +207,7 @@ async function measureOutbox(gateway: NestFastifyApplication, database: string, 
   const schema = gateway.get(MikroORM).config.get('schema') as string;
   await stopBackgroundRelay(relay);
   while ((await relay.relayOnce()) > 0);
+  const publishTimer = timePublishing(relay);
 
   const queues = SCHOOL_CHANGED.consumers.map(
     (consumer) => new Queue(eventQueueOf(consumer), { connection: redisOptionsFrom(env.REDIS_URL, 'commands'), prefix: env.REDIS_PREFIX }),
@@ -264,7 +266,7 @@ async function measureOutbox(gateway: NestFastifyApplication, database: string, 
       consumersPerEvent: queues.length,
       insertThroughGateway: { seconds: insertSeconds, rowsPerSecond: OUTBOX_EVENTS / insertSeconds },
       plainInsert: { rows: OUTBOX_EVENTS, seconds: plainSeconds, rowsPerSecond: plainRowsPerSecond },
-      relay: { batchSize: relay.settings.batchSize, passes, seconds: relaySeconds, eventsPerSecond, jobsAdded, ratioToPlainInsert: eventsPerSecond / plainRowsPerSecond },
+      relay: { batchSize: relay.settings.batchSize, passes, seconds: relaySeconds, publishSeconds: publishTimer.seconds(), eventsPerSecond, jobsAdded, ratioToPlainInsert: eventsPerSecond / plainRowsPerSecond },
     };
   } finally {
     await owner.end().catch(() => undefined);
@@ -283,80 +285,94 @@ async function stopBackgroundRelay(relay: OutboxRelay): Promise<void> {
   await loop.loop;
 }
 
+/** Times the relay's BullMQ step (its private `publish`), so a pass splits into Redis and PostgreSQL time. */
+function timePublishing(relay: OutboxRelay): { seconds(): number } {
+  const target = relay as unknown as { publish(rows: unknown[]): Promise<void> };
+  const publish = target.publish.bind(relay);
+  let spent = 0;
+  target.publish = async (rows) => {
+    const started = performance.now();
+    try {
+      await publish(rows);
+    } finally {
+      spent += performance.now() - started;
+    }
+  };
+  return { seconds: () => Number((spent / 1000).toFixed(3)) };
+}
+
 function printReport(http: MeasuredRow[], parts: MeasuredRow[], outbox: OutboxResult): void {
   const ms = (value: number) => value.toFixed(2);
-  console.log('HTTP round trips over 127.0.0.1 (keep-alive; ratio = req/s against the baseline at the same concurrency)\n');
+  const spread = (row: LoadResult) => `${Math.round((100 * (Math.max(...row.slicesPerSecond) - Math.min(...row.slicesPerSecond))) / row.perSecond)}%`;
+  console.log(`\nHTTP round trips over 127.0.0.1, keep-alive; ${ROUNDS} interleaved slices each (spread: max-min slice rate / rate)\n`);
   console.log(
     table(
-      ['', 'measurement', 'conc', 'requests', 'req/s', 'us/req', 'p50 ms', 'p99 ms', 'vs baseline', 'errors'],
+      ['', 'measurement', 'conc', 'requests', 'req/s', 'spread', 'us/req', 'p50 ms', 'p99 ms', 'vs baseline', 'errors'],
       http.map((row): Cell[] => [
         row.id,
         row.name,
         row.concurrency,
         row.completed,
         row.perSecond,
+        spread(row),
         1e6 / row.perSecond,
         ms(row.p50Ms),
         ms(row.p99Ms),
-        row.id === 'a' ? '1.00x' : ratio(row.perSecond, row.perSecond / row.ratioToBaseline),
+        ratio(row.ratioToBaseline, 1),
         row.errors,
       ]),
     ),
   );
-  console.log('\nThe parts, called in process without HTTP\n');
+  console.log('\nThe parts, called in process without HTTP, interleaved with the requests above\n');
   console.log(
     table(
-      ['operation', 'conc', 'ops', 'ops/s', 'us/op', 'p50 ms', 'p99 ms', 'errors'],
-      parts.map((row): Cell[] => [row.name, row.concurrency, row.completed, row.perSecond, 1e6 / row.perSecond, ms(row.p50Ms), ms(row.p99Ms), row.errors]),
+      ['operation', 'conc', 'ops', 'ops/s', 'spread', 'us/op', 'p50 ms', 'p99 ms', 'errors'],
+      parts.map((row): Cell[] => [row.name, row.concurrency, row.completed, row.perSecond, spread(row), 1e6 / row.perSecond, ms(row.p50Ms), ms(row.p99Ms), row.errors]),
     ),
   );
+  const { relay, plainInsert, insertThroughGateway } = outbox;
   console.log(`\nOutbox: ${formatNumber(outbox.events)} events, ${outbox.consumersPerEvent} consumer queues each, multi-row INSERTs of ${formatNumber(INSERT_BATCH)}\n`);
   console.log(
     table(
       ['step', 'seconds', 'rows/s', 'vs plain INSERT'],
       [
-        ['plain multi-row INSERT into a scratch table (baseline)', outbox.plainInsert.seconds, outbox.plainInsert.rowsPerSecond, '1.00x'],
-        [
-          'outbox INSERT via gateway role + district transaction',
-          outbox.insertThroughGateway.seconds,
-          outbox.insertThroughGateway.rowsPerSecond,
-          ratio(outbox.insertThroughGateway.rowsPerSecond, outbox.plainInsert.rowsPerSecond),
-        ],
-        [
-          `relayOnce() x ${outbox.relay.passes} (batch ${outbox.relay.batchSize}, ${formatNumber(outbox.relay.jobsAdded)} jobs)`,
-          outbox.relay.seconds,
-          outbox.relay.eventsPerSecond,
-          ratio(outbox.relay.eventsPerSecond, outbox.plainInsert.rowsPerSecond),
-        ],
+        ['plain multi-row INSERT into a scratch table (baseline)', plainInsert.seconds, plainInsert.rowsPerSecond, '1.00x'],
+        ['outbox INSERT, gateway role + district transaction', insertThroughGateway.seconds, insertThroughGateway.rowsPerSecond, ratio(insertThroughGateway.rowsPerSecond, plainInsert.rowsPerSecond)],
+        [`relayOnce() x ${relay.passes} (batch ${relay.batchSize}, ${formatNumber(relay.jobsAdded)} jobs)`, relay.seconds, relay.eventsPerSecond, ratio(relay.eventsPerSecond, plainInsert.rowsPerSecond)],
+        ['  of which BullMQ addBulk to the consumer queues', relay.publishSeconds, Number.NaN, ''],
+        ['  of which claim + mark published in PostgreSQL', relay.seconds - relay.publishSeconds, Number.NaN, ''],
       ],
     ),
   );
 
-  const at = (id: string, concurrency: number) => http.find((row) => row.id === id && row.concurrency === concurrency)!;
-  const part = (prefix: string, concurrency: number) => parts.find((row) => row.name.startsWith(prefix) && row.concurrency === concurrency)!;
-  console.log('\nDerived (p50 at concurrency 1; us/req at concurrency 32, where the one Node thread is saturated)');
-  const me1 = at('c', 1).p50Ms;
-  const live1 = at('b', 1).p50Ms;
+  const row = (rows: MeasuredRow[], id: string, concurrency: number) => rows.find((r) => r.id === id && r.concurrency === concurrency)!;
+  const cost = (rows: MeasuredRow[], id: string, concurrency: number) => 1e6 / row(rows, id, concurrency).perSecond;
+  console.log('\nDerived: p50 at concurrency 1 (latency); us per request at concurrency 32 (the one Node thread saturated)');
+  const me = row(http, 'c', 1).p50Ms;
+  const actorShare = row(parts, 'actor', 1).p50Ms;
   console.log(
-    `  /api/me over /health/live: +${ms(me1 - live1)} ms at c1, of which actor reload ${ms(part('actor reload', 1).p50Ms)} ms (${pct(part('actor reload', 1).p50Ms, me1)} of /api/me), JWT verify ${ms(part('JWT verify', 1).p50Ms)} ms; ` +
-      `+${formatNumber(1e6 / at('c', 32).perSecond - 1e6 / at('b', 32).perSecond)} us/req at c32`,
+    `  /api/me over /health/live: +${ms(me - row(http, 'b', 1).p50Ms)} ms p50; actor reload alone ${ms(actorShare)} ms = ${pct(actorShare, me)} of /api/me ` +
+      `(${ms(row(parts, 'tx', 1).p50Ms)} ms of it the empty tenant transaction), JWT verify ${ms(row(parts, 'jwt', 1).p50Ms)} ms; ` +
+      `at c32 +${formatNumber(cost(http, 'c', 32) - cost(http, 'b', 32))} us/req, actor reload alone ${formatNumber(cost(parts, 'actor', 32))} us/op`,
   );
+  const send = row(parts, 'bus', 1).p50Ms;
+  const handler = row(parts, 'handler', 1).p50Ms;
   console.log(
-    `  services/payroll over /api/me: +${ms(at('d', 1).p50Ms - me1)} ms at c1 (ServiceBus.send alone ${ms(part('BullMQ', 1).p50Ms)} ms); ` +
-      `+${formatNumber(1e6 / at('d', 32).perSecond - 1e6 / at('c', 32).perSecond)} us/req at c32`,
+    `  services/payroll over /api/me: +${ms(row(http, 'd', 1).p50Ms - me)} ms p50; ServiceBus.send alone ${ms(send)} ms, of which the handler's own work ${ms(handler)} ms ` +
+      `and BullMQ transport ~${ms(send - handler)} ms; at c32 +${formatNumber(cost(http, 'd', 32) - cost(http, 'c', 32))} us/req`,
   );
 
   console.log('');
   for (const id of ['a', 'b', 'c', 'd']) {
-    const rows = http.filter((row) => row.id === id);
+    const rows = http.filter((r) => r.id === id);
     const figures = rows.map(
-      (row) => `c${row.concurrency} ${formatNumber(row.perSecond)} req/s p50 ${ms(row.p50Ms)} p99 ${ms(row.p99Ms)} ms${id === 'a' ? '' : ` (${ratio(row.perSecond, row.perSecond / row.ratioToBaseline)})`}`,
+      (r) => `c${r.concurrency} ${formatNumber(r.perSecond)} req/s p50 ${ms(r.p50Ms)} p99 ${ms(r.p99Ms)} ms${id === 'a' ? '' : ` (${ratio(r.ratioToBaseline, 1)})`}`,
     );
     console.log(`SUMMARY ${id}) ${rows[0].name}: ${figures.join(' | ')}`);
   }
   console.log(
-    `SUMMARY e) outbox relay: ${formatNumber(outbox.relay.eventsPerSecond)} events/s (${formatNumber(outbox.relay.eventsPerSecond * outbox.consumersPerEvent)} jobs/s), ` +
-      `${ratio(outbox.relay.eventsPerSecond, outbox.plainInsert.rowsPerSecond)} the plain multi-row INSERT's ${formatNumber(outbox.plainInsert.rowsPerSecond)} rows/s`,
+    `SUMMARY e) outbox relay: ${formatNumber(relay.eventsPerSecond)} events/s (${formatNumber(relay.eventsPerSecond * outbox.consumersPerEvent)} jobs/s), ` +
+      `${ratio(relay.eventsPerSecond, plainInsert.rowsPerSecond)} the plain multi-row INSERT's ${formatNumber(plainInsert.rowsPerSecond)} rows/s`,
   );
 }
 

@@ -5,8 +5,8 @@ report="$(mktemp)"
 npx jest --ci --json --outputFile="$report" "$@"
 status=$?
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
-' "$report" 2>/dev/null || echo "tests: 0 passed, 1 failed"
+' "$report" 2>/dev/null || { echo "jest wrote no report" >&2; status=1; }
 rm -f "$report"
 exit $status

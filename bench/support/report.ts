@@ -15,14 +15,16 @@ export function table(header: string[], rows: Cell[][]): string {
 }
 
 export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return '-';
+  if (!Number.isFinite(value)) return '';
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(2);
 }
 
 export function ratio(value: number, baseline: number): string {
-  return `${(value / baseline).toFixed(value / baseline < 0.1 ? 3 : 2)}x`;
+  const r = value / baseline;
+  return `${r.toFixed(r < 0.1 ? 3 : 2)}x`;
 }
 
 /** Where and on what a result was measured, so two JSON files can be compared honestly. */

@@ -135,3 +135,27 @@ describe('Authentication', () => {
     await http().post('/api/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
   });
 });
+
+describe('Sign-in throttling per client address', () => {
+  let app: NestFastifyApplication;
+  let district: TestDistrict;
+
+  beforeAll(async () => {
+    app = await startGateway({ LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '4', LOGIN_THROTTLE_WINDOW_SECONDS: '2' });
+    district = await createDistrict(app, 1);
+  });
+
+  afterAll(() => stopApps(app));
+
+  it('refuses an address that tries too many accounts with 429 and Retry-After, then lets it in again', async () => {
+    const http = () => request(app.getHttpServer());
+    for (let i = 0; i < 4; i++) {
+      await http().post('/api/auth/login').send({ email: `guess-${i}@${district.domain}`, password: 'guess' }).expect(401);
+    }
+    const throttled = await http().post('/api/auth/login').send({ email: district.admin.email, password: TEST_PASSWORD }).expect(429);
+    expect(throttled.body.code).toBe('AUTH.ADDRESS_THROTTLED');
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await http().post('/api/auth/login').send({ email: district.admin.email, password: TEST_PASSWORD }).expect(200);
+  });
+});

@@ -40,8 +40,8 @@ interface KillRun {
 /**
  * Consumer replicas in child processes are SIGKILLed mid-job again and again
  * while a few hundred events are in flight. Each replica after the first is
- * killed while it runs jobs that had already stalled once: the situation in
- * which BullMQ's default `maxStalledCount` of 1 fails a job for stalling.
+ * killed as the jobs of the replica before it come back, so jobs stall two,
+ * three, four times: what BullMQ's default `maxStalledCount` of 1 fails a job for.
  */
 describe(`${BullMqServer.name} workers killed mid-job`, () => {
   const settings = proofSettings(currentTestRun(), TEST_POSTGRES, TEST_REDIS);
@@ -95,13 +95,7 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
       const replica = standby.shift()!;
       await takeOver(replica);
       if (replicas.length < KILLS + 1) standby.push(boot());
-      const T1 = Date.now();
-      const trigger = await killMoment(replica, kill).catch((e) => {
-        const st = replica.messages.filter(started);
-        console.log('STUCK', kill, Date.now() - T1, st.length, JSON.stringify(st.map((m) => m.stalledCounter)), replica.messages.filter((m) => m.type === 'delivered').length);
-        throw e;
-      });
-      console.log('CYCLE', kill, Date.now() - T1, trigger.stalledCounter, replica.messages.filter(started).length);
+      const trigger = await killMoment(replica, kill);
       if (kill % 2 === 1) {
         // Mid-effect: the inbox claim is made, nothing is committed.
         await sleep(EFFECT_MS / 2);
@@ -142,13 +136,15 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
    */
   function killMoment(replica: FixtureProcess, kill: number): Promise<FixtureMessage> {
     if (kill === 1) {
-      return replica.waitFor('a full set of jobs in flight', (m) => started(m) && replica.messages.filter(started).length >= CONCURRENCY, 10_000);
+      const fullSet = (m: FixtureMessage) => started(m) && replica.messages.filter(started).length >= CONCURRENCY;
+      return replica.waitFor('a full set of jobs in flight', fullSet, 10_000);
     }
     const afterAFailure = (m: FixtureMessage) => {
       const firstFailure = replica.messages.findIndex((message) => message.type === 'failed');
       return firstFailure >= 0 && replica.messages.indexOf(m) > firstFailure;
     };
-    return replica.waitFor('the jobs of the killed replica to come back', (m) => started(m) && (Number(m.stalledCounter) >= 1 || afterAFailure(m)), 10_000);
+    const cameBack = (m: FixtureMessage) => started(m) && (Number(m.stalledCounter) >= 1 || afterAFailure(m));
+    return replica.waitFor('the jobs of the killed replica to come back', cameBack, 10_000);
   }
 
   async function failedJobsOf(districtId: string): Promise<{ eventId: string; reason: string }[]> {
@@ -160,10 +156,10 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
 
   it('fails no job for stalling and applies every event exactly once when workers are SIGKILLed mid-job again and again', async () => {
     const districtId = newId();
+    // The library's own maxStalledCount: FAST_STALL_DETECTION leaves it alone.
     expect(DEFAULT_WORKER_SETTINGS.maxStalledCount).toBeGreaterThan(KILLS);
 
     const run = await killRun(districtId, FAST_STALL_DETECTION);
-    console.log('MAIN', JSON.stringify(run));
 
     expect(run.failedReasons).toEqual([]);
     const summary = await effectSummary(admin, settings.schema, districtId);
@@ -175,12 +171,16 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
     expect(run.duplicates).toBeGreaterThan(0);
   });
 
+  /**
+   * Reliable by construction: the second replica is killed while a job that stalled once runs
+   * again, so that job stalls a second time and fails when next fetched. Measured here, 300
+   * events and 5 kills: 27-40 jobs failed per run (9-13 %), 13-30 events never applied. The
+   * 0.3-1.2 % of DESIGN.md comes from kills at random moments; these land when returning jobs run.
+   */
   it('control: the same kills with maxStalledCount 1 (the BullMQ default) fail jobs for stalling, and their events never take effect', async () => {
     const districtId = newId();
 
     const run = await killRun(districtId, { ...FAST_STALL_DETECTION, maxStalledCount: 1 });
-    const s0 = await effectSummary(admin, settings.schema, districtId);
-    console.log('CONTROL', JSON.stringify({ failed: run.failedReasons.length, max: run.maxStalledCounter, dup: run.duplicates, lost: s0.notExactlyOnce.length }));
 
     expect(run.failedReasons.length).toBeGreaterThan(0);
     expect(new Set(run.failedReasons)).toEqual(new Set(['job stalled more than allowable limit']));

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { OutboxRelay, ServiceBus } from '@sessionledger/messaging';
+import { createDatabase, dropTestRun, newTestRun } from '@sessionledger/testing';
+import { startGateway } from '../apps/gateway/test/support/gateway-harness';
+
+async function main() {
+  const run = newTestRun();
+  await createDatabase(run.database);
+  try {
+    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'test', 'migrate-test-database.ts'), run.database], { stdio: 'inherit', env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json') } });
+    process.env.SL_TEST_DATABASE = run.database;
+    process.env.SL_TEST_REDIS_PREFIX = run.redisPrefix;
+    const gateway = await startGateway();
+    const relay = gateway.get(OutboxRelay) as unknown as Record<string, unknown>;
+    console.log('relay', relay.running, relay.loop);
+    const bus = gateway.get(ServiceBus) as unknown as Record<string, Record<string, Map<string, unknown>>>;
+    console.log('queueEvents', bus.client.queueEvents.size);
+    await gateway.close();
+  } finally {
+    await dropTestRun(run);
+  }
+}
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
