@@ -17,6 +17,12 @@ async function main() {
     console.log('relay', relay.running, relay.loop);
     const bus = gateway.get(ServiceBus) as unknown as Record<string, Record<string, Map<string, unknown>>>;
     console.log('queueEvents', bus.client.queueEvents.size);
+    const container = (gateway as unknown as { container: { getModules(): Map<string, { name: string; providers: Map<unknown, { name: unknown; instance: unknown; isResolved: boolean }> }> } }).container;
+    for (const [, mod] of container.getModules()) {
+      for (const [token, wrapper] of mod.providers) {
+        if (token === OutboxRelay || token === ServiceBus) console.log(mod.name, String((wrapper.name as string)), wrapper.isResolved, wrapper.instance === gateway.get(OutboxRelay), (wrapper.instance as Record<string, unknown>)?.running);
+      }
+    }
     await gateway.close();
   } finally {
     await dropTestRun(run);

@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import request from 'supertest';
-import { stopApps } from '@sessionledger/testing';
+import { currentTestRun, stopApps } from '@sessionledger/testing';
 import { as, createDistrict, signIn, startGateway, TEST_PASSWORD, TestDistrict } from './support/gateway-harness';
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -141,7 +141,8 @@ describe('Sign-in throttling per client address', () => {
   let district: TestDistrict;
 
   beforeAll(async () => {
-    app = await startGateway({ LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '4', LOGIN_THROTTLE_WINDOW_SECONDS: '2' });
+    // Its own key prefix: the address counter must not include the other block's sign-ins from 127.0.0.1.
+    app = await startGateway({ LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '4', LOGIN_THROTTLE_WINDOW_SECONDS: '2', REDIS_PREFIX: `${currentTestRun().redisPrefix}-address` });
     district = await createDistrict(app, 1);
   });
 
