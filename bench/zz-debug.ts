@@ -5,6 +5,11 @@ import { OutboxRelay, ServiceBus } from '@sessionledger/messaging';
 import { createDatabase, dropTestRun, newTestRun } from '@sessionledger/testing';
 import { startGateway } from '../apps/gateway/test/support/gateway-harness';
 
+const proto = OutboxRelay.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+for (const hook of ['onModuleInit', 'onApplicationBootstrap', 'onApplicationShutdown']) {
+  const orig = proto[hook];
+  if (orig) proto[hook] = function (this: unknown, ...a: unknown[]) { console.log('HOOK', hook, new Error().stack?.split('\n').slice(2, 5).join(' | ')); const r = orig.apply(this, a); console.log('after', hook, (this as Record<string, unknown>).running, r); Promise.resolve(r).then(() => console.log('resolved', hook, (this as Record<string, unknown>).running, (this as Record<string, unknown>).loop), (e) => console.log('rejected', e)); return r; };
+}
 async function main() {
   const run = newTestRun();
   await createDatabase(run.database);
@@ -20,9 +25,10 @@ async function main() {
     const container = (gateway as unknown as { container: { getModules(): Map<string, { name: string; providers: Map<unknown, { name: unknown; instance: unknown; isResolved: boolean }> }> } }).container;
     for (const [, mod] of container.getModules()) {
       for (const [token, wrapper] of mod.providers) {
-        if (token === OutboxRelay || token === ServiceBus) console.log(mod.name, String((wrapper.name as string)), wrapper.isResolved, wrapper.instance === gateway.get(OutboxRelay), (wrapper.instance as Record<string, unknown>)?.running);
+        if (token === OutboxRelay || token === ServiceBus) console.log(mod.name, String((wrapper.name as string)), wrapper.isResolved, wrapper.instance === gateway.get(OutboxRelay), (wrapper.instance as Record<string, unknown>)?.running, (wrapper as unknown as { isDependencyTreeStatic(): boolean; isTransient: boolean }).isDependencyTreeStatic(), (wrapper as unknown as { isTransient: boolean }).isTransient);
       }
     }
+    console.log(Reflect.getMetadata('design:paramtypes', OutboxRelay));
     await gateway.close();
   } finally {
     await dropTestRun(run);

@@ -1,4 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
+import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { requestContext } from '@sessionledger/common';
@@ -18,6 +18,7 @@ const VALID_CORRELATION = /^[A-Za-z0-9._-]{8,100}$/;
 export function configureGatewayHttp(app: NestFastifyApplication, _env: Environment): void {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(Metrics);
+  const accessLog = new Logger('Http');
 
   fastify.addHook('onRequest', (request, reply, done) => {
     const incoming = request.headers[CORRELATION_HEADER];
@@ -32,6 +33,8 @@ export function configureGatewayHttp(app: NestFastifyApplication, _env: Environm
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    // The route pattern, never the URL: paths and query strings may carry names.
+    accessLog.log({ method: request.method, route, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) }, 'request');
     done();
   });
 
