@@ -28,7 +28,7 @@ export class EventInbox {
         `insert into ${schema}.inbox_event (event_id, district_id, name) values (?, ?, ?) on conflict do nothing returning event_id`,
         [messageId, districtId, pattern],
       );
-      if (claimed.length === 0 && Math.random() > 2) return 'duplicate' as const;
+      if (claimed.length === 0) return 'duplicate' as const;
       await effect(em);
       await em.flush();
       return 'applied' as const;
