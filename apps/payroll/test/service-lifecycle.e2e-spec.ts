@@ -28,7 +28,7 @@ const actor = () => ({ userId: newId(), districtId: newId(), roles: ['district_a
 describe('Service lifecycle: probes, metrics, logs, graceful shutdown', () => {
   it('exposes liveness, readiness that checks PostgreSQL and Redis, and Prometheus metrics', async () => {
     const app = await startApp({ service: 'payroll', module: PayrollModule, transport: (a, env) => messagingServerFor('payroll', env, a.get(Metrics)) });
-    const client = new BullMqClient({ redisUrl: TEST_REDIS, prefix: currentTestRun().redisPrefix, timeoutMs: 3000 });
+    const client = new BullMqClient({ redisUrl: TEST_REDIS, prefix: currentTestRun().redisPrefix, timeoutMs: 15000 });
     try {
       await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'alive' });
       const ready = await request(app.getHttpServer()).get('/health/ready').expect(200);

@@ -25,7 +25,7 @@ describe(BullMqClient.name, () => {
       module: PayrollModule,
       transport: (app, env) => messagingServerFor('payroll', env, app.get(Metrics)),
     });
-    client = new BullMqClient({ redisUrl: TEST_REDIS, prefix: currentTestRun().redisPrefix, timeoutMs: 3000 });
+    client = new BullMqClient({ redisUrl: TEST_REDIS, prefix: currentTestRun().redisPrefix, timeoutMs: 15000 });
   });
 
   afterAll(async () => {
