@@ -7,14 +7,14 @@ import { performance } from 'node:perf_hooks';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
-// The Fastify that @nestjs/platform-fastify itself runs (5.x, hoisted), so the baseline is the same server minus Nest and the app.
+// The Fastify that @nestjs/platform-fastify itself runs (hoisted, same version): the baseline is the gateway's server without Nest or the app.
 import fastify from 'fastify';
 import { Client } from 'pg';
 import { newId } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { eventQueueOf, PING, SCHOOL_CHANGED } from '@sessionledger/contracts';
-import { messagingServerFor, OutboxRelay, ServiceBus } from '@sessionledger/messaging';
 import { DistrictReplica } from '@sessionledger/district-replica';
+import { messagingServerFor, OutboxRelay, ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { Metrics, redisOptionsFrom } from '@sessionledger/platform';
 import { assertInfrastructureReachable, createDatabase, databaseUrl, dropTestRun, newTestRun, startApp, waitFor } from '@sessionledger/testing';
@@ -27,18 +27,20 @@ import { Cell, formatNumber, machine, ratio, table, writeResult } from './suppor
 
 /**
  * The platform's hot paths against a trivial round trip measured in the same
- * run: client, bare Fastify, gateway and payroll share one Node process (and
- * the machine's cores with PostgreSQL and Redis), so only the ratios travel
- * between machines, not the absolute figures.
+ * run. Client, bare Fastify, gateway and payroll share one Node process (and
+ * the machine's cores with PostgreSQL and Redis): the ratios travel between
+ * machines, the absolute figures do not.
  */
 const ROOT = join(__dirname, '..');
 const CONCURRENCIES = [1, 8, 32];
 const HTTP_LIMITS: LoadLimits = { count: 10_000, maxMs: 2_000, warmup: 200 };
 const PART_LIMITS: LoadLimits = { count: 5_000, maxMs: 900, warmup: 100 };
+/** Each measurement at a concurrency is taken in this many slices, interleaved with the others. */
 const ROUNDS = 5;
 const OUTBOX_EVENTS = 20_000;
 const INSERT_BATCH = 1_000;
 const RELAY_CAP_MS = 60_000;
+/** Neither app relays in the background: the outbox figure is the timed relayOnce() passes alone. */
 const NO_BACKGROUND_RELAY = { OUTBOX_RELAY_ENABLED: 'false' };
 
 interface Measurement {
@@ -57,6 +59,22 @@ interface MeasuredRow extends LoadResult {
   ratioToBaseline: number;
 }
 
+interface OutboxResult {
+  events: number;
+  consumersPerEvent: number;
+  plainInsert: { seconds: number; rowsPerSecond: number };
+  insertThroughGateway: { seconds: number; rowsPerSecond: number };
+  relay: {
+    batchSize: number;
+    passes: number;
+    seconds: number;
+    publishSeconds: number;
+    eventsPerSecond: number;
+    jobsAdded: number;
+    ratioToPlainInsert: number;
+  };
+}
+
 async function main(): Promise<number> {
   const run = newTestRun();
   const closers: (() => Promise<unknown>)[] = [];
@@ -68,7 +86,7 @@ async function main(): Promise<number> {
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      console.error(`\n${signal}: dropping ${run.database} and the ${run.redisPrefix} keys`);
+      console.error(`\n${signal}: dropping ${run.database} and the ${run.redisPrefix}* keys`);
       void cleanup().finally(() => process.exit(130));
     });
   }
@@ -84,7 +102,6 @@ async function main(): Promise<number> {
     process.env.SL_TEST_DATABASE = run.database;
     process.env.SL_TEST_REDIS_PREFIX = run.redisPrefix;
 
-    // No background relay in either app: the outbox figure below is the timed relayOnce() passes alone.
     const gateway = await startGateway(NO_BACKGROUND_RELAY);
     closers.push(() => gateway.close());
     await gateway.listen(0, '127.0.0.1');
@@ -94,7 +111,6 @@ async function main(): Promise<number> {
     );
     const stopPayroll = once(() => payroll.close());
     closers.push(stopPayroll);
-
     const bare = fastify({ logger: false });
     bare.get('/ping', async () => ({ status: 'ok' }));
     await bare.listen({ port: 0, host: '127.0.0.1' });
@@ -103,45 +119,48 @@ async function main(): Promise<number> {
     const district = await createDistrict(gateway, 1);
     const session = await signIn(gateway, district.admin.email);
     // The district's settings reach payroll's replica, so its ping reads a row as it does in service.
-    const relay = gateway.get(OutboxRelay);
     const payrollTransactions = payroll.get(TenantTransactions);
     const readReplica = () => payrollTransactions.run(district.id, (em) => em.findOne(DistrictReplica, { districtId: district.id }));
-    while ((await relay.relayOnce()) > 0);
+    while ((await gateway.get(OutboxRelay).relayOnce()) > 0);
     await waitFor(async () => (await readReplica()) !== null, 15_000);
-    const auth = { authorization: `Bearer ${session.accessToken}` };
-    console.log(`setup ${seconds(setupStarted)} s: database ${run.database}, Redis prefix ${run.redisPrefix}*, gateway + payroll in process; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+    console.log(
+      `setup ${seconds(setupStarted)} s: database ${run.database}, Redis prefix ${run.redisPrefix}*, gateway + payroll in this process; ` +
+        `load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}\n`,
+    );
 
-    // Every measurement at one concurrency is taken in ROUNDS interleaved slices, so
-    // the machine's changing load falls on the baseline and the paths alike.
-    const gatewayPort = portOf(gateway.getHttpServer().address());
-    const barePort = portOf(bare.server.address());
     const clients = new Map<string, ReturnType<typeof httpClient>>();
     const get =
-      (port: number, path: string, headers?: Record<string, string>) =>
+      (server: { address(): AddressInfo | string | null }, path: string, headers?: Record<string, string>) =>
       (concurrency: number): Operation => {
+        const port = portOf(server.address());
         const key = `${port}:${concurrency}`;
         const client = clients.get(key) ?? clients.set(key, httpClient(port, concurrency)).get(key)!;
         return client.get(path, headers);
       };
+    const http = (id: string, name: string, operation: Measurement['operation']): Measurement => ({ id, kind: 'http', name, limits: HTTP_LIMITS, operation });
+    const part = (id: string, name: string, operation: Operation): Measurement => ({ id, kind: 'part', name, limits: PART_LIMITS, operation: () => operation });
+
     const orm = gateway.get(MikroORM);
+    const schema = orm.config.get('schema') as string;
     const transactions = gateway.get(TenantTransactions);
     const actors = gateway.get(ActorLoader);
     const tokens = gateway.get(AccessTokens);
     const bus = gateway.get(ServiceBus);
     const actor = await actors.load(district.id, district.admin.id);
-    const schema = orm.config.get('schema') as string;
-    const http = (id: string, name: string, operation: Measurement['operation']): Measurement => ({ id, kind: 'http', name, limits: HTTP_LIMITS, operation });
-    const part = (id: string, name: string, operation: Operation): Measurement => ({ id, kind: 'part', name, limits: PART_LIMITS, operation: () => operation });
+    const auth = { authorization: `Bearer ${session.accessToken}` };
+    const api = gateway.getHttpServer();
     const measurements: Measurement[] = [
-      http('a', 'baseline: bare Fastify GET /ping', get(barePort, '/ping')),
-      http('b', 'gateway GET /health/live', get(gatewayPort, '/health/live')),
-      http('c', 'gateway GET /api/me', get(gatewayPort, '/api/me', auth)),
-      http('d', 'gateway GET /api/system/services/payroll', get(gatewayPort, '/api/system/services/payroll', auth)),
+      http('a', 'baseline: bare Fastify GET /ping', get(bare.server, '/ping')),
+      http('b', 'gateway GET /health/live', get(api, '/health/live')),
+      http('c', 'gateway GET /api/me', get(api, '/api/me', auth)),
+      http('d', 'gateway GET /api/system/services/payroll', get(api, '/api/system/services/payroll', auth)),
       // The same work without HTTP, to split the request costs into their parts.
       part('jwt', 'JWT verify (AccessTokens.verify)', async () => (await tokens.verify(session.accessToken)).userId === actor.userId),
       part('pg', 'PostgreSQL round trip (select 1, gateway pool)', async () => (await orm.em.getConnection().execute('select 1')).length === 1),
       part('tx', 'empty tenant transaction (begin, set_config, commit)', () => transactions.run(district.id, async () => true)),
-      part('actor', 'actor reload (ActorLoader.load: tx + user + approvals)', async () => (await actors.load(district.id, district.admin.id)).userId === actor.userId),
+      part('actor', 'actor reload (ActorLoader.load: tx + user + approvals)', async () => {
+        return (await actors.load(district.id, district.admin.id)).userId === actor.userId;
+      }),
       part('actor-sql', 'the same two SELECTs as SQL, no entity mapping', () =>
         transactions.run(district.id, async (em) => {
           const users = await em.execute(`select * from ${schema}.app_user where district_id = ? and id = ? limit 1`, [district.id, actor.userId]);
@@ -150,14 +169,18 @@ async function main(): Promise<number> {
         }),
       ),
       part('handler', "payroll ping's own work (tenant tx + replica read)", async () => (await readReplica())?.districtId === district.id),
-      part('bus', 'BullMQ request/reply (ServiceBus.send payroll ping)', async () => (await bus.send(PING.payroll, { actor: actor.snapshot() })).service === 'payroll'),
+      part('bus', 'BullMQ request/reply (ServiceBus.send payroll ping)', async () => {
+        return (await bus.send(PING.payroll, { actor: actor.snapshot() })).service === 'payroll';
+      }),
     ];
+
     const results: MeasuredRow[] = [];
     for (const concurrency of CONCURRENCIES) {
       const slices = new Map<string, Sample[]>(measurements.map((m) => [m.id, []]));
       for (let round = 0; round < ROUNDS; round += 1) {
         for (const m of measurements) {
-          const limits = { count: Math.ceil(m.limits.count / ROUNDS), maxMs: m.limits.maxMs / ROUNDS, warmup: round === 0 ? m.limits.warmup : 2 * concurrency };
+          const warmup = round === 0 ? m.limits.warmup : 2 * concurrency;
+          const limits = { count: Math.ceil(m.limits.count / ROUNDS), maxMs: m.limits.maxMs / ROUNDS, warmup };
           slices.get(m.id)!.push(await sample(m.operation(concurrency), concurrency, limits));
         }
       }
@@ -170,17 +193,14 @@ async function main(): Promise<number> {
         progress(m.name, result);
       }
     }
-    const httpRows = results.filter((row) => row.kind === 'http');
-    const partRows = results.filter((row) => row.kind === 'part');
 
-    // Outbox: the payroll worker would consume the relayed events on the same cores; the relay's figure is publishing only.
+    // Payroll's worker would consume the relayed events on the same cores; the relay's figure is publishing only.
     await stopPayroll();
     const outbox = await measureOutbox(gateway, run.database, district.id);
-    console.log(
-      `outbox: ${formatNumber(outbox.relay.eventsPerSecond)} events/s relayed, plain INSERT ${formatNumber(outbox.plainInsert.rowsPerSecond)} rows/s\n`,
-    );
-
+    const httpRows = results.filter((row) => row.kind === 'http');
+    const partRows = results.filter((row) => row.kind === 'part');
     printReport(httpRows, partRows, outbox);
+
     const file = writeResult(ROOT, 'platform', {
       bench: 'platform',
       measuredAt: new Date().toISOString(),
@@ -202,39 +222,37 @@ async function main(): Promise<number> {
   }
 }
 
-interface OutboxResult {
-  events: number;
-  consumersPerEvent: number;
-  insertThroughGateway: { seconds: number; rowsPerSecond: number };
-  plainInsert: { rows: number; seconds: number; rowsPerSecond: number };
-  relay: { batchSize: number; passes: number; seconds: number; publishSeconds: number; eventsPerSecond: number; jobsAdded: number; ratioToPlainInsert: number };
-}
-
+/**
+ * 20,000 events through the outbox: written as the app writes them, then
+ * relayed by timed relayOnce() passes until all are on their consumers'
+ * queues; beside the same rows INSERTed plainly, in this run.
+ */
 async function measureOutbox(gateway: NestFastifyApplication, database: string, districtId: string): Promise<OutboxResult> {
   const env = gateway.get(Environment);
   const relay = gateway.get(OutboxRelay);
   const transactions = gateway.get(TenantTransactions);
   const schema = gateway.get(MikroORM).config.get('schema') as string;
   while ((await relay.relayOnce()) > 0);
-  const publishTimer = timePublishing(relay);
+  const publishing = timePublishing(relay);
 
-  const queues = SCHOOL_CHANGED.consumers.map(
-    (consumer) => new Queue(eventQueueOf(consumer), { connection: redisOptionsFrom(env.REDIS_URL, 'commands'), prefix: env.REDIS_PREFIX }),
-  );
+  const connection = redisOptionsFrom(env.REDIS_URL, 'commands');
+  const queues = SCHOOL_CHANGED.consumers.map((consumer) => new Queue(eventQueueOf(consumer), { connection, prefix: env.REDIS_PREFIX }));
   const owner = new Client({ connectionString: databaseUrl(database) });
   await owner.connect();
   try {
     const waitingBefore = await Promise.all(queues.map((queue) => queue.getWaitingCount()));
     const rows = Array.from({ length: OUTBOX_EVENTS }, (_, i) => {
-      const schoolId = newId();
-      const payload = { districtId, schoolId, name: `School ${i}`, stateSchoolCode: `S${String(i).padStart(5, '0')}`, active: true, version: 2 };
+      const payload = { districtId, schoolId: newId(), name: `School ${i}`, stateSchoolCode: `S${String(i).padStart(5, '0')}`, active: true, version: 2 };
       return [newId(), districtId, SCHOOL_CHANGED.name, JSON.stringify(payload)];
     });
     const batches = Array.from({ length: Math.ceil(rows.length / INSERT_BATCH) }, (_, i) => rows.slice(i * INSERT_BATCH, (i + 1) * INSERT_BATCH));
     const values = (count: number, placeholder: (n: number) => string) =>
-      Array.from({ length: count }, (_, i) => `(${placeholder(4 * i + 1)}::uuid, ${placeholder(4 * i + 2)}::uuid, ${placeholder(4 * i + 3)}, ${placeholder(4 * i + 4)}::jsonb)`).join(', ');
+      Array.from({ length: count }, (_, i) => {
+        const [id, district, name, payload] = [1, 2, 3, 4].map((column) => placeholder(4 * i + column));
+        return `(${id}::uuid, ${district}::uuid, ${name}, ${payload}::jsonb)`;
+      }).join(', ');
 
-    // Baseline: the same rows, the same statements, into a table with no policy, trigger or partial index, as the owner.
+    // Baseline: the same rows and statements into a table with no policy, trigger or partial index, as the owner, without the ORM.
     await owner.query(`CREATE TABLE public.bench_plain_insert (LIKE ${schema}.outbox_event INCLUDING DEFAULTS, PRIMARY KEY (id))`);
     let started = performance.now();
     for (const batch of batches) {
@@ -242,12 +260,11 @@ async function measureOutbox(gateway: NestFastifyApplication, database: string, 
     }
     const plainSeconds = seconds(started);
 
-    // The outbox rows as the app writes them: the gateway's role, a district transaction, row-level security, the NOTIFY trigger.
+    // As the app writes them: the gateway's role, a district transaction, row-level security, the NOTIFY trigger.
     started = performance.now();
     for (const batch of batches) {
-      await transactions.run(districtId, (em) =>
-        em.execute(`INSERT INTO ${schema}.outbox_event (id, district_id, name, payload) VALUES ${values(batch.length, () => '?')}`, batch.flat()),
-      );
+      const sql = `INSERT INTO ${schema}.outbox_event (id, district_id, name, payload) VALUES ${values(batch.length, () => '?')}`;
+      await transactions.run(districtId, (em) => em.execute(sql, batch.flat()));
     }
     const insertSeconds = seconds(started);
 
@@ -262,20 +279,30 @@ async function measureOutbox(gateway: NestFastifyApplication, database: string, 
     }
     const relaySeconds = seconds(started);
 
-    const [{ unpublished }] = (await owner.query(`SELECT count(*)::int AS unpublished FROM ${schema}.outbox_event WHERE published_at IS NULL`)).rows;
+    const { rows: left } = await owner.query(`SELECT count(*)::int AS unpublished FROM ${schema}.outbox_event WHERE published_at IS NULL`);
     const waitingAfter = await Promise.all(queues.map((queue) => queue.getWaitingCount()));
     const jobsAdded = waitingAfter.reduce((sum, count, i) => sum + count - waitingBefore[i], 0);
-    if (relayed !== OUTBOX_EVENTS || unpublished !== 0 || jobsAdded !== OUTBOX_EVENTS * queues.length) {
-      throw new Error(`relay incomplete: ${relayed} relayed, ${unpublished} unpublished, ${jobsAdded} jobs added (expected ${OUTBOX_EVENTS * queues.length})`);
+    if (relayed !== OUTBOX_EVENTS || left[0].unpublished !== 0 || jobsAdded !== OUTBOX_EVENTS * queues.length) {
+      throw new Error(
+        `relay incomplete: ${relayed} relayed, ${left[0].unpublished} unpublished, ${jobsAdded} jobs added of ${OUTBOX_EVENTS * queues.length}`,
+      );
     }
     const plainRowsPerSecond = OUTBOX_EVENTS / plainSeconds;
     const eventsPerSecond = relayed / relaySeconds;
     return {
       events: OUTBOX_EVENTS,
       consumersPerEvent: queues.length,
+      plainInsert: { seconds: plainSeconds, rowsPerSecond: plainRowsPerSecond },
       insertThroughGateway: { seconds: insertSeconds, rowsPerSecond: OUTBOX_EVENTS / insertSeconds },
-      plainInsert: { rows: OUTBOX_EVENTS, seconds: plainSeconds, rowsPerSecond: plainRowsPerSecond },
-      relay: { batchSize: relay.settings.batchSize, passes, seconds: relaySeconds, publishSeconds: publishTimer.seconds(), eventsPerSecond, jobsAdded, ratioToPlainInsert: eventsPerSecond / plainRowsPerSecond },
+      relay: {
+        batchSize: relay.settings.batchSize,
+        passes,
+        seconds: relaySeconds,
+        publishSeconds: publishing.seconds(),
+        eventsPerSecond,
+        jobsAdded,
+        ratioToPlainInsert: eventsPerSecond / plainRowsPerSecond,
+      },
     };
   } finally {
     await owner.end().catch(() => undefined);
@@ -283,12 +310,15 @@ async function measureOutbox(gateway: NestFastifyApplication, database: string, 
   }
 }
 
-/** Times the relay's BullMQ step (its private `publish`, the seam the messaging fixtures also use), so a pass splits into Redis and PostgreSQL time. */
+/**
+ * Times the relay's BullMQ step (its private `publish`, the seam the messaging
+ * fixtures also wrap), so a pass splits into Redis time and PostgreSQL time.
+ */
 function timePublishing(relay: OutboxRelay): { seconds(): number } {
-  const target = relay as unknown as { publish(rows: unknown[]): Promise<void> };
-  const publish = target.publish.bind(relay);
+  const seam = relay as unknown as { publish(rows: unknown[]): Promise<void> };
+  const publish = seam.publish.bind(relay);
   let spent = 0;
-  target.publish = async (rows) => {
+  seam.publish = async (rows) => {
     const started = performance.now();
     try {
       await publish(rows);
@@ -301,8 +331,8 @@ function timePublishing(relay: OutboxRelay): { seconds(): number } {
 
 function printReport(http: MeasuredRow[], parts: MeasuredRow[], outbox: OutboxResult): void {
   const ms = (value: number) => value.toFixed(2);
-  const spread = (row: LoadResult) => `${Math.round((100 * (Math.max(...row.slicesPerSecond) - Math.min(...row.slicesPerSecond))) / row.perSecond)}%`;
-  console.log(`\nHTTP round trips over 127.0.0.1, keep-alive; ${ROUNDS} interleaved slices each (spread: max-min slice rate / rate)\n`);
+  const spread = (row: LoadResult) => pct(Math.max(...row.slicesPerSecond) - Math.min(...row.slicesPerSecond), row.perSecond);
+  console.log(`\nHTTP round trips over 127.0.0.1, keep-alive, ${ROUNDS} interleaved slices each (spread: fastest - slowest slice, of the rate)\n`);
   console.log(
     table(
       ['', 'measurement', 'conc', 'requests', 'req/s', 'spread', 'us/req', 'p50 ms', 'p99 ms', 'vs baseline', 'errors'],
@@ -325,51 +355,75 @@ function printReport(http: MeasuredRow[], parts: MeasuredRow[], outbox: OutboxRe
   console.log(
     table(
       ['operation', 'conc', 'ops', 'ops/s', 'spread', 'us/op', 'p50 ms', 'p99 ms', 'errors'],
-      parts.map((row): Cell[] => [row.name, row.concurrency, row.completed, row.perSecond, spread(row), 1e6 / row.perSecond, ms(row.p50Ms), ms(row.p99Ms), row.errors]),
+      parts.map((row): Cell[] => [
+        row.name,
+        row.concurrency,
+        row.completed,
+        row.perSecond,
+        spread(row),
+        1e6 / row.perSecond,
+        ms(row.p50Ms),
+        ms(row.p99Ms),
+        row.errors,
+      ]),
     ),
   );
+
   const { relay, plainInsert, insertThroughGateway } = outbox;
-  console.log(`\nOutbox: ${formatNumber(outbox.events)} events, ${outbox.consumersPerEvent} consumer queues each, multi-row INSERTs of ${formatNumber(INSERT_BATCH)}\n`);
+  console.log(`\nOutbox: ${formatNumber(outbox.events)} events, ${outbox.consumersPerEvent} consumer queues each, INSERTs of ${formatNumber(INSERT_BATCH)} rows\n`);
   console.log(
     table(
       ['step', 'seconds', 'rows/s', 'vs plain INSERT'],
       [
         ['plain multi-row INSERT into a scratch table (baseline)', plainInsert.seconds, plainInsert.rowsPerSecond, '1.00x'],
-        ['outbox INSERT, gateway role + district transaction', insertThroughGateway.seconds, insertThroughGateway.rowsPerSecond, ratio(insertThroughGateway.rowsPerSecond, plainInsert.rowsPerSecond)],
-        [`relayOnce() x ${relay.passes} (batch ${relay.batchSize}, ${formatNumber(relay.jobsAdded)} jobs)`, relay.seconds, relay.eventsPerSecond, ratio(relay.eventsPerSecond, plainInsert.rowsPerSecond)],
+        [
+          'outbox INSERT, gateway role + district transaction',
+          insertThroughGateway.seconds,
+          insertThroughGateway.rowsPerSecond,
+          ratio(insertThroughGateway.rowsPerSecond, plainInsert.rowsPerSecond),
+        ],
+        [
+          `relayOnce() x ${relay.passes} (batch ${relay.batchSize}, ${formatNumber(relay.jobsAdded)} jobs)`,
+          relay.seconds,
+          relay.eventsPerSecond,
+          ratio(relay.eventsPerSecond, plainInsert.rowsPerSecond),
+        ],
         ['  of which BullMQ addBulk to the consumer queues', relay.publishSeconds, Number.NaN, ''],
-        ['  of which claim + mark published in PostgreSQL', relay.seconds - relay.publishSeconds, Number.NaN, ''],
+        ['  of which claim + mark published in PostgreSQL', Number((relay.seconds - relay.publishSeconds).toFixed(3)), Number.NaN, ''],
       ],
     ),
   );
 
-  const row = (rows: MeasuredRow[], id: string, concurrency: number) => rows.find((r) => r.id === id && r.concurrency === concurrency)!;
-  const cost = (rows: MeasuredRow[], id: string, concurrency: number) => 1e6 / row(rows, id, concurrency).perSecond;
-  console.log('\nDerived: p50 at concurrency 1 (latency); us per request at concurrency 32 (the one Node thread saturated)');
-  const me = row(http, 'c', 1).p50Ms;
-  const actorShare = row(parts, 'actor', 1).p50Ms;
+  const at = (rows: MeasuredRow[], id: string, concurrency: number) => rows.find((r) => r.id === id && r.concurrency === concurrency)!;
+  const cost = (rows: MeasuredRow[], id: string) => 1e6 / at(rows, id, 32).perSecond;
+  const p50 = (rows: MeasuredRow[], id: string) => at(rows, id, 1).p50Ms;
+  const me = p50(http, 'c');
+  const meCost = cost(http, 'c') - cost(http, 'b');
+  console.log('\nDerived: p50 latency at concurrency 1; us per request at concurrency 32 (one Node thread, saturated)');
   console.log(
-    `  /api/me over /health/live: +${ms(me - row(http, 'b', 1).p50Ms)} ms p50; actor reload alone ${ms(actorShare)} ms = ${pct(actorShare, me)} of /api/me ` +
-      `(empty tenant transaction ${ms(row(parts, 'tx', 1).p50Ms)} ms, same SELECTs without the ORM ${ms(row(parts, 'actor-sql', 1).p50Ms)} ms), ` +
-      `JWT verify ${ms(row(parts, 'jwt', 1).p50Ms)} ms`,
+    `  /api/me over /health/live: +${ms(me - p50(http, 'b'))} ms p50; actor reload alone ${ms(p50(parts, 'actor'))} ms = ${pct(p50(parts, 'actor'), me)} ` +
+      `of /api/me (empty tenant transaction ${ms(p50(parts, 'tx'))} ms, the SELECTs without the ORM ${ms(p50(parts, 'actor-sql'))} ms), ` +
+      `JWT verify ${ms(p50(parts, 'jwt'))} ms`,
   );
   console.log(
-    `    at c32: +${formatNumber(cost(http, 'c', 32) - cost(http, 'b', 32))} us/req over /health/live; actor reload alone ${formatNumber(cost(parts, 'actor', 32))} us/op ` +
-      `(${pct(cost(parts, 'actor', 32), cost(http, 'c', 32) - cost(http, 'b', 32))} of that), without the ORM ${formatNumber(cost(parts, 'actor-sql', 32))} us/op`,
+    `    at c32: +${formatNumber(meCost)} us/req over /health/live; actor reload alone ${formatNumber(cost(parts, 'actor'))} us/op ` +
+      `(${pct(cost(parts, 'actor'), meCost)} of that), without the ORM ${formatNumber(cost(parts, 'actor-sql'))} us/op`,
   );
-  const send = row(parts, 'bus', 1).p50Ms;
-  const handler = row(parts, 'handler', 1).p50Ms;
+  const send = p50(parts, 'bus');
+  const handler = p50(parts, 'handler');
   console.log(
-    `  services/payroll over /api/me: +${ms(row(http, 'd', 1).p50Ms - me)} ms p50; ServiceBus.send alone ${ms(send)} ms, of which the handler's own work ${ms(handler)} ms ` +
-      `and BullMQ transport ~${ms(send - handler)} ms; at c32 +${formatNumber(cost(http, 'd', 32) - cost(http, 'c', 32))} us/req`,
+    `  services/payroll over /api/me: +${ms(p50(http, 'd') - me)} ms p50; ServiceBus.send alone ${ms(send)} ms, of which payroll's own work ` +
+      `${ms(handler)} ms and BullMQ ~${ms(send - handler)} ms; at c32 +${formatNumber(cost(http, 'd') - cost(http, 'c'))} us/req, ` +
+      `ServiceBus.send alone ${formatNumber(cost(parts, 'bus'))} us/op`,
   );
 
   console.log('');
   for (const id of ['a', 'b', 'c', 'd']) {
     const rows = http.filter((r) => r.id === id);
-    const figures = rows.map(
-      (r) => `c${r.concurrency} ${formatNumber(r.perSecond)} req/s p50 ${ms(r.p50Ms)} p99 ${ms(r.p99Ms)} ms${id === 'a' ? '' : ` (${ratio(r.ratioToBaseline, 1)})`}`,
-    );
+    const figures = rows.map((r) => {
+      const versus = id === 'a' ? '' : ` (${ratio(r.ratioToBaseline, 1)})`;
+      return `c${r.concurrency} ${formatNumber(r.perSecond)} req/s p50 ${ms(r.p50Ms)} p99 ${ms(r.p99Ms)} ms${versus}`;
+    });
     console.log(`SUMMARY ${id}) ${rows[0].name}: ${figures.join(' | ')}`);
   }
   console.log(
@@ -379,8 +433,10 @@ function printReport(http: MeasuredRow[], parts: MeasuredRow[], outbox: OutboxRe
 }
 
 function progress(name: string, result: LoadResult): void {
+  const errors = result.errors ? `  ${result.errors} errors` : '';
   console.log(
-    `  ${name.padEnd(56)} c${String(result.concurrency).padEnd(3)} ${formatNumber(result.perSecond).padStart(7)} /s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${result.errors ? `  ${result.errors} errors` : ''}`,
+    `  ${name.padEnd(56)} c${String(result.concurrency).padEnd(3)} ${formatNumber(result.perSecond).padStart(7)} /s  ` +
+      `p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${errors}`,
   );
 }
 
@@ -404,9 +460,8 @@ function once<T>(work: () => Promise<T>): () => Promise<T> {
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]).finally(() =>
-    clearTimeout(timer),
-  );
+  const expiry = new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)));
+  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
 }
 
 main().then(

@@ -136,6 +136,8 @@ export class BullMqClient extends ClientProxy {
     if (!queue) {
       queue = new Queue(name, { connection: redisOptionsFrom(this.options.redisUrl, 'commands'), prefix: this.options.prefix });
       queue.on('error', (error) => this.logger.warn({ queue: name, reason: error.message }, 'queue connection error'));
+      // BullMQ adds a listener per request awaiting its reply: hundreds at once are normal here.
+      queue.setMaxListeners(0);
       this.queues.set(name, queue);
     }
     return queue;
@@ -146,6 +148,7 @@ export class BullMqClient extends ClientProxy {
     if (!events) {
       events = new QueueEvents(name, { connection: redisOptionsFrom(this.options.redisUrl, 'blocking'), prefix: this.options.prefix });
       events.on('error', (error) => this.logger.warn({ queue: name, reason: error.message }, 'queue events connection error'));
+      events.setMaxListeners(0);
       this.queueEvents.set(name, events);
     }
     return events;
