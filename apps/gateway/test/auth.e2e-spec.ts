@@ -58,7 +58,8 @@ describe('Authentication', () => {
     const first = await signIn(app, user.email);
     const second = await http().post('/api/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200);
     expect(second.body.refreshToken).not.toBe(first.refreshToken);
-    await as(app, second.body).get('/api/me').expect(200);
+    const me = await as(app, second.body).get('/api/me').expect(200);
+    expect(me.body).toMatchObject({ roles: ['provider'], schoolIds: [district.schools[0].id], providerKind: 'tutor' });
 
     const reuse = await http().post('/api/auth/refresh').send({ refreshToken: first.refreshToken }).expect(401);
     expect(reuse.body.code).toBe('AUTH.REFRESH_REUSED');
