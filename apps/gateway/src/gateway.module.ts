@@ -9,6 +9,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { GATEWAY_PERSISTENCE } from './gateway.persistence';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { MeController } from './me/me.controller';
+import { RosterModule } from './roster/roster.module';
 import { SystemController } from './system/system.controller';
 
 @Module({
@@ -19,6 +20,7 @@ import { SystemController } from './system/system.controller';
     MessagingModule.forService('gateway', { client: true, outbox: true }),
     AuthModule,
     DirectoryModule,
+    RosterModule,
   ],
   controllers: [SystemController, MeController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -3,9 +3,16 @@ import { ServicePersistence } from '@sessionledger/persistence';
 import { RefreshToken } from './auth/refresh-token.entity';
 import { DIRECTORY_ENTITIES } from './directory/directory.entities';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
+import { Migration20261125120000RosterImport } from './migrations/Migration20261125120000RosterImport';
+import { Migration20261125130000StudentSearch } from './migrations/Migration20261125130000StudentSearch';
+import { RosterImport } from './roster/roster-import.entity';
 
 export const GATEWAY_PERSISTENCE: ServicePersistence = {
   service: 'gateway',
-  entities: [...DIRECTORY_ENTITIES, RefreshToken, OutboxEvent],
-  migrations: [{ name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation }],
+  entities: [...DIRECTORY_ENTITIES, RefreshToken, OutboxEvent, RosterImport],
+  migrations: [
+    { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
+    { name: 'Migration20261125120000RosterImport', class: Migration20261125120000RosterImport },
+    { name: 'Migration20261125130000StudentSearch', class: Migration20261125130000StudentSearch },
+  ],
 };

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
 import { Page } from '@sessionledger/common';
 import { IdParam } from '../../http/id-param';
-import { CreateStudentRequest, StudentListQuery, StudentResponse, UpdateStudentRequest } from './students.dto';
+import { CreateStudentRequest, StudentListQuery, StudentResponse, StudentSearchQuery, StudentSearchResult, UpdateStudentRequest } from './students.dto';
 import { StudentsService } from './students.service';
 
 @ApiTags('students')
@@ -22,6 +22,12 @@ export class StudentsController {
   @Get()
   list(@CurrentActor() actor: Actor, @Query() query: StudentListQuery): Promise<Page<StudentResponse>> {
     return this.students.list(actor, query);
+  }
+
+  @Roles('district_admin', 'school_admin', 'provider')
+  @Get('search')
+  search(@CurrentActor() actor: Actor, @Query() query: StudentSearchQuery): Promise<Page<StudentSearchResult>> {
+    return this.students.search(actor, query);
   }
 
   @Roles('district_admin', 'school_admin')

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { PageQuery } from '@sessionledger/common';
 import { DirectoryListQuery, IfPresent, OptionalText, RequiredText, VersionedUpdate, toBoolean, trimmed } from '../shared/dto';
 
 /**
@@ -131,4 +132,29 @@ export interface StudentResponse {
   hasIep: boolean;
   active: boolean;
   version: number;
+}
+
+export class StudentSearchQuery extends PageQuery {
+  @ApiProperty({
+    description: 'First letters of the first or last name, one or more words; accents and case are ignored',
+    example: 'zoe mu',
+    minLength: 1,
+    maxLength: 100,
+  })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'q must not contain control characters' })
+  q: string;
+}
+
+/** What anyone who may start a session learns of a student: enough to pick the right one, nothing more. */
+export interface StudentSearchResult {
+  id: string;
+  firstName: string;
+  lastName: string;
+  grade: string;
+  schoolId: string;
+  localId: string;
 }

@@ -8,8 +8,16 @@ import { GroupMember, Student, StudentGroup } from '../directory.entities';
 import { fieldConflict, namePrefixFilter, setAccountActive } from '../shared/people';
 import { assertVersion } from '../shared/records';
 import { activeProviderProblem } from '../staff/staff.service';
+import { searchStudents } from './student-search.queries';
 import { findAdministeredStudent, placeableSchoolProblem, studentScope } from './student-scope';
-import { CreateStudentRequest, StudentListQuery, StudentResponse, UpdateStudentRequest } from './students.dto';
+import {
+  CreateStudentRequest,
+  StudentListQuery,
+  StudentResponse,
+  StudentSearchQuery,
+  StudentSearchResult,
+  UpdateStudentRequest,
+} from './students.dto';
 
 export function toStudentResponse(student: Student): StudentResponse {
   return {
@@ -70,6 +78,14 @@ export class StudentsService {
       });
       return pageOf(students.map(toStudentResponse), total, query);
     });
+  }
+
+  /**
+   * For picking the participants of an ad hoc session: every active student of
+   * the district, whatever school the caller works at.
+   */
+  search(actor: Actor, query: StudentSearchQuery): Promise<Page<StudentSearchResult>> {
+    return this.transactions.run(actor.districtId, (em) => searchStudents(em, actor.districtId, query));
   }
 
   get(actor: Actor, studentId: string): Promise<StudentResponse> {

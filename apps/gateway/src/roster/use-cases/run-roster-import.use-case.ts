@@ -1,0 +1,96 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { HeaderRefused } from '../oneroster/oneroster-files';
+import { ImportProgress, RosterImporter, RosterRefused, RosterSource } from '../import/roster-importer';
+import { storedSource } from '../import/roster-sources';
+import { RosterImport, RosterImportFailure } from '../roster-import.entity';
+
+const PROGRESS_INTERVAL_MS = 1000;
+
+/**
+ * Runs one queued import: marks it running, imports (all or nothing), and
+ * records the outcome. A re-delivered job of a finished import does nothing;
+ * one whose worker died mid-way starts again (its transaction rolled back).
+ */
+@Injectable()
+export class RunRosterImport {
+  private readonly logger = new Logger(RunRosterImport.name);
+
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly importer: RosterImporter,
+  ) {}
+
+  async execute(districtId: string, importId: string, openSource?: (em: EntityManager) => Promise<RosterSource>): Promise<RosterImport | undefined> {
+    const record = await this.transactions.run(districtId, async (em) => {
+      const found = await em.findOne(RosterImport, { id: importId }, { exclude: ['errors'] });
+      if (!found || found.status === 'succeeded' || found.status === 'failed') return undefined;
+      found.status = 'running';
+      found.startedAt = new Date();
+      found.progress = { phase: 'starting', rowsRead: 0 };
+      await em.flush();
+      return { dryRun: found.dryRun };
+    });
+    if (!record) return undefined;
+
+    let lastProgress = 0;
+    const onProgress = async (progress: ImportProgress) => {
+      if (Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = Date.now();
+      await this.transactions.run(districtId, (em) => em.nativeUpdate(RosterImport, { id: importId }, { progress }));
+    };
+
+    try {
+      const outcome = await this.importer.run(districtId, openSource ?? ((em) => storedSource(em, importId)), { dryRun: record.dryRun, onProgress });
+      this.logger.log({ importId, errorCount: outcome.errorCount, dryRun: outcome.dryRun }, 'roster import finished');
+      return await this.finish(districtId, importId, (found) => {
+        found.status = 'succeeded';
+        found.onerosterVersion = outcome.version;
+        found.counts = outcome.counts;
+        found.errorCount = outcome.errorCount;
+        found.errors = outcome.errors;
+        found.notices = distinct([...found.notices, ...outcome.notices]);
+        found.progress = { phase: 'done', rowsRead: Object.values(outcome.counts.rowsRead).reduce((sum, n) => sum + n, 0) };
+      });
+    } catch (error) {
+      const failure = describeFailure(error);
+      this.logger.warn({ importId, code: failure.code, err: { message: (error as Error).message } }, 'roster import failed; nothing was written');
+      return this.finish(districtId, importId, (found) => {
+        found.status = 'failed';
+        found.failure = failure;
+        found.progress = { ...found.progress, phase: 'failed' };
+      });
+    }
+  }
+
+  /** Records the end state; the uploaded files are removed with it (they hold personal data and are no longer needed). */
+  private finish(districtId: string, importId: string, change: (record: RosterImport) => void): Promise<RosterImport> {
+    return this.transactions.run(districtId, async (em) => {
+      const found = await em.findOneOrFail(RosterImport, { id: importId });
+      change(found);
+      found.finishedAt = new Date();
+      await em.flush();
+      await em.execute(`DELETE FROM gateway.roster_import_file WHERE import_id = ?`, [importId]);
+      return found;
+    });
+  }
+}
+
+/** The upload already judged the headers; the job judges them again and must not say it twice. */
+function distinct<T>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = JSON.stringify(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describeFailure(error: unknown): RosterImportFailure {
+  if (error instanceof HeaderRefused) return { code: 'ROSTER.NOT_ONEROSTER', message: error.message, file: error.file };
+  if (error instanceof RosterRefused) return { code: error.code, message: error.message, ...(error.file ? { file: error.file } : {}) };
+  const detail = String((error as Error)?.message ?? error).split('\n')[0].slice(0, 300);
+  return { code: 'ROSTER.IMPORT_FAILED', message: `The import stopped and nothing was written: ${detail}` };
+}

@@ -1,0 +1,394 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { currentTestRun, databaseUrl, stopApps, testEnvironmentFor } from '@sessionledger/testing';
+import { rosterImportCommand } from '../src/roster/roster-import.command';
+import { writeZip } from '../src/roster/zip/zip-writer';
+import { as, createDistrict, Session, signIn, startGateway, TestDistrict } from './support/gateway-harness';
+
+const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'oneroster');
+type Files = Record<string, string>;
+
+function readSet(folder: string): Files {
+  const directory = join(DATA, folder);
+  return Object.fromEntries(readdirSync(directory).filter((name) => name.endsWith('.csv')).map((name) => [name, readFileSync(join(directory, name), 'utf8')]));
+}
+
+/** A CSV text from a header and rows; fields with commas or quotes are quoted. */
+function csv(header: string, rows: string[][]): string {
+  const quote = (field: string) => (/[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field);
+  return [header, ...rows.map((row) => row.map(quote).join(','))].join('\n') + '\n';
+}
+
+const ACTIVE = ['active', '2025-08-01T00:00:00Z'];
+
+/** A small OneRoster 1.1 set (users carry role and orgSourcedIds), built on the 1.1 templates' columns. */
+function v11Set(): Files {
+  const templates = (name: string) => readFileSync(join(DATA, 'templates_constructed', 'v1.1', name), 'utf8').split(/\r?\n/)[0];
+  return {
+    'manifest.csv': 'propertyName,value\nmanifest.version,1.0\noneroster.version,1.1\n',
+    'orgs.csv': csv(templates('orgs.csv'), [
+      ['d1', ...ACTIVE, 'Shelbyville District', 'district', '5550000', ''],
+      ['s-east', ...ACTIVE, 'East Elementary', 'school', '5550001', 'd1'],
+      ['s-west', ...ACTIVE, 'West Elementary', 'school', '5550002', 'd1'],
+    ]),
+    'academicSessions.csv': csv(templates('academicSessions.csv'), [['term1', ...ACTIVE, 'Fall', 'term', '2026-08-15', '2099-12-20', '', '2027']]),
+    // sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password
+    'users.csv': csv(templates('users.csv'), [
+      ['t1', ...ACTIVE, 'true', 's-east,s-west', 'teacher', 'tmiller', '', 'Tess', 'Miller', '', 'T1', `tess.miller@${suffix}.example.org`, '', '', '', '', ''],
+      ['a1', ...ACTIVE, 'true', 's-west', 'aide', 'aortiz', '', 'Ana', 'Ortiz', '', 'A1', `ana.ortiz@${suffix}.example.org`, '', '', '', '', ''],
+      ['adm1', ...ACTIVE, 'true', 'd1', 'administrator', 'boss', '', 'Bo', 'Boss', '', 'X1', `bo.boss@${suffix}.example.org`, '', '', '', '', ''],
+      ['st1', ...ACTIVE, 'true', 's-east', 'student', 'kim1', '{STATE:77001}', 'Kim', 'Lee', '', '1001', '', '', '', 'p1', '03', ''],
+      ['st2', ...ACTIVE, 'true', 's-east', 'student', 'lou2', '', 'Lou', 'Lee', '', '1002', '', '', '', 'p1', 'KG', ''],
+      ['st3', ...ACTIVE, 'true', 's-west', 'student', 'max3', '', 'Max', 'Diaz', '', '1003', '', '', '', '', '5', ''],
+      ['p1', ...ACTIVE, 'true', '', 'parent', 'plee', '', 'Pat', 'Lee', '', '', '', '', '555-0100', 'st1', '', ''],
+      ['g2', ...ACTIVE, 'true', '', 'guardian', 'gdiaz', '', 'Gil', 'Diaz', '', '', `gil@${suffix}.example.org`, '', '', 'st3', '', ''],
+    ]),
+    'classes.csv': csv(templates('classes.csv'), [
+      ['c-east', ...ACTIVE, 'Reading East', '03', '', 'RE', 'scheduled', '', 's-east', 'term1', '', '', ''],
+      ['c-west', ...ACTIVE, 'Math West', '05', '', 'MW', 'scheduled', '', 's-west', 'term1', '', '', ''],
+    ]),
+    'enrollments.csv': csv(templates('enrollments.csv'), [
+      ['e1', ...ACTIVE, 'c-east', 's-east', 't1', 'teacher', 'true', '', ''],
+      ['e2', ...ACTIVE, 'c-east', 's-east', 'st1', 'student', 'false', '', ''],
+      ['e3', ...ACTIVE, 'c-east', 's-east', 'st2', 'student', 'false', '', ''],
+      ['e4', ...ACTIVE, 'c-west', 's-west', 'a1', 'aide', 'false', '', ''],
+      ['e5', ...ACTIVE, 'c-west', 's-west', 'st3', 'student', 'false', '', ''],
+    ]),
+  };
+}
+
+let suffix = '';
+
+interface ImportBody {
+  id: string;
+  status: string;
+  dryRun: boolean;
+  counts: Record<string, Record<string, number> & { created: number; updated: number; deactivated: number; unchanged: number }>;
+  errorCount: number;
+  errors: { file: string; line: number; column: string; reason: string; sourcedId?: string }[];
+  notices: { file: string; column?: string; message: string }[];
+  failure: { code: string; message: string } | null;
+  version: string;
+}
+
+describe('Roster import (/api/roster/imports)', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await startGateway();
+  });
+
+  afterAll(() => stopApps(app));
+
+  /** A fresh district with its admin signed in; the sample's e-mail addresses are made unique per district. */
+  async function newDistrict(): Promise<{ district: TestDistrict; admin: Session }> {
+    const district = await createDistrict(app, 1);
+    return { district, admin: await signIn(app, district.admin.email) };
+  }
+
+  /** The 1.2 sample, with e-mails made unique to this run (they are unique across the installation). */
+  function sample12(): Files {
+    const files = readSet('sample_constructed_v1.2');
+    files['users.csv'] = files['users.csv'].replace('jordan.lee@example.org', `jordan.lee@${suffix}.example.org`);
+    return files;
+  }
+
+  async function start(admin: Session, files: Files, options: { dryRun?: boolean; zip?: boolean } = {}): Promise<ImportBody> {
+    const query = options.dryRun ? '?dryRun=true' : '';
+    const response = options.zip
+      ? await as(app, admin).post(`/api/roster/imports${query}`).set('Content-Type', 'application/zip').send(writeZip(files))
+      : await as(app, admin).post(`/api/roster/imports${query}`).send({ files });
+    expect(response.status).toBe(202);
+    expect(response.body.status).toBe('queued');
+    return response.body as ImportBody;
+  }
+
+  async function finished(admin: Session, id: string): Promise<ImportBody> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const body = (await as(app, admin).get(`/api/roster/imports/${id}`).expect(200)).body as ImportBody;
+      if (body.status === 'succeeded' || body.status === 'failed') return body;
+      if (Date.now() > deadline) throw new Error(`import ${id} still ${body.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function importSet(admin: Session, files: Files, options: { dryRun?: boolean; zip?: boolean } = {}): Promise<ImportBody> {
+    const result = await finished(admin, (await start(admin, files, options)).id);
+    if (result.status !== 'succeeded') throw new Error(`import failed: ${JSON.stringify(result.failure)}`);
+    return result;
+  }
+
+  const items = async (admin: Session, url: string) => (await as(app, admin).get(url).expect(200)).body.items as Record<string, unknown>[];
+
+  beforeEach(() => {
+    suffix = randomBytes(4).toString('hex');
+  });
+
+  it('imports the OneRoster 1.2 sample (a zip) cleanly: school, staff with approvals, students, the group with its provider and members', async () => {
+    const { admin } = await newDistrict();
+    const zip = writeZip(sample12());
+    const key = `roster-${suffix}`;
+    const accepted = await as(app, admin).post('/api/roster/imports').set('Content-Type', 'application/zip').set('Idempotency-Key', key).send(zip).expect(202);
+    const replayed = await as(app, admin).post('/api/roster/imports').set('Content-Type', 'application/zip').set('Idempotency-Key', key).send(zip).expect(202);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body.id).toBe(accepted.body.id);
+    const result = await finished(admin, accepted.body.id);
+
+    expect(result).toMatchObject({ version: '1.2', errorCount: 0, errors: [] });
+    expect(result.counts.schools).toEqual({ created: 1, updated: 0, deactivated: 0, unchanged: 0 });
+    expect(result.counts.staff).toEqual({ created: 1, updated: 0, deactivated: 0, unchanged: 0 });
+    expect(result.counts.students).toEqual({ created: 2, updated: 0, deactivated: 0, unchanged: 0 });
+    expect(result.counts.guardians).toEqual({ created: 0, updated: 0, deactivated: 0, unchanged: 0 });
+    expect(result.counts.groups).toEqual({ created: 1, updated: 0, deactivated: 0, unchanged: 0 });
+    expect(result.counts.academicSessions).toEqual({ created: 2, updated: 0, deactivated: 0, unchanged: 0 });
+    expect(result.counts.approvals).toEqual({ added: 1, removed: 0 });
+    // enr-s2 ended on 2025-10-31: Blake is a student of the school but no longer in the group.
+    expect(result.counts.memberships).toEqual({ added: 1, removed: 0 });
+
+    const school = (await items(admin, '/api/schools?pageSize=200')).find((s) => s.stateSchoolCode === '1234500001');
+    expect(school).toMatchObject({ name: 'Lincoln Middle School', active: true });
+    const staff = await items(admin, `/api/staff?schoolId=${school!.id}`);
+    expect(staff).toEqual([
+      expect.objectContaining({ email: `jordan.lee@${suffix}.example.org`, firstName: 'Jordan', lastName: 'Lee', roles: ['provider'], providerKind: 'tutor', schoolIds: [school!.id], active: true, hasPassword: false }),
+    ]);
+    const students = await items(admin, `/api/students?schoolId=${school!.id}`);
+    expect(students).toEqual([
+      expect.objectContaining({ localId: 'S2002', stateId: null, firstName: 'Blake, Jr.', lastName: 'Jones', grade: '7', active: true }),
+      expect.objectContaining({ localId: 'S2001', stateId: '9900012345', firstName: 'Avery', lastName: 'Smith', grade: '7', active: true }),
+    ]);
+    const groups = await items(admin, `/api/groups?schoolId=${school!.id}`);
+    expect(groups).toEqual([expect.objectContaining({ name: 'Math 7 Tutoring, Group A', providerId: staff[0].id, active: true })]);
+    const group = (await as(app, admin).get(`/api/groups/${groups[0].id}`).expect(200)).body;
+    expect(group.members.map((member: { localId: string }) => member.localId)).toEqual(['S2001']);
+  });
+
+  it('changes nothing when the same files are imported again, and updates a changed row by sourcedId', async () => {
+    const { admin } = await newDistrict();
+    const files = sample12();
+    await importSet(admin, files);
+    const before = await items(admin, '/api/students?pageSize=200');
+
+    const again = await importSet(admin, files);
+    expect(again.errorCount).toBe(0);
+    for (const entity of ['schools', 'staff', 'students', 'guardians', 'groups', 'academicSessions']) {
+      expect({ entity, ...again.counts[entity] }).toEqual({ entity, created: 0, updated: 0, deactivated: 0, unchanged: again.counts[entity].unchanged });
+    }
+    expect(again.counts.students.unchanged).toBe(2);
+    for (const link of ['approvals', 'guardianLinks', 'memberships']) expect(again.counts[link]).toEqual({ added: 0, removed: 0 });
+    expect(await items(admin, '/api/students?pageSize=200')).toEqual(before);
+
+    const changed = { ...files, 'users.csv': files['users.csv'].replace('Avery,Smith', 'Avery,Smith-Jones').replace(',07,,,,,,org-s1', ',08,,,,,,org-s1') };
+    const update = await importSet(admin, changed);
+    expect(update.counts.students).toEqual({ created: 0, updated: 1, deactivated: 0, unchanged: 1 });
+    expect(update.counts.staff).toEqual({ created: 0, updated: 0, deactivated: 0, unchanged: 1 });
+    const avery = (await items(admin, '/api/students?q=avery')).find((s) => s.localId === 'S2001');
+    expect(avery).toMatchObject({ lastName: 'Smith-Jones', grade: '8', version: 2, id: before.find((s) => s.localId === 'S2001')!.id });
+  });
+
+  it('deactivates, never deletes, a tobedeleted row and a row absent from a bulk file', async () => {
+    const { admin } = await newDistrict();
+    const files = v11Set();
+    await importSet(admin, files);
+    const users = files['users.csv']
+      .split('\n')
+      .filter((line) => !line.startsWith('st3,'))
+      .join('\n')
+      .replace(/^st2,active,/m, 'st2,tobedeleted,')
+      .replace(/^a1,active,2025-08-01T00:00:00Z,true/m, 'a1,tobedeleted,2025-08-01T00:00:00Z,true');
+    const enrollments = files['enrollments.csv']
+      .split('\n')
+      .filter((line) => !/^e[35],/.test(line))
+      .join('\n');
+    const result = await importSet(admin, { ...files, 'users.csv': users, 'enrollments.csv': enrollments, 'classes.csv': files['classes.csv'].replace(/^c-west,active/m, 'c-west,tobedeleted') });
+
+    expect(result.errors).toEqual([]);
+    expect(result.counts.students).toEqual({ created: 0, updated: 0, deactivated: 2, unchanged: 1 });
+    expect(result.counts.staff).toEqual({ created: 0, updated: 0, deactivated: 1, unchanged: 1 });
+    expect(result.counts.groups).toEqual({ created: 0, updated: 0, deactivated: 1, unchanged: 1 });
+    expect(result.counts.memberships).toEqual({ added: 0, removed: 2 });
+
+    const students = await items(admin, '/api/students?pageSize=200');
+    expect(students.map((s) => [s.localId, s.active]).sort()).toEqual([
+      ['1001', true],
+      ['1002', false],
+      ['1003', false],
+    ]);
+    const aide = (await items(admin, '/api/staff?pageSize=200')).find((s) => s.lastName === 'Ortiz');
+    expect(aide).toMatchObject({ active: false });
+    expect((await items(admin, '/api/groups?pageSize=200')).map((g) => [g.name, g.active]).sort()).toEqual([
+      ['Math West', false],
+      ['Reading East', true],
+    ]);
+  });
+
+  it('imports a OneRoster 1.1 set: staff at every school of orgSourcedIds, guardians linked through agentSourcedIds, administrators skipped', async () => {
+    const { admin } = await newDistrict();
+    const result = await importSet(admin, v11Set(), { zip: true });
+    expect(result).toMatchObject({ version: '1.1', errorCount: 0 });
+    expect(result.counts).toMatchObject({
+      schools: { created: 2 },
+      staff: { created: 2 },
+      students: { created: 3 },
+      guardians: { created: 2 },
+      groups: { created: 2 },
+      approvals: { added: 3, removed: 0 },
+      guardianLinks: { added: 3, removed: 0 },
+      memberships: { added: 3, removed: 0 },
+      skippedUsers: 1,
+    });
+    const schools = await items(admin, '/api/schools?pageSize=200');
+    const east = schools.find((s) => s.stateSchoolCode === '5550001')!;
+    const west = schools.find((s) => s.stateSchoolCode === '5550002')!;
+    const staff = await items(admin, '/api/staff?pageSize=200');
+    expect(staff.find((s) => s.lastName === 'Miller')).toMatchObject({ providerKind: 'tutor', schoolIds: [east.id, west.id].sort() });
+    expect(staff.find((s) => s.lastName === 'Ortiz')).toMatchObject({ providerKind: 'aide', schoolIds: [west.id] });
+    expect(staff.find((s) => s.lastName === 'Boss')).toBeUndefined();
+
+    const students = await items(admin, '/api/students?pageSize=200');
+    const kim = students.find((s) => s.localId === '1001')!;
+    expect(kim).toMatchObject({ stateId: '77001', grade: '3', schoolId: east.id });
+    expect(students.find((s) => s.localId === '1002')).toMatchObject({ grade: 'K' });
+    const kimGuardians = (await as(app, admin).get(`/api/students/${kim.id}/guardians`).expect(200)).body;
+    expect(JSON.stringify(kimGuardians)).toContain('Pat');
+    const max = students.find((s) => s.localId === '1003')!;
+    expect(JSON.stringify((await as(app, admin).get(`/api/students/${max.id}/guardians`).expect(200)).body)).toContain('Gil');
+    const groups = await items(admin, '/api/groups?pageSize=200');
+    expect(groups.find((g) => g.name === 'Math West')).toMatchObject({ schoolId: west.id, providerId: staff.find((s) => s.lastName === 'Ortiz')!.id });
+  });
+
+  it('reports every bad row of the non-conformant 1.1 set with file, line, column and reason, and imports what is valid', async () => {
+    const { admin } = await newDistrict();
+    const result = await importSet(admin, readSet('oat-sa_OneRosterv1p1BaseCSV_nonconformant'));
+    expect(result.version).toBe('1.1');
+    expect(result.errorCount).toBeGreaterThan(0);
+    for (const error of result.errors) {
+      expect(error).toEqual({ file: expect.stringMatching(/\.csv$/), line: expect.any(Number), column: expect.any(String), reason: expect.any(String), sourcedId: expect.any(String) });
+      expect(error.line).toBeGreaterThanOrEqual(2);
+    }
+    expect(result.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: 'users.csv', line: 2, column: 'identifier', sourcedId: 'user1' }),
+        expect.objectContaining({ file: 'classes.csv', line: 2, sourcedId: 'class1' }),
+        expect.objectContaining({ file: 'enrollments.csv', line: 2, column: 'classSourcedId', sourcedId: 'enrol1' }),
+      ]),
+    );
+    expect(result.errors).toHaveLength(8);
+    expect(result.notices).toEqual(expect.arrayContaining([expect.objectContaining({ file: 'users.csv', column: 'agents' }), expect.objectContaining({ file: 'courses.csv' })]));
+    expect(result.notices.filter((notice) => notice.column === 'agents')).toHaveLength(1);
+    expect(result.counts.schools).toMatchObject({ created: 2 });
+    const schools = await items(admin, '/api/schools?pageSize=200');
+    expect(schools.map((s) => s.stateSchoolCode)).toEqual(expect.arrayContaining(['my identifier', 'my identifier 2']));
+  });
+
+  it('refuses a file that is not OneRoster whole, saying which file and why, and writes nothing', async () => {
+    const { admin } = await newDistrict();
+    const files = { ...sample12(), 'users.csv': 'id,first,last\n1,Ann,Bee\n' };
+    const response = await as(app, admin).post('/api/roster/imports').send({ files }).expect(400);
+    expect(response.body).toMatchObject({
+      code: 'ROSTER.NOT_ONEROSTER',
+      fields: [{ field: 'users.csv', problems: [expect.stringContaining('missing columns sourcedId, givenName, familyName')] }],
+    });
+    expect(response.body.message).toContain('users.csv');
+    expect((await as(app, admin).get('/api/roster/imports').expect(200)).body.total).toBe(0);
+    expect(await items(admin, '/api/students')).toEqual([]);
+  });
+
+  it('reports on a dry run what would change, and changes nothing', async () => {
+    const { admin } = await newDistrict();
+    const schoolsBefore = await items(admin, '/api/schools?pageSize=200');
+    const dry = await importSet(admin, v11Set(), { dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, errorCount: 0 });
+    expect(dry.counts).toMatchObject({ schools: { created: 2 }, students: { created: 3 }, guardians: { created: 2 }, memberships: { added: 3 } });
+    expect(await items(admin, '/api/schools?pageSize=200')).toEqual(schoolsBefore);
+    expect(await items(admin, '/api/students')).toEqual([]);
+    expect(await items(admin, '/api/guardians')).toEqual([]);
+    expect(await items(admin, '/api/staff?role=provider')).toEqual([]);
+
+    const real = await importSet(admin, v11Set());
+    expect(real.counts.students).toEqual(dry.counts.students);
+  });
+
+  it('is for district admins only: a school admin gets 403, and another district sees 404 for the import', async () => {
+    const { district, admin } = await newDistrict();
+    const schoolAdmin = await signIn(app, (await district.user(['school_admin'], { schoolIds: [district.schools[0].id] })).email);
+    await as(app, schoolAdmin).post('/api/roster/imports').send({ files: sample12() }).expect(403);
+    await as(app, schoolAdmin).get('/api/roster/imports').expect(403);
+
+    const mine = await start(admin, sample12());
+    await finished(admin, mine.id);
+    await as(app, schoolAdmin).get(`/api/roster/imports/${mine.id}`).expect(403);
+    const other = await newDistrict();
+    const response = await as(app, other.admin).get(`/api/roster/imports/${mine.id}`).expect(404);
+    expect(response.body.code).toBe('ROSTER IMPORT.NOT_FOUND');
+    expect(JSON.stringify(response.body)).not.toContain('Lincoln');
+    expect((await as(app, other.admin).get('/api/roster/imports').expect(200)).body.total).toBe(0);
+    expect(await items(other.admin, '/api/students')).toEqual([]);
+  });
+
+  it('leaves nothing written when the import fails midway', async () => {
+    const { admin } = await newDistrict();
+    const poison = `Explode ${suffix}`;
+    const pg = new Client({ connectionString: databaseUrl(currentTestRun().database) });
+    await pg.connect();
+    const trigger = `roster_test_fail_${suffix}`;
+    try {
+      // The database refuses one group, after schools, staff and students were written in the same transaction.
+      await pg.query(`CREATE FUNCTION gateway.${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.name = '${poison}' THEN RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$`);
+      await pg.query(`CREATE TRIGGER ${trigger} BEFORE INSERT ON gateway.student_group FOR EACH ROW EXECUTE FUNCTION gateway.${trigger}()`);
+      const files = v11Set();
+      files['classes.csv'] = files['classes.csv'].replace('Math West', poison);
+      const result = await finished(admin, (await start(admin, files)).id);
+      expect(result.status).toBe('failed');
+      expect(result.failure).toMatchObject({ code: 'ROSTER.IMPORT_FAILED', message: expect.stringContaining('nothing was written') });
+    } finally {
+      await pg.query(`DROP TRIGGER IF EXISTS ${trigger} ON gateway.student_group`);
+      await pg.query(`DROP FUNCTION IF EXISTS gateway.${trigger}()`);
+      await pg.end();
+    }
+    expect((await items(admin, '/api/schools?pageSize=200')).map((s) => s.stateSchoolCode)).not.toContain('5550001');
+    expect(await items(admin, '/api/students')).toEqual([]);
+    expect(await items(admin, '/api/guardians')).toEqual([]);
+    expect(await items(admin, '/api/staff?role=provider')).toEqual([]);
+  });
+
+  it('refuses a second district’s roster row whose e-mail already signs in elsewhere as a row error, not a crash', async () => {
+    const first = await newDistrict();
+    const files = sample12();
+    await importSet(first.admin, files);
+    const second = await newDistrict();
+    const result = await importSet(second.admin, files);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ file: 'users.csv', line: 2, column: 'email', sourcedId: 'usr-t1', reason: expect.stringContaining('already signs in') }),
+      expect.objectContaining({ file: 'classes.csv', line: 2, sourcedId: 'cls-math7-tut1' }),
+      expect.objectContaining({ file: 'enrollments.csv', line: 2, column: 'classSourcedId' }),
+      expect.objectContaining({ file: 'enrollments.csv', line: 3, column: 'classSourcedId' }),
+      expect.objectContaining({ file: 'enrollments.csv', line: 4, column: 'classSourcedId' }),
+    ]);
+    expect(result.counts.students).toMatchObject({ created: 2 });
+    // The first district is untouched by the second's import.
+    expect((await items(first.admin, '/api/students?pageSize=200')).length).toBe(2);
+  });
+
+  it('imports a folder from disk with the operator command, recorded like an upload', async () => {
+    const { district, admin } = await newDistrict();
+    const saved = { ...process.env };
+    const output: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => output.push(String(chunk)) > 0);
+    try {
+      Object.assign(process.env, testEnvironmentFor('gateway', currentTestRun()));
+      await rosterImportCommand(['--district', district.id, '--dir', join(DATA, 'sample_constructed_v1.2')]);
+    } finally {
+      write.mockRestore();
+      process.env = saved;
+    }
+    const printed = JSON.parse(output.join(''));
+    expect(printed).toMatchObject({ status: 'succeeded', source: 'operator', errorCount: 0, counts: { students: { created: 2 } } });
+    expect((await as(app, admin).get(`/api/roster/imports/${printed.id}`).expect(200)).body).toMatchObject({ status: 'succeeded', source: 'operator' });
+    expect((await items(admin, '/api/students')).map((s) => s.localId).sort()).toEqual(['S2001', 'S2002']);
+  });
+});
