@@ -14,9 +14,9 @@ import { newId } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { eventQueueOf, PING, SCHOOL_CHANGED } from '@sessionledger/contracts';
 import { DistrictReplica } from '@sessionledger/district-replica';
-import { messagingServerFor, OutboxRelay, ServiceBus } from '@sessionledger/messaging';
+import { OutboxRelay, ServiceBus, messagingTransport } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { Metrics, redisOptionsFrom } from '@sessionledger/platform';
+import { redisOptionsFrom } from '@sessionledger/platform';
 import { assertInfrastructureReachable, createDatabase, databaseUrl, dropTestRun, newTestRun, startApp, waitFor } from '@sessionledger/testing';
 import { AccessTokens } from '../apps/gateway/src/auth/access-tokens';
 import { ActorLoader } from '../apps/gateway/src/auth/actor.loader';
@@ -106,7 +106,7 @@ async function main(): Promise<number> {
     closers.push(() => gateway.close());
     await gateway.listen(0, '127.0.0.1');
     const payroll = await startApp(
-      { service: 'payroll', module: PayrollModule, transport: (app, env) => messagingServerFor('payroll', env, app.get(Metrics)) },
+      { service: 'payroll', module: PayrollModule, ...messagingTransport('payroll') },
       NO_BACKGROUND_RELAY,
     );
     const stopPayroll = once(() => payroll.close());

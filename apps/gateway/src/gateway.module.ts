@@ -11,6 +11,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { MeController } from './me/me.controller';
 import { RosterModule } from './roster/roster.module';
 import { SystemController } from './system/system.controller';
+import { WorkOrdersModule } from './work-orders/work-orders.module';
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ import { SystemController } from './system/system.controller';
     AuthModule,
     DirectoryModule,
     RosterModule,
+    WorkOrdersModule,
   ],
   controllers: [SystemController, MeController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

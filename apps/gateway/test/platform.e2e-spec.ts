@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BACKEND_SERVICES, BackendService } from '@sessionledger/contracts';
-import { messagingServerFor } from '@sessionledger/messaging';
-import { Metrics } from '@sessionledger/platform';
+import { messagingTransport } from '@sessionledger/messaging';
+
 import { startApp, stopApps } from '@sessionledger/testing';
 import { PayrollModule } from '../../payroll/src/payroll.module';
 import { SchedulingModule } from '../../scheduling/src/scheduling.module';
@@ -17,7 +17,7 @@ const MODULES: Record<BackendService, unknown> = {
 };
 
 function startBackend(service: BackendService): Promise<NestFastifyApplication> {
-  return startApp({ service, module: MODULES[service], transport: (app, env) => messagingServerFor(service, env, app.get(Metrics)) });
+  return startApp({ service, module: MODULES[service], ...messagingTransport(service) });
 }
 
 async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { messagingServerFor } from '@sessionledger/messaging';
+import { messagingTransport } from '@sessionledger/messaging';
 import { migrateFromEnvironment } from '@sessionledger/persistence';
-import { Metrics, runCli, runService } from '@sessionledger/platform';
+import { runCli, runService } from '@sessionledger/platform';
 import { PAYROLL_PERSISTENCE } from './payroll.persistence';
 import { PayrollModule } from './payroll.module';
 
@@ -10,7 +10,7 @@ runCli({
     runService({
       service: 'payroll',
       module: PayrollModule,
-      transport: (app, env) => messagingServerFor('payroll', env, app.get(Metrics)),
+      ...messagingTransport('payroll'),
     }),
   migrate: () => migrateFromEnvironment(PAYROLL_PERSISTENCE),
 });

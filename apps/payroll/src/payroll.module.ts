@@ -5,6 +5,8 @@ import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { PAYROLL_PERSISTENCE } from './payroll.persistence';
+import { WorkOrdersController } from './work-orders/work-orders.controller';
+import { WorkOrdersService } from './work-orders/work-orders.service';
 
 @Module({
   imports: [
@@ -13,6 +15,7 @@ import { PAYROLL_PERSISTENCE } from './payroll.persistence';
     PersistenceModule.forService(PAYROLL_PERSISTENCE),
     MessagingModule.forService('payroll', { outbox: true, inbox: true }),
   ],
-  controllers: [districtReplicaControllerFor('payroll')],
+  controllers: [districtReplicaControllerFor('payroll'), WorkOrdersController],
+  providers: [WorkOrdersService],
 })
 export class PayrollModule {}

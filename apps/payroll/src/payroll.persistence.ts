@@ -2,9 +2,14 @@ import { DistrictReplica, SchoolReplica } from '@sessionledger/district-replica'
 import { OutboxEvent } from '@sessionledger/messaging';
 import { ServicePersistence } from '@sessionledger/persistence';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
+import { Migration20261125140000WorkOrders } from './migrations/Migration20261125140000WorkOrders';
+import { WorkOrder } from './work-orders/work-order.entity';
 
 export const PAYROLL_PERSISTENCE: ServicePersistence = {
   service: 'payroll',
-  entities: [OutboxEvent, DistrictReplica, SchoolReplica],
-  migrations: [{ name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation }],
+  entities: [OutboxEvent, DistrictReplica, SchoolReplica, WorkOrder],
+  migrations: [
+    { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
+    { name: 'Migration20261125140000WorkOrders', class: Migration20261125140000WorkOrders },
+  ],
 };

@@ -6,20 +6,10 @@ import request from 'supertest';
 import { newId } from '@sessionledger/common';
 import { ConfigModule } from '@sessionledger/config';
 import { PING } from '@sessionledger/contracts';
-import { BullMqClient, messagingServerFor } from '@sessionledger/messaging';
-import { Metrics, PlatformModule, redisOptionsFrom } from '@sessionledger/platform';
+import { BullMqClient, messagingTransport } from '@sessionledger/messaging';
+import { PlatformModule, redisOptionsFrom } from '@sessionledger/platform';
 import { Queue } from 'bullmq';
-import {
-  currentTestRun,
-  freePort,
-  spawnTs,
-  startApp,
-  startPrivateRedis,
-  stopApps,
-  TEST_REDIS,
-  testEnvironmentFor,
-  waitFor,
-} from '@sessionledger/testing';
+import { currentTestRun, freePort, spawnTs, startApp, startPrivateRedis, stopApps, TEST_REDIS, testEnvironmentFor, waitFor } from '@sessionledger/testing';
 import { PayrollModule } from '../src/payroll.module';
 import { GATEWAY_BOOTSTRAP } from '../../gateway/src/gateway.bootstrap';
 
@@ -27,7 +17,7 @@ const actor = () => ({ userId: newId(), districtId: newId(), roles: ['district_a
 
 describe('Service lifecycle: probes, metrics, logs, graceful shutdown', () => {
   it('exposes liveness, readiness that checks PostgreSQL and Redis, and Prometheus metrics', async () => {
-    const app = await startApp({ service: 'payroll', module: PayrollModule, transport: (a, env) => messagingServerFor('payroll', env, a.get(Metrics)) });
+    const app = await startApp({ service: 'payroll', module: PayrollModule, ...messagingTransport('payroll') });
     const client = new BullMqClient({ redisUrl: TEST_REDIS, prefix: currentTestRun().redisPrefix, timeoutMs: 15000 });
     try {
       await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'alive' });
@@ -82,7 +72,7 @@ describe('Service lifecycle: probes, metrics, logs, graceful shutdown', () => {
     const app: NestFastifyApplication = await startApp({
       service: 'payroll',
       module: SlowModule,
-      transport: (a, env) => messagingServerFor('payroll', env, a.get(Metrics)),
+      ...messagingTransport('payroll'),
     });
     const client = new BullMqClient({ redisUrl: TEST_REDIS, prefix: currentTestRun().redisPrefix, timeoutMs: 5000 });
     const commands = new Queue('payroll.commands', { connection: redisOptionsFrom(TEST_REDIS, 'commands'), prefix: currentTestRun().redisPrefix });

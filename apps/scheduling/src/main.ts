@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { messagingServerFor } from '@sessionledger/messaging';
+import { messagingTransport } from '@sessionledger/messaging';
 import { migrateFromEnvironment } from '@sessionledger/persistence';
-import { Metrics, runCli, runService } from '@sessionledger/platform';
+import { runCli, runService } from '@sessionledger/platform';
 import { SCHEDULING_PERSISTENCE } from './scheduling.persistence';
 import { SchedulingModule } from './scheduling.module';
 
@@ -10,7 +10,7 @@ runCli({
     runService({
       service: 'scheduling',
       module: SchedulingModule,
-      transport: (app, env) => messagingServerFor('scheduling', env, app.get(Metrics)),
+      ...messagingTransport('scheduling'),
     }),
   migrate: () => migrateFromEnvironment(SCHEDULING_PERSISTENCE),
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { messagingServerFor } from '@sessionledger/messaging';
+import { messagingTransport } from '@sessionledger/messaging';
 import { migrateFromEnvironment } from '@sessionledger/persistence';
-import { Metrics, runCli, runService } from '@sessionledger/platform';
+import { runCli, runService } from '@sessionledger/platform';
 import { SESSION_LOG_PERSISTENCE } from './session-log.persistence';
 import { SessionLogModule } from './session-log.module';
 
@@ -10,7 +10,7 @@ runCli({
     runService({
       service: 'session-log',
       module: SessionLogModule,
-      transport: (app, env) => messagingServerFor('session-log', env, app.get(Metrics)),
+      ...messagingTransport('session-log'),
     }),
   migrate: () => migrateFromEnvironment(SESSION_LOG_PERSISTENCE),
 });

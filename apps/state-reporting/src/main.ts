@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { messagingServerFor } from '@sessionledger/messaging';
+import { messagingTransport } from '@sessionledger/messaging';
 import { migrateFromEnvironment } from '@sessionledger/persistence';
-import { Metrics, runCli, runService } from '@sessionledger/platform';
+import { runCli, runService } from '@sessionledger/platform';
 import { STATE_REPORTING_PERSISTENCE } from './state-reporting.persistence';
 import { StateReportingModule } from './state-reporting.module';
 
@@ -10,7 +10,7 @@ runCli({
     runService({
       service: 'state-reporting',
       module: StateReportingModule,
-      transport: (app, env) => messagingServerFor('state-reporting', env, app.get(Metrics)),
+      ...messagingTransport('state-reporting'),
     }),
   migrate: () => migrateFromEnvironment(STATE_REPORTING_PERSISTENCE),
 });

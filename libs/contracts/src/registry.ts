@@ -1,10 +1,12 @@
 import { AnyContract, ContractRegistry } from './contract';
 import { DISTRICT_SETTINGS_CHANGED, SCHOOL_CHANGED } from './messages/directory';
 import { PING } from './messages/system';
+import { WORK_ORDER_COMMANDS } from './messages/work-orders';
 
 /** Every message of the platform. Adding one here is what makes it routable. */
 export const CONTRACTS = new ContractRegistry([
   ...Object.values(PING),
   DISTRICT_SETTINGS_CHANGED,
   SCHOOL_CHANGED,
+  ...WORK_ORDER_COMMANDS,
 ] as AnyContract[]);

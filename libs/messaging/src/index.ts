@@ -11,3 +11,4 @@ export * from './messaging-sql';
 export * from './inbox';
 export * from './service-bus';
 export * from './messaging.module';
+export * from './forward-errors.filter';

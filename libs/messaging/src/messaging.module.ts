@@ -1,7 +1,8 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { Environment } from '@sessionledger/config';
 import { ServiceName } from '@sessionledger/contracts';
-import { Metrics } from '@sessionledger/platform';
+import { Metrics, ServiceBootstrap } from '@sessionledger/platform';
+import { ForwardErrorsToCaller } from './forward-errors.filter';
 import { BullMqClient } from './bullmq.client';
 import { BullMqServer } from './bullmq.server';
 import { EventInbox } from './inbox';
@@ -48,4 +49,16 @@ export function messagingServerFor(service: ServiceName, env: Environment, metri
     metrics,
     worker: { concurrency: env.WORKER_CONCURRENCY },
   });
+}
+
+/**
+ * What a service app adds to its bootstrap to handle messages: the BullMQ
+ * transport, and the filter that sends handlers' domain errors back to the
+ * caller as they are (Nest's default RPC filter would turn them into 500s).
+ */
+export function messagingTransport(service: ServiceName): Pick<ServiceBootstrap, 'transport' | 'rpcFilters'> {
+  return {
+    transport: (app, env) => messagingServerFor(service, env, app.get(Metrics)),
+    rpcFilters: [new ForwardErrorsToCaller()],
+  };
 }

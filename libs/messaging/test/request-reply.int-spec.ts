@@ -1,8 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DomainError, newId } from '@sessionledger/common';
 import { PING } from '@sessionledger/contracts';
-import { BullMqClient, messagingServerFor } from '@sessionledger/messaging';
-import { Metrics } from '@sessionledger/platform';
+import { BullMqClient, messagingTransport } from '@sessionledger/messaging';
+
 import { currentTestRun, startApp, stopApps, TEST_REDIS } from '@sessionledger/testing';
 import { lastValueFrom } from 'rxjs';
 import { PayrollModule } from '../../../apps/payroll/src/payroll.module';
@@ -23,7 +23,7 @@ describe(BullMqClient.name, () => {
     payroll = await startApp({
       service: 'payroll',
       module: PayrollModule,
-      transport: (app, env) => messagingServerFor('payroll', env, app.get(Metrics)),
+      ...messagingTransport('payroll'),
     });
     client = new BullMqClient({ redisUrl: TEST_REDIS, prefix: currentTestRun().redisPrefix, timeoutMs: 15000 });
   });

@@ -1,4 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { ExceptionFilter, INestApplication, INestMicroservice, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,6 +11,8 @@ export interface ServiceBootstrap {
   module: unknown;
   /** The BullMQ transport for services that handle messages. */
   transport?: (app: INestApplication, env: Environment) => CustomTransportStrategy;
+  /** Exception filters of the message handlers (not of HTTP). */
+  rpcFilters?: ExceptionFilter[];
   /** HTTP setup beyond probes and metrics (the gateway's API). */
   configureHttp?: (app: NestFastifyApplication, env: Environment) => void | Promise<void>;
 }
@@ -32,7 +34,14 @@ export async function createApp(
   app.flushLogs();
   await bootstrap.configureHttp?.(app, env);
   if (bootstrap.transport) {
-    app.connectMicroservice({ strategy: bootstrap.transport(app, env) }, { inheritAppConfig: true });
+    // Message handlers get their own filters, not the HTTP ones. Listeners are registered at
+    // listen time so the filters are in place; the app's init hooks have already run once.
+    const microservice = app.connectMicroservice(
+      { strategy: bootstrap.transport(app, env) },
+      { inheritAppConfig: false, deferInitialization: true },
+    ) as INestMicroservice & { setIsInitHookCalled(called: boolean): void };
+    microservice.setIsInitHookCalled(true);
+    microservice.useGlobalFilters(...(bootstrap.rpcFilters ?? []));
   }
   return app;
 }
@@ -56,6 +65,8 @@ export async function runService(bootstrap: ServiceBootstrap): Promise<NestFasti
       }, env.SHUTDOWN_GRACE_MS).unref();
     });
   }
+  // Modules finish initialising (pools, health checks) before the first message is taken.
+  await app.init();
   if (bootstrap.transport) await app.startAllMicroservices();
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   new Logger('Bootstrap').log({ port: env.HTTP_PORT }, `${bootstrap.service} is listening`);

@@ -39,8 +39,8 @@ export async function startApp(
     .useValue(env)
     .compile();
   const app = await createApp(bootstrap, env, (adapter, options) => moduleRef.createNestApplication<NestFastifyApplication>(adapter, options));
-  if (bootstrap.transport) await app.startAllMicroservices();
   await app.init();
+  if (bootstrap.transport) await app.startAllMicroservices();
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }

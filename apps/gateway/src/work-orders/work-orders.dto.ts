@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQuery } from '@sessionledger/common';
+import { IsCalendarDate, MAX_PAY_RATE_CENTS, MAX_WORK_ORDER_DESCRIPTION, WorkOrderReply } from '@sessionledger/contracts';
+import { IfPresent, toBoolean, trimmed, VersionedUpdate } from '../directory/shared/dto';
+
+const TYPE_DESCRIPTION = 'A work order type of the district: career_ladder, homebound, detention, credit_recovery, tutoring, club';
+
+export class CreateWorkOrderRequest {
+  @ApiProperty({ description: TYPE_DESCRIPTION, example: 'tutoring' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  type: string;
+
+  @ApiProperty({ description: 'An active provider approved at the school' })
+  @IsUUID()
+  providerId: string;
+
+  @ApiProperty({ description: 'An active school of the district (for a school admin, one of theirs)' })
+  @IsUUID()
+  schoolId: string;
+
+  @ApiProperty({ description: 'Pay in integer cents per hour', example: 3250, minimum: 1, maximum: MAX_PAY_RATE_CENTS })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAY_RATE_CENTS)
+  payRateCents: number;
+
+  @ApiProperty({ description: 'First day the work order covers (YYYY-MM-DD)', example: '2026-08-17' })
+  @IsCalendarDate()
+  validFrom: string;
+
+  @ApiProperty({ description: 'Last day the work order covers (YYYY-MM-DD), on or after validFrom', example: '2027-05-28' })
+  @IsCalendarDate()
+  validTo: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_WORK_ORDER_DESCRIPTION })
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @MaxLength(MAX_WORK_ORDER_DESCRIPTION)
+  description?: string;
+}
+
+/** Type, provider and school are fixed once created (pay refers to them): issue a new work order instead. */
+export class UpdateWorkOrderRequest extends VersionedUpdate {
+  @ApiPropertyOptional({ description: 'Pay in integer cents per hour' })
+  @IfPresent()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAY_RATE_CENTS)
+  payRateCents?: number;
+
+  @ApiPropertyOptional({ description: 'YYYY-MM-DD' })
+  @IfPresent()
+  @IsCalendarDate()
+  validFrom?: string;
+
+  @ApiPropertyOptional({ description: 'YYYY-MM-DD, on or after validFrom' })
+  @IfPresent()
+  @IsCalendarDate()
+  validTo?: string;
+
+  @ApiPropertyOptional({ description: 'An empty text clears it', maxLength: MAX_WORK_ORDER_DESCRIPTION })
+  @IfPresent()
+  @Transform(trimmed)
+  @IsString()
+  @MaxLength(MAX_WORK_ORDER_DESCRIPTION)
+  description?: string;
+}
+
+export class WorkOrderListQuery extends PageQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  providerId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  schoolId?: string;
+
+  @ApiPropertyOptional({ description: TYPE_DESCRIPTION })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  type?: string;
+
+  @ApiPropertyOptional({ description: 'Only active (true) or only deactivated (false) work orders' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ description: 'Only work orders whose dates include this day (YYYY-MM-DD)' })
+  @IsOptional()
+  @IsCalendarDate()
+  activeOn?: string;
+}
+
+export type WorkOrderResponse = WorkOrderReply;

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { OptimisticLockError } from '@mikro-orm/core';
+import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '@sessionledger/common';
+import {
+  ActorSnapshot,
+  CreateWorkOrderCommand,
+  ListWorkOrdersCommand,
+  SetWorkOrderActiveCommand,
+  UpdateWorkOrderCommand,
+  WorkOrderPageReply,
+  WorkOrderReply,
+} from '@sessionledger/contracts';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { WorkOrder } from './work-order.entity';
+import { findWorkOrderType } from './work-order-types';
+
+export function toWorkOrderReply(order: WorkOrder): WorkOrderReply {
+  return {
+    id: order.id,
+    type: order.type,
+    typeName: findWorkOrderType(order.districtId, order.type)?.name ?? order.type,
+    providerId: order.providerId,
+    schoolId: order.schoolId,
+    payRateCents: order.payRateCents,
+    validFrom: order.validFrom,
+    validTo: order.validTo,
+    description: order.description,
+    active: order.active,
+    version: order.version,
+    createdAt: order.createdAt.toISOString(),
+    createdBy: order.createdBy,
+  };
+}
+
+/** District admins and payroll see every work order; school admins those of their schools; providers their own. */
+function visibilityOf(actor: ActorSnapshot): FilterQuery<WorkOrder> | 'all' | 'none' {
+  if (actor.roles.includes('district_admin') || actor.roles.includes('payroll')) return 'all';
+  const scopes: FilterQuery<WorkOrder>[] = [];
+  if (actor.roles.includes('school_admin')) scopes.push({ schoolId: { $in: actor.schoolIds } });
+  if (actor.roles.includes('provider')) scopes.push({ providerId: actor.userId });
+  return scopes.length ? { $or: scopes } : 'none';
+}
+
+function administers(actor: ActorSnapshot, schoolId: string): boolean {
+  return actor.roles.includes('district_admin') || (actor.roles.includes('school_admin') && actor.schoolIds.includes(schoolId));
+}
+
+function canSee(actor: ActorSnapshot, order: WorkOrder): boolean {
+  return (
+    actor.roles.includes('district_admin') ||
+    actor.roles.includes('payroll') ||
+    administers(actor, order.schoolId) ||
+    (actor.roles.includes('provider') && order.providerId === actor.userId)
+  );
+}
+
+function assertDates(validFrom: string, validTo: string): void {
+  if (validTo < validFrom) throw new ValidationFailed([{ field: 'validTo', problems: [`validTo must be on or after validFrom (${validFrom})`] }]);
+}
+
+/**
+ * Work orders are payroll's. The gateway has already checked roles and that
+ * the provider is approved at the school; this applies the actor's scope
+ * again (a command is a trust boundary too), the type catalog and the dates.
+ */
+@Injectable()
+export class WorkOrdersService {
+  constructor(private readonly transactions: TenantTransactions) {}
+
+  create(command: CreateWorkOrderCommand): Promise<WorkOrderReply> {
+    const { actor } = command;
+    if (!administers(actor, command.schoolId)) {
+      throw new ValidationFailed([{ field: 'schoolId', problems: ['must be an active school of the district that you administer'] }]);
+    }
+    if (!findWorkOrderType(actor.districtId, command.type)) {
+      throw new ValidationFailed([{ field: 'type', problems: [`${command.type} is not a work order type of the district`] }]);
+    }
+    assertDates(command.validFrom, command.validTo);
+    return this.transactions.run(actor.districtId, async (em) => {
+      const order = new WorkOrder({
+        districtId: actor.districtId,
+        type: command.type,
+        providerId: command.providerId,
+        schoolId: command.schoolId,
+        payRateCents: command.payRateCents,
+        validFrom: command.validFrom,
+        validTo: command.validTo,
+        description: command.description?.trim() || null,
+        createdBy: actor.userId,
+      });
+      em.persist(order);
+      await em.flush();
+      return toWorkOrderReply(order);
+    });
+  }
+
+  get(actor: ActorSnapshot, workOrderId: string): Promise<WorkOrderReply> {
+    return this.transactions.run(actor.districtId, async (em) => toWorkOrderReply(await this.visible(em, actor, workOrderId)));
+  }
+
+  list(command: ListWorkOrdersCommand): Promise<WorkOrderPageReply> {
+    const { actor } = command;
+    const scope = visibilityOf(actor);
+    if (scope === 'none') return Promise.resolve({ items: [], page: command.page, pageSize: command.pageSize, total: 0 });
+    return this.transactions.run(actor.districtId, async (em) => {
+      const conditions: FilterQuery<WorkOrder>[] = scope === 'all' ? [] : [scope];
+      if (command.providerId) conditions.push({ providerId: command.providerId });
+      if (command.schoolId) conditions.push({ schoolId: command.schoolId });
+      if (command.type) conditions.push({ type: command.type });
+      if (command.active !== undefined) conditions.push({ active: command.active });
+      if (command.activeOn) conditions.push({ validFrom: { $lte: command.activeOn }, validTo: { $gte: command.activeOn } });
+      const [orders, total] = await em.findAndCount(WorkOrder, conditions.length ? { $and: conditions } : {}, {
+        orderBy: { validFrom: 'desc', id: 'asc' },
+        limit: command.pageSize,
+        offset: (command.page - 1) * command.pageSize,
+      });
+      return { items: orders.map(toWorkOrderReply), page: command.page, pageSize: command.pageSize, total };
+    });
+  }
+
+  update(command: UpdateWorkOrderCommand): Promise<WorkOrderReply> {
+    const { actor } = command;
+    return this.saving(() =>
+      this.transactions.run(actor.districtId, async (em) => {
+        const order = await this.managed(em, actor, command.workOrderId);
+        if (order.version !== command.version) {
+          throw new Conflict('WORK_ORDER.STALE', `The work order was changed by someone else (now version ${order.version}); reload it and try again`, {
+            currentVersion: order.version,
+          });
+        }
+        const validFrom = command.validFrom ?? order.validFrom;
+        const validTo = command.validTo ?? order.validTo;
+        assertDates(validFrom, validTo);
+        if (command.payRateCents !== undefined) order.payRateCents = command.payRateCents;
+        order.validFrom = validFrom;
+        order.validTo = validTo;
+        if (command.description !== undefined) order.description = command.description?.trim() || null;
+        await em.flush();
+        return toWorkOrderReply(order);
+      }),
+    );
+  }
+
+  /** Work orders are never deleted: pay refers to them. */
+  setActive(command: SetWorkOrderActiveCommand): Promise<WorkOrderReply> {
+    const { actor } = command;
+    return this.saving(() =>
+      this.transactions.run(actor.districtId, async (em) => {
+        const order = await this.managed(em, actor, command.workOrderId);
+        if (order.active !== command.active) {
+          order.active = command.active;
+          await em.flush();
+        }
+        return toWorkOrderReply(order);
+      }),
+    );
+  }
+
+  /** Another district's work order, or one outside the actor's scope, is simply not found. */
+  private async visible(em: EntityManager, actor: ActorSnapshot, workOrderId: string): Promise<WorkOrder> {
+    const order = await em.findOne(WorkOrder, { id: workOrderId });
+    if (!order || !canSee(actor, order)) throw new NotFound('work_order');
+    return order;
+  }
+
+  private async managed(em: EntityManager, actor: ActorSnapshot, workOrderId: string): Promise<WorkOrder> {
+    const order = await this.visible(em, actor, workOrderId);
+    if (!administers(actor, order.schoolId)) throw new Forbidden('WORK_ORDER.NOT_ADMINISTERED', 'Only an admin of the work order’s school may change it');
+    return order;
+  }
+
+  /** A write that raced another after the version check is still a stale write, not a failure. */
+  private async saving<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof OptimisticLockError) throw new Conflict('WORK_ORDER.STALE', 'The work order was changed by someone else; reload it and try again');
+      throw error;
+    }
+  }
+}
