@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
+
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +17,14 @@ import { DistrictReplica } from '@sessionledger/district-replica';
 import { OutboxRelay, ServiceBus, messagingTransport } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { redisOptionsFrom } from '@sessionledger/platform';
-import { assertInfrastructureReachable, createDatabase, databaseUrl, dropTestRun, newTestRun, startApp, waitFor } from '@sessionledger/testing';
+import { databaseUrl, dropTestRun, newTestRun, startApp, waitFor } from '@sessionledger/testing';
 import { AccessTokens } from '../apps/gateway/src/auth/access-tokens';
 import { ActorLoader } from '../apps/gateway/src/auth/actor.loader';
 import { createDistrict, signIn, startGateway } from '../apps/gateway/test/support/gateway-harness';
 import { PayrollModule } from '../apps/payroll/src/payroll.module';
 import { httpClient, LoadLimits, LoadResult, Operation, sample, Sample, summarize } from './support/load';
 import { Cell, formatNumber, machine, ratio, table, writeResult } from './support/report';
+import { createMigratedDatabase } from '../test/test-database';
 
 /**
  * The platform's hot paths against a trivial round trip measured in the same
@@ -93,14 +94,7 @@ async function main(): Promise<number> {
 
   try {
     const setupStarted = performance.now();
-    await assertInfrastructureReachable();
-    await createDatabase(run.database);
-    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'test', 'migrate-test-database.ts'), run.database], {
-      stdio: 'inherit',
-      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-    });
-    process.env.SL_TEST_DATABASE = run.database;
-    process.env.SL_TEST_REDIS_PREFIX = run.redisPrefix;
+    await createMigratedDatabase(run);
 
     const gateway = await startGateway(NO_BACKGROUND_RELAY);
     closers.push(() => gateway.close());

@@ -8,11 +8,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from 'pg';
 import { SqlEntityManager } from '@mikro-orm/postgresql';
-import { assertInfrastructureReachable, createDatabase, databaseUrl, dropTestRun, newTestRun } from '@sessionledger/testing';
+import { databaseUrl, dropTestRun, newTestRun } from '@sessionledger/testing';
 import { RosterImporter, RosterOutcome } from '../apps/gateway/src/roster/import/roster-importer';
 import { directoryFiles, rosterSourceOf } from '../apps/gateway/src/roster/import/roster-sources';
 import { createDistrict, startGateway } from '../apps/gateway/test/support/gateway-harness';
 import { Cell, machine, ratio, table, writeResult } from './support/report';
+import { createMigratedDatabase } from '../test/test-database';
 
 /**
  * Roster import at district scale: a generated OneRoster 1.2 set (300
@@ -218,14 +219,7 @@ async function main(): Promise<number> {
   const directories: string[] = [];
   let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
   try {
-    await assertInfrastructureReachable();
-    await createDatabase(run.database);
-    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'test', 'migrate-test-database.ts'), run.database], {
-      stdio: 'inherit',
-      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-    });
-    process.env.SL_TEST_DATABASE = run.database;
-    process.env.SL_TEST_REDIS_PREFIX = run.redisPrefix;
+    await createMigratedDatabase(run);
     gateway = await startGateway({ OUTBOX_RELAY_ENABLED: 'false', LOG_LEVEL: 'warn' });
     const importer = gateway.get(RosterImporter);
     if (process.env.ROSTER_BENCH_VERBOSE === 'sql') traceSlowStatements();

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
+
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -7,12 +7,13 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { newId } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { assertInfrastructureReachable, createDatabase, databaseUrl, dropTestRun, newTestRun } from '@sessionledger/testing';
+import { databaseUrl, dropTestRun, newTestRun } from '@sessionledger/testing';
 import { nameSearchKey } from '../apps/gateway/src/directory/shared/name-search';
 import { studentSearchStatements } from '../apps/gateway/src/directory/students/student-search.queries';
 import { createDistrict, signIn, startGateway } from '../apps/gateway/test/support/gateway-harness';
 import { httpClient, LoadLimits, LoadResult, Operation, sample, Sample, summarize } from './support/load';
 import { Cell, formatNumber, machine, ratio, table, writeResult } from './support/report';
+import { createMigratedDatabase } from '../test/test-database';
 
 /**
  * GET /api/students/search on a district of 200,000 students in 300 schools,
@@ -64,14 +65,7 @@ async function main(): Promise<number> {
 
   try {
     const started = performance.now();
-    await assertInfrastructureReachable();
-    await createDatabase(run.database);
-    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'test', 'migrate-test-database.ts'), run.database], {
-      stdio: 'inherit',
-      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-    });
-    process.env.SL_TEST_DATABASE = run.database;
-    process.env.SL_TEST_REDIS_PREFIX = run.redisPrefix;
+    await createMigratedDatabase(run);
 
     const gateway = await startGateway(NO_BACKGROUND_RELAY);
     closers.push(() => gateway.close());
