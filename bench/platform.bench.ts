@@ -17,14 +17,14 @@ import { DistrictReplica } from '@sessionledger/district-replica';
 import { OutboxRelay, ServiceBus, messagingTransport } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { redisOptionsFrom } from '@sessionledger/platform';
-import { databaseUrl, dropTestRun, newTestRun, startApp, waitFor } from '@sessionledger/testing';
+import { databaseUrl, startApp, waitFor } from '@sessionledger/testing';
 import { AccessTokens } from '../apps/gateway/src/auth/access-tokens';
 import { ActorLoader } from '../apps/gateway/src/auth/actor.loader';
 import { createDistrict, signIn, startGateway } from '../apps/gateway/test/support/gateway-harness';
 import { PayrollModule } from '../apps/payroll/src/payroll.module';
 import { httpClient, LoadLimits, LoadResult, Operation, sample, Sample, summarize } from './support/load';
 import { Cell, formatNumber, machine, ratio, table, writeResult } from './support/report';
-import { createMigratedDatabase } from '../test/test-database';
+import { openBenchRun } from './support/bench-run';
 
 /**
  * The platform's hot paths against a trivial round trip measured in the same
@@ -77,38 +77,24 @@ interface OutboxResult {
 }
 
 async function main(): Promise<number> {
-  const run = newTestRun();
-  const closers: (() => Promise<unknown>)[] = [];
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      for (const close of closers.reverse()) await withTimeout(close(), 15_000).catch(() => undefined);
-      await dropTestRun(run).catch((error: unknown) => console.error(`could not drop ${run.database}: ${(error as Error).message}`));
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: dropping ${run.database} and the ${run.redisPrefix}* keys`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
-
+  const bench = await openBenchRun();
+  const { run } = bench;
   try {
     const setupStarted = performance.now();
-    await createMigratedDatabase(run);
 
     const gateway = await startGateway(NO_BACKGROUND_RELAY);
-    closers.push(() => gateway.close());
+    bench.onClose(() => gateway.close());
     await gateway.listen(0, '127.0.0.1');
     const payroll = await startApp(
       { service: 'payroll', module: PayrollModule, ...messagingTransport('payroll') },
       NO_BACKGROUND_RELAY,
     );
     const stopPayroll = once(() => payroll.close());
-    closers.push(stopPayroll);
+    bench.onClose(stopPayroll);
     const bare = fastify({ logger: false });
     bare.get('/ping', async () => ({ status: 'ok' }));
     await bare.listen({ port: 0, host: '127.0.0.1' });
-    closers.push(() => bare.close());
+    bench.onClose(() => bare.close());
 
     const district = await createDistrict(gateway, 1);
     const session = await signIn(gateway, district.admin.email);
@@ -212,7 +198,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    await cleanup();
+    await bench.close();
   }
 }
 
@@ -450,12 +436,6 @@ function portOf(address: AddressInfo | string | null): number {
 function once<T>(work: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;
   return () => (result ??= work());
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)));
-  return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
 }
 
 main().then(

@@ -7,13 +7,13 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { newId } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { databaseUrl, dropTestRun, newTestRun } from '@sessionledger/testing';
+import { databaseUrl } from '@sessionledger/testing';
 import { nameSearchKey } from '../apps/gateway/src/directory/shared/name-search';
 import { studentSearchStatements } from '../apps/gateway/src/directory/students/student-search.queries';
 import { createDistrict, signIn, startGateway } from '../apps/gateway/test/support/gateway-harness';
 import { httpClient, LoadLimits, LoadResult, Operation, sample, Sample, summarize } from './support/load';
 import { Cell, formatNumber, machine, ratio, table, writeResult } from './support/report';
-import { createMigratedDatabase } from '../test/test-database';
+import { openBenchRun } from './support/bench-run';
 
 /**
  * GET /api/students/search on a district of 200,000 students in 300 schools,
@@ -48,27 +48,13 @@ interface MeasuredRow extends LoadResult {
 }
 
 async function main(): Promise<number> {
-  const run = newTestRun();
-  const closers: (() => Promise<unknown>)[] = [];
-  let cleaned: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      for (const close of closers.reverse()) await close().catch(() => undefined);
-      await dropTestRun(run).catch((error: unknown) => console.error(`could not drop ${run.database}: ${(error as Error).message}`));
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: dropping ${run.database} and the ${run.redisPrefix}* keys`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
-
+  const bench = await openBenchRun();
+  const { run } = bench;
   try {
     const started = performance.now();
-    await createMigratedDatabase(run);
 
     const gateway = await startGateway(NO_BACKGROUND_RELAY);
-    closers.push(() => gateway.close());
+    bench.onClose(() => gateway.close());
     await gateway.listen(0, '127.0.0.1');
     const district = await createDistrict(gateway, SCHOOLS);
     const provider = await district.user(['provider'], { schoolIds: [district.schools[0].id], providerKind: 'tutor' });
@@ -78,7 +64,7 @@ async function main(): Promise<number> {
     const loaded = await insertStudents(gateway.get(TenantTransactions), district.id, roster);
     const owner = new Client({ connectionString: databaseUrl(run.database) });
     await owner.connect();
-    closers.push(() => owner.end());
+    bench.onClose(() => owner.end());
     // The app role may not VACUUM or ANALYZE. After a bulk load autovacuum does both within a minute or so: ANALYZE
     // gives the planner the new distribution, VACUUM the visibility map that lets index-only scans skip the table.
     // The count of the commonest initial, the search's heaviest statement, is explained in between to show the difference.
@@ -173,7 +159,7 @@ async function main(): Promise<number> {
     if (unindexed.length > 0) console.error(`the search did not use the search indexes alone for: ${unindexed.map((p) => p.label).join('; ')}`);
     return errors > 0 || unindexed.length > 0 ? 1 : 0;
   } finally {
-    await cleanup();
+    await bench.close();
   }
 }
 
