@@ -10,6 +10,7 @@ import { GATEWAY_PERSISTENCE } from './gateway.persistence';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { MeController } from './me/me.controller';
 import { RosterModule } from './roster/roster.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { SystemController } from './system/system.controller';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
 
@@ -23,6 +24,7 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     DirectoryModule,
     RosterModule,
     WorkOrdersModule,
+    SessionsModule,
   ],
   controllers: [SystemController, MeController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -4,7 +4,14 @@ import { districtReplicaControllerFor } from '@sessionledger/district-replica';
 import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
+import { SessionCatalogController } from './catalog/session-catalog.controller';
+import { SessionCatalogService } from './catalog/session-catalog.service';
 import { SESSION_LOG_PERSISTENCE } from './session-log.persistence';
+import { ParticipantsService } from './sessions/participants.service';
+import { SessionReadsService } from './sessions/session-reads.service';
+import { SessionWrites } from './sessions/session-writes';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
 
 @Module({
   imports: [
@@ -13,6 +20,7 @@ import { SESSION_LOG_PERSISTENCE } from './session-log.persistence';
     PersistenceModule.forService(SESSION_LOG_PERSISTENCE),
     MessagingModule.forService('session-log', { outbox: true, inbox: true }),
   ],
-  controllers: [districtReplicaControllerFor('session-log')],
+  controllers: [districtReplicaControllerFor('session-log'), SessionsController, SessionCatalogController],
+  providers: [SessionWrites, SessionsService, ParticipantsService, SessionReadsService, SessionCatalogService],
 })
 export class SessionLogModule {}

@@ -1,10 +1,16 @@
 import { DistrictReplica, SchoolReplica } from '@sessionledger/district-replica';
 import { OutboxEvent } from '@sessionledger/messaging';
 import { ServicePersistence } from '@sessionledger/persistence';
+import { SessionCatalog } from './catalog/session-catalog.entity';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
+import { Migration20261125150000Sessions } from './migrations/Migration20261125150000Sessions';
+import { Participant, PostSessionTask, Session, SessionChange } from './sessions/session.entities';
 
 export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
   service: 'session-log',
-  entities: [OutboxEvent, DistrictReplica, SchoolReplica],
-  migrations: [{ name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation }],
+  entities: [OutboxEvent, DistrictReplica, SchoolReplica, SessionCatalog, Session, Participant, PostSessionTask, SessionChange],
+  migrations: [
+    { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
+    { name: 'Migration20261125150000Sessions', class: Migration20261125150000Sessions },
+  ],
 };

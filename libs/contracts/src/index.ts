@@ -4,4 +4,8 @@ export * from './contract';
 export * from './messages/system';
 export * from './messages/directory';
 export * from './messages/work-orders';
+export * from './messages/sessions';
+export * from './sessions/session-rules';
+export * from './sessions/session-catalog';
+export * from './sessions/work-order-types';
 export * from './registry';

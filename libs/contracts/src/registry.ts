@@ -1,6 +1,7 @@
 import { AnyContract, ContractRegistry } from './contract';
 import { DISTRICT_SETTINGS_CHANGED, SCHOOL_CHANGED } from './messages/directory';
 import { PING } from './messages/system';
+import { SESSION_COMMANDS } from './messages/sessions';
 import { WORK_ORDER_COMMANDS } from './messages/work-orders';
 
 /** Every message of the platform. Adding one here is what makes it routable. */
@@ -9,4 +10,5 @@ export const CONTRACTS = new ContractRegistry([
   DISTRICT_SETTINGS_CHANGED,
   SCHOOL_CHANGED,
   ...WORK_ORDER_COMMANDS,
+  ...SESSION_COMMANDS,
 ] as AnyContract[]);

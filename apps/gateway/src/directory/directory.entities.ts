@@ -1,24 +1,12 @@
 import { Entity, Enum, Filter, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { newId } from '@sessionledger/common';
-import type { Role } from '@sessionledger/contracts';
+import type { DistrictSettings, Role } from '@sessionledger/contracts';
+import { DEFAULT_DISTRICT_SETTINGS } from '@sessionledger/contracts';
 import { TENANT_FILTER, TenantFilterParams, TenantScopedEntity } from '@sessionledger/persistence';
 import type { ProviderKind } from '@sessionledger/auth';
 
-export interface DistrictSettings {
-  cancellationNoticeHours: number;
-  lateEntryDays: number;
-  workOrderAssignmentDays: number;
-  anonymizationMinGroupSize: number;
-  guardianDigestEnabled: boolean;
-}
-
-export const DEFAULT_DISTRICT_SETTINGS: DistrictSettings = {
-  cancellationNoticeHours: 24,
-  lateEntryDays: 14,
-  workOrderAssignmentDays: 7,
-  anonymizationMinGroupSize: 10,
-  guardianDigestEnabled: true,
-};
+export { DEFAULT_DISTRICT_SETTINGS } from '@sessionledger/contracts';
+export type { DistrictSettings } from '@sessionledger/contracts';
 
 /** The tenant. Its own id is its district id, so row-level security keys on `id`. */
 @Entity({ tableName: 'district' })

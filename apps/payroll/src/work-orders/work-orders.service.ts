@@ -8,12 +8,12 @@ import {
   ListWorkOrdersCommand,
   SetWorkOrderActiveCommand,
   UpdateWorkOrderCommand,
+  findWorkOrderType,
   WorkOrderPageReply,
   WorkOrderReply,
 } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { WorkOrder } from './work-order.entity';
-import { findWorkOrderType } from './work-order-types';
 
 export function toWorkOrderReply(order: WorkOrder): WorkOrderReply {
   return {

@@ -30,6 +30,11 @@ export class DistrictSettingsSnapshot {
 
   @IsBoolean()
   guardianDigestEnabled: boolean;
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  taskDueHours: number;
 }
 
 export class DistrictSettingsChanged extends TenantEvent {

@@ -36,6 +36,13 @@ export class DistrictSettingsPatch {
   @IfPresent()
   @IsBoolean()
   guardianDigestEnabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Post-session tasks (attendance, notes) are due this many hours after the session starts (default 24)' })
+  @IfPresent()
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  taskDueHours?: number;
 }
 
 export class UpdateDistrictRequest extends VersionedUpdate {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
-import { Page } from '@sessionledger/common';
+import { Page, ValidationFailed } from '@sessionledger/common';
 import { IdParam } from '../../http/id-param';
 import { CreateStudentRequest, StudentListQuery, StudentResponse, StudentSearchQuery, StudentSearchResult, UpdateStudentRequest } from './students.dto';
 import { StudentsService } from './students.service';
@@ -18,10 +18,18 @@ export class StudentsController {
     return this.students.create(actor, body);
   }
 
-  @Roles('district_admin', 'school_admin')
+  /**
+   * Admins list the students of their schools. A provider finds any active
+   * student of the district by the first letters of a name (`q` required),
+   * with the search's narrower result (GET /students/search answers the same).
+   */
+  @Roles('district_admin', 'school_admin', 'provider')
   @Get()
-  list(@CurrentActor() actor: Actor, @Query() query: StudentListQuery): Promise<Page<StudentResponse>> {
-    return this.students.list(actor, query);
+  list(@CurrentActor() actor: Actor, @Query() query: StudentListQuery): Promise<Page<StudentResponse> | Page<StudentSearchResult>> {
+    if (actor.isDistrictAdmin || actor.has('school_admin')) return this.students.list(actor, query);
+    const q = query.q?.trim();
+    if (!q) throw new ValidationFailed([{ field: 'q', problems: ['is required: find students by the first letters of their first or last name'] }]);
+    return this.students.search(actor, { q, page: query.page, pageSize: query.pageSize });
   }
 
   @Roles('district_admin', 'school_admin', 'provider')

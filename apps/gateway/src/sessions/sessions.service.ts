@@ -1,0 +1,212 @@
+import { Injectable } from '@nestjs/common';
+import { Actor } from '@sessionledger/auth';
+import { DomainError, ValidationFailed } from '@sessionledger/common';
+import {
+  ADD_PARTICIPANT,
+  AddParticipantBody,
+  ASSIGN_WORK_ORDER,
+  AssignWorkOrderBody,
+  CANCEL_SESSION,
+  CancelSessionBody,
+  CatalogReply,
+  CoachingLogBody,
+  DELETE_SESSION,
+  DurationBody,
+  END_SESSION,
+  EndSessionBody,
+  GET_SESSION,
+  GET_SESSION_AUDIT,
+  GET_SESSION_CATALOG,
+  GET_SESSION_HISTORY,
+  GET_WORK_ORDER,
+  LIST_SESSIONS,
+  LIST_TASKS,
+  localDate,
+  MARK_NO_SHOW,
+  REMOVE_PARTICIPANT,
+  SAVE_COACHING_LOG,
+  SessionAuditReply,
+  SessionCatalogDocument,
+  SessionChangeReply,
+  SessionPageReply,
+  SessionReply,
+  SessionWriteReply,
+  SET_DURATION,
+  SET_TAGS,
+  START_SESSION,
+  StartSessionBody,
+  TagsBody,
+  TaskPageReply,
+  UPDATE_PARTICIPANT,
+  UPDATE_SESSION,
+  UPDATE_SESSION_CATALOG,
+  UpdateParticipantBody,
+  UpdateSessionBody,
+  VersionedBody,
+  WorkOrderReply,
+  WorkOrderSnapshot,
+  workOrderCoverageProblem,
+} from '@sessionledger/contracts';
+import { ServiceBus } from '@sessionledger/messaging';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { districtTimeZone, participantSnapshot, providerGroup, sessionSchool, viewerStudentIds } from './session-directory';
+import { SessionListQuery, TaskListQuery } from './sessions.dto';
+
+/**
+ * Sessions live in session-log. The gateway resolves what only it knows
+ * (schools a provider is approved at, groups, students, staff, who a
+ * guardian's children are) and what payroll knows (the work order), and
+ * sends the command; session-log applies the session rules.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly bus: ServiceBus,
+    private readonly transactions: TenantTransactions,
+  ) {}
+
+  async start(actor: Actor, body: StartSessionBody): Promise<SessionWriteReply> {
+    const resolved = await this.transactions.run(actor.districtId, async (em) => {
+      const group = body.groupId ? await providerGroup(em, actor, body.groupId) : null;
+      const schoolId = await sessionSchool(em, actor, body.schoolId, group?.group ?? null);
+      const sessionDate = localDate(new Date(body.startedAt), await districtTimeZone(em, actor.districtId));
+      return { group, schoolId, sessionDate };
+    });
+    const workOrder = body.workOrderId
+      ? await this.coveringWorkOrder(actor, body.workOrderId, { providerId: actor.userId, schoolId: resolved.schoolId, sessionDate: resolved.sessionDate })
+      : null;
+    return this.bus.send(START_SESSION, {
+      actor: actor.snapshot(),
+      body,
+      schoolId: resolved.schoolId,
+      group: resolved.group?.snapshot ?? null,
+      participants: resolved.group?.members ?? [],
+      workOrder,
+    });
+  }
+
+  async list(actor: Actor, query: SessionListQuery): Promise<SessionPageReply> {
+    return this.bus.send(LIST_SESSIONS, {
+      actor: actor.snapshot(),
+      viewer: { studentIds: await this.viewer(actor) },
+      from: query.from,
+      to: query.to,
+      providerId: query.providerId,
+      schoolId: query.schoolId,
+      studentId: query.studentId,
+      state: query.state,
+      needsAttention: query.needsAttention,
+      page: query.page,
+      pageSize: query.pageSize,
+    });
+  }
+
+  async get(actor: Actor, sessionId: string): Promise<SessionReply> {
+    return this.bus.send(GET_SESSION, { actor: actor.snapshot(), sessionId, viewer: { studentIds: await this.viewer(actor) } });
+  }
+
+  update(actor: Actor, sessionId: string, body: UpdateSessionBody): Promise<SessionWriteReply> {
+    return this.bus.send(UPDATE_SESSION, { actor: actor.snapshot(), sessionId, body });
+  }
+
+  end(actor: Actor, sessionId: string, body: EndSessionBody): Promise<SessionWriteReply> {
+    return this.bus.send(END_SESSION, { actor: actor.snapshot(), sessionId, body });
+  }
+
+  delete(actor: Actor, sessionId: string): Promise<{ deleted: true }> {
+    return this.bus.send(DELETE_SESSION, { actor: actor.snapshot(), sessionId });
+  }
+
+  cancel(actor: Actor, sessionId: string, body: CancelSessionBody): Promise<SessionWriteReply> {
+    return this.bus.send(CANCEL_SESSION, { actor: actor.snapshot(), sessionId, body });
+  }
+
+  noShow(actor: Actor, sessionId: string, body: VersionedBody): Promise<SessionWriteReply> {
+    return this.bus.send(MARK_NO_SHOW, { actor: actor.snapshot(), sessionId, body });
+  }
+
+  setDuration(actor: Actor, sessionId: string, body: DurationBody): Promise<SessionWriteReply> {
+    return this.bus.send(SET_DURATION, { actor: actor.snapshot(), sessionId, body });
+  }
+
+  setTags(actor: Actor, sessionId: string, body: TagsBody): Promise<SessionWriteReply> {
+    return this.bus.send(SET_TAGS, { actor: actor.snapshot(), sessionId, body });
+  }
+
+  /** The work order must cover the session as it is (provider, school, day); session-log applies the time window. */
+  async assignWorkOrder(actor: Actor, sessionId: string, body: AssignWorkOrderBody): Promise<SessionWriteReply> {
+    const session = await this.get(actor, sessionId);
+    const workOrder = await this.coveringWorkOrder(actor, body.workOrderId, session);
+    return this.bus.send(ASSIGN_WORK_ORDER, { actor: actor.snapshot(), sessionId, version: body.version, workOrder });
+  }
+
+  saveCoachingLog(actor: Actor, sessionId: string, body: CoachingLogBody): Promise<SessionWriteReply> {
+    return this.bus.send(SAVE_COACHING_LOG, { actor: actor.snapshot(), sessionId, body });
+  }
+
+  async addParticipant(actor: Actor, sessionId: string, body: AddParticipantBody): Promise<SessionWriteReply> {
+    if (body.studentId && body.staffId) throw new ValidationFailed([{ field: 'staffId', problems: ['give either studentId or staffId, not both'] }]);
+    const participant = await this.transactions.run(actor.districtId, (em) => participantSnapshot(em, body));
+    return this.bus.send(ADD_PARTICIPANT, { actor: actor.snapshot(), sessionId, participant, timeIn: body.timeIn });
+  }
+
+  updateParticipant(actor: Actor, sessionId: string, participantId: string, body: UpdateParticipantBody): Promise<SessionWriteReply> {
+    return this.bus.send(UPDATE_PARTICIPANT, { actor: actor.snapshot(), sessionId, participantId, body });
+  }
+
+  removeParticipant(actor: Actor, sessionId: string, participantId: string): Promise<SessionWriteReply> {
+    return this.bus.send(REMOVE_PARTICIPANT, { actor: actor.snapshot(), sessionId, participantId });
+  }
+
+  audit(actor: Actor, sessionId: string): Promise<SessionAuditReply> {
+    return this.bus.send(GET_SESSION_AUDIT, { actor: actor.snapshot(), sessionId });
+  }
+
+  history(actor: Actor, sessionId: string): Promise<SessionChangeReply[]> {
+    return this.bus.send(GET_SESSION_HISTORY, { actor: actor.snapshot(), sessionId });
+  }
+
+  tasks(actor: Actor, query: TaskListQuery, mine: boolean): Promise<TaskPageReply> {
+    return this.bus.send(LIST_TASKS, {
+      actor: actor.snapshot(),
+      mine,
+      overdue: query.overdue,
+      open: query.open,
+      schoolId: query.schoolId,
+      page: query.page,
+      pageSize: query.pageSize,
+    });
+  }
+
+  catalog(actor: Actor): Promise<CatalogReply> {
+    return this.bus.send(GET_SESSION_CATALOG, { actor: actor.snapshot() });
+  }
+
+  updateCatalog(actor: Actor, version: number, catalog: SessionCatalogDocument): Promise<CatalogReply> {
+    return this.bus.send(UPDATE_SESSION_CATALOG, { actor: actor.snapshot(), version, catalog });
+  }
+
+  /** Payroll answers with the work order only if the actor may see it; anything else is a 400 naming the field. */
+  private async coveringWorkOrder(
+    actor: Actor,
+    workOrderId: string,
+    session: { providerId: string; schoolId: string; sessionDate: string },
+  ): Promise<WorkOrderSnapshot> {
+    let order: WorkOrderReply;
+    try {
+      order = await this.bus.send(GET_WORK_ORDER, { actor: actor.snapshot(), workOrderId });
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'not_found') throw new ValidationFailed([{ field: 'workOrderId', problems: ['is not a work order you can use'] }]);
+      throw error;
+    }
+    const problem = workOrderCoverageProblem(order, session);
+    if (problem) throw new ValidationFailed([{ field: 'workOrderId', problems: [problem] }]);
+    return { id: order.id, type: order.type };
+  }
+
+  /** Guardians and students read through their children / themselves; staff need no list. */
+  private viewer(actor: Actor): Promise<string[]> {
+    if (!actor.has('guardian') && !actor.has('student')) return Promise.resolve([]);
+    return this.transactions.run(actor.districtId, (em) => viewerStudentIds(em, actor));
+  }
+}

@@ -1,0 +1,31 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { DistrictContext } from '../district-context';
+import { Participant, PostSessionTask, Session, TaskKind } from './session.entities';
+
+/**
+ * Post-session tasks exist from the moment a session starts and are done
+ * when the session's own data says so; they are kept beside the session so
+ * their state changes in the same transaction as the log.
+ */
+export function createTasks(em: EntityManager, session: Session, district: DistrictContext): void {
+  const dueAt = new Date(session.startedAt.getTime() + district.settings.taskDueHours * 3_600_000);
+  for (const kind of ['attendance', 'notes'] as const) em.persist(new PostSessionTask(session, kind, dueAt));
+}
+
+export function taskDone(kind: TaskKind, session: Session, participants: Participant[]): boolean {
+  if (session.state === 'active' || participants.length === 0) return false;
+  if (kind === 'attendance') return participants.every((p) => p.attendanceStatus !== null);
+  if (session.state === 'cancelled') return true;
+  if (session.participantKind === 'staff') return session.coachingLog !== null;
+  return participants.filter((p) => p.attendanceStatus === 'attended').every((p) => Boolean(p.studentNote?.trim()));
+}
+
+/** Marks tasks done (or open again, when a note is cleared) after a change to the session. */
+export async function refreshTasks(em: EntityManager, session: Session, participants: Participant[], now: Date): Promise<void> {
+  const tasks = await em.find(PostSessionTask, { sessionId: session.id });
+  for (const task of tasks) {
+    const done = taskDone(task.kind, session, participants);
+    if (done && !task.completedAt) task.completedAt = now;
+    if (!done && task.completedAt) task.completedAt = null;
+  }
+}

@@ -1,0 +1,81 @@
+import {
+  AuditProblem,
+  CAREER_LADDER,
+  durationRangeProblem,
+  findWorkOrderType,
+  payability,
+  Payability,
+  rawMinutes,
+  defaultAdjustedMinutes,
+  SessionCatalogDocument,
+} from '@sessionledger/contracts';
+import { coachingLogProblems } from './coaching-log';
+import { descriptionProblem } from './session-rules';
+import { Participant, Session } from './session.entities';
+
+/** The duration the rule's ceiling counts from: the plan, or the session as run when nothing was planned. */
+export function plannedMinutesOf(session: Session): number | null {
+  if (session.plannedMinutes !== null) return session.plannedMinutes;
+  return session.endedAt ? defaultAdjustedMinutes(rawMinutes(session.startedAt, session.endedAt)) : null;
+}
+
+export function careerLadderGoalTagged(session: Session, catalog: SessionCatalogDocument): boolean {
+  return session.tags.some((tag) => catalog.careerLadderGoals.some((goal) => goal.code === tag));
+}
+
+export function paymentOf(session: Session, participants: Participant[], catalog: SessionCatalogDocument): Payability {
+  return payability({
+    districtId: session.districtId,
+    workOrderType: session.workOrderType,
+    description: session.description,
+    careerLadderGoalTagged: careerLadderGoalTagged(session, catalog),
+    participants: participants.map((p) => ({
+      attendanceStatus: p.attendanceStatus,
+      qualifiers: { homebound: p.homebound, detention: p.detention, creditRecovery: p.creditRecovery, remedial: p.remedial },
+    })),
+  });
+}
+
+/**
+ * Everything that stands between a session and posting, each named so the
+ * provider can fix it. An empty list means the session may be posted.
+ */
+export function auditProblems(session: Session, participants: Participant[], catalog: SessionCatalogDocument): AuditProblem[] {
+  const problems: AuditProblem[] = [];
+  if (session.state === 'active') problems.push({ code: 'SESSION.NOT_ENDED', message: 'The session has not ended' });
+  if (participants.length === 0) problems.push({ code: 'SESSION.NO_PARTICIPANTS', message: 'Nobody took part in the session' });
+
+  const description = descriptionProblem(session, catalog);
+  if (description) problems.push({ code: description.code, message: description.message });
+  if (session.workOrderType === CAREER_LADDER && session.state !== 'cancelled' && !careerLadderGoalTagged(session, catalog)) {
+    problems.push({ code: 'SESSION.CAREER_LADDER_GOAL_MISSING', message: `${findWorkOrderType(session.districtId, CAREER_LADDER)?.name} sessions must be tagged with a Career Ladder goal` });
+  }
+
+  for (const p of participants) {
+    if (!p.attendanceStatus) problems.push({ code: 'PARTICIPANT.NO_ATTENDANCE', message: `${p.name} has no attendance status`, participantId: p.id });
+    if (p.attendanceStatus === 'attended' && p.kind === 'student' && !p.studentNote?.trim()) {
+      problems.push({ code: 'PARTICIPANT.NO_STUDENT_NOTE', message: `${p.name} has no student note`, participantId: p.id });
+    }
+    if (p.attendanceStatus === 'attended' && (!p.timeIn || !p.timeOut)) {
+      problems.push({ code: 'PARTICIPANT.TIMES_MISSING', message: `${p.name} has no time in or time out`, participantId: p.id });
+    }
+  }
+
+  const somebodyAttended = participants.some((p) => p.attendanceStatus === 'attended' || p.attendanceStatus === 'missed_billable');
+  if (session.state === 'ended' && somebodyAttended) {
+    const planned = plannedMinutesOf(session);
+    if (session.adjustedMinutes === null) {
+      problems.push({ code: 'SESSION.DURATION_MISSING', message: 'The session has no duration' });
+    } else if (planned !== null && !session.durationOverrideReason) {
+      const range = durationRangeProblem(session.adjustedMinutes, planned);
+      if (range) problems.push({ code: 'SESSION.DURATION_OUT_OF_RANGE', message: `The duration ${range}` });
+    }
+  }
+
+  if (session.participantKind === 'staff' && session.state === 'ended') {
+    for (const problem of coachingLogProblems(session.coachingLog ?? {}, catalog.coachingFields, { requireAll: true })) {
+      problems.push({ code: 'SESSION.COACHING_LOG_INCOMPLETE', message: `Coaching log: ${problem.field.replace(/^values\./, '')} ${problem.problems.join(', ')}` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,101 @@
+import { ParticipantReply, SessionAudience, SessionReply, rawMinutes } from '@sessionledger/contracts';
+import { Participant, Session } from './session.entities';
+
+/**
+ * Cuts a session for its reader. Note audiences (DESIGN.md "Notes") are
+ * applied here and nowhere else, for every route that returns a session:
+ *
+ * | note         | admin | provider | guardian | student |
+ * | student note |  yes  |   yes    |   yes    |   yes   |
+ * | client note  |  yes  |   yes    |   yes    |   no    |
+ * | admin note   |  yes  |   yes    |   no     |   no    |
+ *
+ * Guardians and students see only their own children's / their own part of
+ * the session, and none of its internal flags. A note a reader may not see is
+ * left out of the reply, not blanked.
+ */
+export function toSessionReply(
+  session: Session,
+  participants: Participant[],
+  audience: SessionAudience,
+  viewerStudentIds: readonly string[],
+  noteTemplate: string | null = null,
+): SessionReply {
+  const staffView = audience === 'admin' || audience === 'provider';
+  const visible = staffView ? participants : participants.filter((p) => p.kind === 'student' && viewerStudentIds.includes(p.personId));
+  return {
+    id: session.id,
+    audience,
+    providerId: session.providerId,
+    providerName: session.providerName,
+    schoolId: session.schoolId,
+    service: session.service,
+    participantKind: session.participantKind,
+    group: session.groupId ? { id: session.groupId, name: session.groupName ?? '' } : null,
+    workOrder:
+      session.workOrderId && session.workOrderType
+        ? { id: session.workOrderId, type: session.workOrderType, assignedAt: (session.workOrderAssignedAt ?? session.createdAt).toISOString() }
+        : null,
+    description: session.description,
+    familyInvolvement: session.familyInvolvement,
+    activitiesDescription: session.activitiesDescription,
+    state: session.state,
+    sessionDate: session.sessionDate,
+    startedAt: session.startedAt.toISOString(),
+    endedAt: session.endedAt?.toISOString() ?? null,
+    rawMinutes: session.endedAt ? rawMinutes(session.startedAt, session.endedAt) : null,
+    plannedMinutes: session.plannedMinutes,
+    adjustedMinutes: session.adjustedMinutes,
+    durationOverride:
+      staffView && session.durationOverrideReason && session.adjustedMinutes !== null
+        ? {
+            minutes: session.adjustedMinutes,
+            reason: session.durationOverrideReason,
+            by: session.durationOverrideBy ?? '',
+            at: (session.durationOverrideAt ?? session.createdAt).toISOString(),
+          }
+        : null,
+    cancelledAt: session.cancelledAt?.toISOString() ?? null,
+    cancelReason: staffView ? session.cancelReason : null,
+    ...(staffView ? { needsAttention: session.needsAttention, noteTemplate } : {}),
+    tags: session.tags,
+    coachingLog: staffView ? session.coachingLog : null,
+    participants: visible.sort(byArrival).map((p) => toParticipantReply(p, audience)),
+    version: session.version,
+    createdAt: session.createdAt.toISOString(),
+  };
+}
+
+function byArrival(a: Participant, b: Participant): number {
+  return a.addedAt.getTime() - b.addedAt.getTime() || a.id.localeCompare(b.id);
+}
+
+function toParticipantReply(p: Participant, audience: SessionAudience): ParticipantReply {
+  const reply: ParticipantReply = {
+    id: p.id,
+    kind: p.kind,
+    personId: p.personId,
+    name: p.name,
+    schoolId: p.schoolId,
+    timeIn: p.timeIn?.toISOString() ?? null,
+    timeOut: p.timeOut?.toISOString() ?? null,
+    timeAwayMinutes: p.timeAwayMinutes,
+    present: p.present,
+    attendanceStatus: p.attendanceStatus,
+    qualifiers: {
+      homebound: p.homebound,
+      detention: p.detention,
+      creditRecovery: p.creditRecovery,
+      remedial: p.remedial,
+      remedialCriteria: p.remedialCriteria,
+      subject: p.subject,
+    },
+    activities: p.activities,
+    accommodations: p.accommodations,
+    studentNote: p.studentNote,
+    version: p.version,
+  };
+  if (audience !== 'student') reply.clientNote = p.clientNote;
+  if (audience === 'admin' || audience === 'provider') reply.adminNote = p.adminNote;
+  return reply;
+}

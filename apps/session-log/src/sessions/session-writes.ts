@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Conflict, Forbidden, NotFound } from '@sessionledger/common';
+import { ActorSnapshot, NoteHint, SessionCatalogDocument, SessionWriteReply } from '@sessionledger/contracts';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { catalogOf, serviceOf } from '../catalog/session-catalog.service';
+import { DistrictContext, districtContext } from '../district-context';
+import { audienceFor, canChange } from './session-access';
+import { refreshTasks } from './post-session-tasks';
+import { toSessionReply } from './session-view';
+import { Participant, Session, SessionChange } from './session.entities';
+
+/** Everything a change to a session works with, loaded once in its transaction. */
+export interface SessionUnit {
+  em: EntityManager;
+  actor: ActorSnapshot;
+  session: Session;
+  participants: Participant[];
+  catalog: SessionCatalogDocument;
+  district: DistrictContext;
+  now: Date;
+}
+
+export interface ChangeOutcome {
+  action: string;
+  detail?: Record<string, unknown>;
+  hints?: NoteHint[];
+}
+
+export interface WriteOptions {
+  /** The version the client read; a session-level change is refused if the session moved on since. */
+  expectedVersion?: number;
+  /**
+   * Session-level changes lock the session row; changes to one participant
+   * only share-lock it, so two people timing students in at once both
+   * succeed while an end or a delete waits for them.
+   */
+  lock: 'session' | 'participant';
+  /** States the change may be made in. */
+  states?: Session['state'][];
+}
+
+export function staleSession(current: number): Conflict {
+  return new Conflict('SESSION.STALE', `The session was changed by someone else (now version ${current}); reload it and try again`, {
+    currentVersion: current,
+  });
+}
+
+export function recordChange(em: EntityManager, session: Session, actor: ActorSnapshot, action: string, detail: Record<string, unknown> = {}): void {
+  em.persist(
+    new SessionChange({ districtId: session.districtId, sessionId: session.id, actorId: actor.userId, actorName: actor.displayName, action, detail }),
+  );
+}
+
+const STATE_MESSAGES: Record<Session['state'], string> = {
+  active: 'The session is still running',
+  ended: 'The session has ended',
+  cancelled: 'The session was cancelled',
+};
+
+/**
+ * The one way a session changes: load it under a lock, check who may change
+ * it, its state and version, apply the change, keep the trail and the
+ * post-session tasks in step, commit, answer with the session as the writer
+ * sees it.
+ */
+@Injectable()
+export class SessionWrites {
+  constructor(private readonly transactions: TenantTransactions) {}
+
+  async change(actor: ActorSnapshot, sessionId: string, options: WriteOptions, apply: (unit: SessionUnit) => Promise<ChangeOutcome>): Promise<SessionWriteReply> {
+    try {
+      return await this.transactions.run(actor.districtId, async (em) => {
+        const lockMode = options.lock === 'session' ? LockMode.PESSIMISTIC_WRITE : LockMode.PESSIMISTIC_READ;
+        const session = await em.findOne(Session, { id: sessionId }, { lockMode });
+        if (!session) throw new NotFound('session', sessionId);
+        const participants = await em.find(Participant, { sessionId }, { orderBy: { addedAt: 'asc', id: 'asc' } });
+        if (!audienceFor(actor, session, participants, [])) throw new NotFound('session', sessionId);
+        if (!canChange(actor, session)) throw new Forbidden('SESSION.NOT_YOURS', 'Only the session’s provider or an admin of its school may change it');
+        if (options.expectedVersion !== undefined && options.expectedVersion !== session.version) throw staleSession(session.version);
+        if (options.states && !options.states.includes(session.state)) {
+          throw new Conflict('SESSION.WRONG_STATE', `${STATE_MESSAGES[session.state]}: this change needs a session that is ${options.states.join(' or ')}`, {
+            state: session.state,
+          });
+        }
+        const [catalog, district] = await Promise.all([catalogOf(em, actor.districtId), districtContext(em, actor.districtId)]);
+        const unit: SessionUnit = { em, actor, session, participants, catalog: catalog.catalog, district, now: new Date() };
+        const outcome = await apply(unit);
+        recordChange(em, session, actor, outcome.action, outcome.detail);
+        // `apply` keeps unit.participants current (added, removed), so the tasks see the session as it will commit.
+        await refreshTasks(em, session, unit.participants, unit.now);
+        await em.flush();
+        return this.reply(unit, outcome.hints ?? []);
+      });
+    } catch (error) {
+      if (error instanceof OptimisticLockError) throw new Conflict('SESSION.STALE', 'The session was changed by someone else; reload it and try again');
+      throw error;
+    }
+  }
+
+  reply(unit: Pick<SessionUnit, 'actor' | 'session' | 'participants' | 'catalog'>, hints: NoteHint[]): SessionWriteReply {
+    const audience = audienceFor(unit.actor, unit.session, unit.participants, []) ?? 'provider';
+    const template = serviceOf(unit.catalog, unit.session.service)?.noteTemplate ?? null;
+    return { ...toSessionReply(unit.session, unit.participants, audience, [], template), noteHints: hints };
+  }
+}

@@ -1,0 +1,334 @@
+import { Injectable } from '@nestjs/common';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Conflict, Forbidden, ValidationFailed } from '@sessionledger/common';
+import {
+  AssignWorkOrderCommand,
+  CancelSessionCommand,
+  cancellationStatus,
+  CoachingLogCommand,
+  defaultAdjustedMinutes,
+  DurationCommand,
+  durationRangeProblem,
+  durationStepProblem,
+  EndSessionCommand,
+  localDate,
+  MIN_DURATION_MINUTES,
+  NoShowCommand,
+  rawMinutes,
+  SessionRef,
+  SessionWriteReply,
+  StartSessionCommand,
+  TagsCommand,
+  UpdateSessionCommand,
+} from '@sessionledger/contracts';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { catalogOf, serviceOf } from '../catalog/session-catalog.service';
+import { districtContext } from '../district-context';
+import { coachingLogProblems } from './coaching-log';
+import { createTasks } from './post-session-tasks';
+import { administers } from './session-access';
+import { plannedMinutesOf } from './session-audit';
+import { assertDescription, CLOCK_SKEW_MS, startTimeProblem, workOrderWindowProblem } from './session-rules';
+import { recordChange, SessionWrites } from './session-writes';
+import { Participant, Session } from './session.entities';
+
+function emptyToNull(text: string | null | undefined): string | null {
+  return text?.trim() || null;
+}
+
+function invalid(field: string, problem: string): ValidationFailed {
+  return new ValidationFailed([{ field, problems: [problem] }]);
+}
+
+/** Everyone still in the room leaves when the session ends. */
+function timeEveryoneOut(participants: Participant[], endedAt: Date): void {
+  for (const p of participants) {
+    if (p.timeIn && !p.timeOut) p.timeOut = endedAt < p.timeIn ? p.timeIn : endedAt;
+  }
+}
+
+/**
+ * A session's life as a whole: start, edit, end, cancel, no-show, duration,
+ * tags, work order, coaching log, delete. Participants have their own service.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly writes: SessionWrites,
+  ) {}
+
+  async start(command: StartSessionCommand): Promise<SessionWriteReply> {
+    const { actor, body } = command;
+    if (!actor.roles.includes('provider')) throw new Forbidden('SESSION.PROVIDERS_ONLY', 'Only providers run sessions');
+    try {
+      return await this.transactions.run(actor.districtId, async (em) => {
+        const [{ catalog }, district] = await Promise.all([catalogOf(em, actor.districtId), districtContext(em, actor.districtId)]);
+        const now = new Date();
+        const service = serviceOf(catalog, body.service);
+        if (!service) throw invalid('service', `${body.service} is not a service of the district (${catalog.services.map((s) => s.code).join(', ')})`);
+        if (service.participantKind === 'staff' && command.group) throw invalid('groupId', `${service.name} sessions coach staff, not a group of students`);
+        const startedAt = new Date(body.startedAt);
+        const startProblem = startTimeProblem(startedAt, now, district);
+        if (startProblem) throw invalid('startedAt', startProblem);
+
+        const session = new Session({
+          districtId: actor.districtId,
+          providerId: actor.userId,
+          providerName: actor.displayName,
+          schoolId: command.schoolId,
+          service: service.code,
+          participantKind: service.participantKind,
+          sessionDate: localDate(startedAt, district.timeZone),
+          startedAt,
+          createdBy: actor.userId,
+        });
+        session.description = emptyToNull(body.description);
+        session.familyInvolvement = body.familyInvolvement ?? false;
+        session.plannedMinutes = body.plannedMinutes ?? null;
+        if (command.group) [session.groupId, session.groupName] = [command.group.id, command.group.name];
+        if (command.workOrder) {
+          [session.workOrderId, session.workOrderType, session.workOrderAssignedAt] = [command.workOrder.id, command.workOrder.type, now];
+        }
+        const problems = assertDescription(session, catalog);
+        if (problems.length) throw new ValidationFailed(problems);
+
+        // Fail early with the session's id; the unique index below is what makes it true under concurrency.
+        const active = await em.findOne(Session, { providerId: actor.userId, state: 'active' }, { fields: ['id'] });
+        if (active) throw alreadyActive(active.id);
+
+        em.persist(session);
+        // A group's students are timed in at the start (arrival defaults to the start); absent ones are marked so.
+        const participants = command.participants.map(
+          (snapshot) =>
+            new Participant({
+              districtId: actor.districtId,
+              sessionId: session.id,
+              kind: snapshot.kind,
+              personId: snapshot.personId,
+              name: snapshot.name,
+              schoolId: snapshot.schoolId ?? null,
+              stateId: snapshot.stateId ?? null,
+              homeboundTeacherId: snapshot.homeboundTeacherId ?? null,
+              timeIn: startedAt,
+              addedBy: actor.userId,
+            }),
+        );
+        em.persist(participants);
+        createTasks(em, session, district);
+        recordChange(em, session, actor, 'started', {
+          service: session.service,
+          startedAt: body.startedAt,
+          workOrderId: session.workOrderId,
+          groupId: session.groupId,
+          participants: participants.length,
+        });
+        await em.flush();
+        return this.writes.reply({ actor, session, participants, catalog }, []);
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException && /session_one_active_per_provider/.test(error.message)) {
+        const active = await this.transactions.run(actor.districtId, (em) => em.findOne(Session, { providerId: actor.userId, state: 'active' }, { fields: ['id'] }));
+        throw alreadyActive(active?.id ?? null);
+      }
+      throw error;
+    }
+  }
+
+  update(command: UpdateSessionCommand): Promise<SessionWriteReply> {
+    const { body } = command;
+    return this.writes.change(command.actor, command.sessionId, { lock: 'session', expectedVersion: body.version }, async ({ session, catalog, actor }) => {
+      const changed: Record<string, unknown> = {};
+      if (body.description !== undefined) session.description = changed.description = emptyToNull(body.description);
+      if (body.activitiesDescription !== undefined) session.activitiesDescription = changed.activitiesDescription = emptyToNull(body.activitiesDescription);
+      if (body.familyInvolvement !== undefined) session.familyInvolvement = changed.familyInvolvement = body.familyInvolvement;
+      if (body.plannedMinutes !== undefined) session.plannedMinutes = changed.plannedMinutes = body.plannedMinutes;
+      if (body.needsAttention !== undefined) session.needsAttention = changed.needsAttention = body.needsAttention;
+      const problems = assertDescription(session, catalog);
+      if (problems.length) throw new ValidationFailed(problems);
+      return { action: 'updated', detail: { ...changed, by: actor.userId } };
+    });
+  }
+
+  end(command: EndSessionCommand): Promise<SessionWriteReply> {
+    const { body } = command;
+    return this.writes.change(
+      command.actor,
+      command.sessionId,
+      { lock: 'session', expectedVersion: body.version, states: ['active'] },
+      async ({ session, participants, now }) => {
+        const endedAt = new Date(body.endedAt);
+        if (endedAt < session.startedAt) throw invalid('endedAt', `must not be before the start (${session.startedAt.toISOString()})`);
+        if (endedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalid('endedAt', 'must not be in the future');
+        const lateArrival = participants.find((p) => p.timeIn && p.timeIn > endedAt);
+        if (lateArrival) throw invalid('endedAt', `must not be before ${lateArrival.name}'s time in (${lateArrival.timeIn!.toISOString()})`);
+        session.state = 'ended';
+        session.endedAt = endedAt;
+        session.adjustedMinutes = defaultAdjustedMinutes(rawMinutes(session.startedAt, endedAt)) || null;
+        timeEveryoneOut(participants, endedAt);
+        return { action: 'ended', detail: { endedAt: body.endedAt, adjustedMinutes: session.adjustedMinutes } };
+      },
+    );
+  }
+
+  /**
+   * A cancelled session: every participant's attendance follows the notice
+   * the family gave (DESIGN.md "Attendance"); nobody was there.
+   */
+  cancel(command: CancelSessionCommand): Promise<SessionWriteReply> {
+    const { body } = command;
+    return this.writes.change(
+      command.actor,
+      command.sessionId,
+      { lock: 'session', expectedVersion: body.version, states: ['active', 'ended'] },
+      async ({ session, participants, district }) => {
+        const cancelledAt = new Date(body.cancelledAt);
+        const status = cancellationStatus(session.startedAt, cancelledAt, district.settings.cancellationNoticeHours);
+        session.state = 'cancelled';
+        session.endedAt ??= session.startedAt;
+        session.cancelledAt = cancelledAt;
+        session.cancelReason = emptyToNull(body.reason);
+        session.adjustedMinutes = null;
+        for (const p of participants) markAbsent(p, status);
+        return {
+          action: 'cancelled',
+          detail: { cancelledAt: body.cancelledAt, status, noticeHours: district.settings.cancellationNoticeHours, reason: session.cancelReason },
+        };
+      },
+    );
+  }
+
+  /** Nobody came and nobody called: everyone is missed_billable, and the session ends as planned. */
+  noShow(command: NoShowCommand): Promise<SessionWriteReply> {
+    return this.writes.change(
+      command.actor,
+      command.sessionId,
+      { lock: 'session', expectedVersion: command.body.version, states: ['active', 'ended'] },
+      async ({ session, participants }) => {
+        if (participants.length === 0) throw new Conflict('SESSION.NO_PARTICIPANTS', 'A no-show needs the students who did not come: add them first');
+        for (const p of participants) markAbsent(p, 'missed_billable');
+        if (session.state === 'active') {
+          session.state = 'ended';
+          session.endedAt = new Date(session.startedAt.getTime() + (session.plannedMinutes ?? 0) * 60_000);
+          session.adjustedMinutes = session.plannedMinutes ? Math.max(MIN_DURATION_MINUTES, defaultAdjustedMinutes(session.plannedMinutes)) : null;
+        }
+        return { action: 'no-show', detail: { participants: participants.length } };
+      },
+    );
+  }
+
+  /**
+   * The adjusted duration: 5-minute steps, 15 minutes at least, the planned
+   * duration plus 30 at most; outside that only an admin, with a reason, and
+   * the override is kept on the session and in its trail.
+   */
+  setDuration(command: DurationCommand): Promise<SessionWriteReply> {
+    const { body } = command;
+    return this.writes.change(
+      command.actor,
+      command.sessionId,
+      { lock: 'session', expectedVersion: body.version, states: ['ended'] },
+      async ({ session, actor, now }) => {
+        const step = durationStepProblem(body.minutes);
+        if (step) throw invalid('minutes', step);
+        const planned = plannedMinutesOf(session)!;
+        const outOfRange = durationRangeProblem(body.minutes, planned);
+        const previous = session.adjustedMinutes;
+        if (outOfRange) {
+          if (!administers(actor, session.schoolId)) {
+            throw new Forbidden('SESSION.DURATION_NEEDS_ADMIN', `The duration ${outOfRange}; only an admin can set it beyond that, with a reason`);
+          }
+          if (!body.reason?.trim()) throw invalid('reason', `is required: the duration ${outOfRange}, and an admin override must say why`);
+          session.adjustedMinutes = body.minutes;
+          session.durationOverrideReason = body.reason.trim();
+          session.durationOverrideBy = actor.userId;
+          session.durationOverrideAt = now;
+          return { action: 'duration-overridden', detail: { from: previous, to: body.minutes, planned, reason: session.durationOverrideReason } };
+        }
+        session.adjustedMinutes = body.minutes;
+        session.durationOverrideReason = session.durationOverrideBy = session.durationOverrideAt = null;
+        return { action: 'duration-adjusted', detail: { from: previous, to: body.minutes, planned } };
+      },
+    );
+  }
+
+  /** Tags (today: Career Ladder goals) go on a session once it has ended. */
+  setTags(command: TagsCommand): Promise<SessionWriteReply> {
+    const { body } = command;
+    return this.writes.change(
+      command.actor,
+      command.sessionId,
+      { lock: 'session', expectedVersion: body.version, states: ['ended'] },
+      async ({ session, catalog }) => {
+        const known = new Set(catalog.careerLadderGoals.map((goal) => goal.code));
+        const unknown = body.tags.filter((tag) => !known.has(tag));
+        if (unknown.length) throw invalid('tags', `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a tag' : 'are not tags'} of the district (${[...known].join(', ')})`);
+        const previous = session.tags;
+        session.tags = [...body.tags];
+        return { action: 'tagged', detail: { from: previous, to: session.tags } };
+      },
+    );
+  }
+
+  /** A work order after the fact: only within the district's window after the session's day. */
+  assignWorkOrder(command: AssignWorkOrderCommand): Promise<SessionWriteReply> {
+    return this.writes.change(
+      command.actor,
+      command.sessionId,
+      { lock: 'session', expectedVersion: command.version, states: ['active', 'ended', 'cancelled'] },
+      async ({ session, catalog, district, now }) => {
+        const window = workOrderWindowProblem(session, now, district);
+        if (window) throw invalid('workOrderId', window);
+        const previous = session.workOrderId;
+        [session.workOrderId, session.workOrderType, session.workOrderAssignedAt] = [command.workOrder.id, command.workOrder.type, now];
+        const problems = assertDescription(session, catalog);
+        if (problems.length) throw new ValidationFailed(problems);
+        return { action: 'work-order-assigned', detail: { from: previous, to: session.workOrderId, type: session.workOrderType } };
+      },
+    );
+  }
+
+  saveCoachingLog(command: CoachingLogCommand): Promise<SessionWriteReply> {
+    const { body } = command;
+    return this.writes.change(
+      command.actor,
+      command.sessionId,
+      { lock: 'session', expectedVersion: body.version, states: ['active', 'ended'] },
+      async ({ session, catalog }) => {
+        if (session.participantKind !== 'staff') throw new Conflict('SESSION.NOT_COACHING', 'Only coaching sessions have a coaching log');
+        const problems = coachingLogProblems(body.values, catalog.coachingFields, { requireAll: true });
+        if (problems.length) throw new ValidationFailed(problems);
+        session.coachingLog = { ...body.values };
+        return { action: 'coaching-log-saved', detail: { fields: Object.keys(body.values) } };
+      },
+    );
+  }
+
+  /** Only a running session is deleted (a mistaken start); its tasks go with it, its trail stays. */
+  async delete(command: SessionRef): Promise<{ deleted: true }> {
+    const { actor } = command;
+    await this.writes.change(actor, command.sessionId, { lock: 'session', states: ['active'] }, async ({ em, session, participants, now }) => {
+      em.remove(participants);
+      em.remove(session);
+      participants.length = 0;
+      return { action: 'deleted', detail: { at: now.toISOString() } };
+    });
+    return { deleted: true };
+  }
+}
+
+function markAbsent(p: Participant, status: Participant['attendanceStatus']): void {
+  p.present = false;
+  p.attendanceStatus = status;
+  p.timeIn = p.timeOut = null;
+}
+
+function alreadyActive(activeSessionId: string | null): Conflict {
+  return new Conflict(
+    'SESSION.ALREADY_ACTIVE',
+    activeSessionId
+      ? `You already have an active session (${activeSessionId}): end or delete it before starting another`
+      : 'You already have an active session: end or delete it before starting another',
+    { activeSessionId },
+  );
+}
