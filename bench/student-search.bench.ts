@@ -16,7 +16,7 @@ import { Cell, formatNumber, machine, ratio, table, writeResult } from './suppor
 import { openBenchRun } from './support/bench-run';
 
 /**
- * GET /api/students/search on a district of 200,000 students in 300 schools,
+ * GET /api/students?q= (a provider's student search) on a district of 200,000 students in 300 schools,
  * beside the gateway's trivial round trip (GET /health/live) measured in the
  * same run, interleaved. Client, gateway and PostgreSQL share the machine's
  * cores: the ratios travel between machines, the absolute figures do not.
@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     const random = mulberry32(7);
     const prefixes = [1, 2, 3].map((length) => Array.from({ length: PREFIXES_PER_LENGTH }, () => typedPrefix(roster, length, random)));
     const mixed = prefixes[0].flatMap((prefix, i) => [prefix, prefixes[1][i], prefixes[2][i]]);
-    const searchPath = (q: string) => `/api/students/search?q=${encodeURIComponent(q)}`;
+    const searchPath = (q: string) => `/api/students?q=${encodeURIComponent(q)}`;
     const measurements: Measurement[] = [
       { id: 'a', name: 'baseline: gateway GET /health/live', paths: ['/health/live'], auth: false },
       { id: 'b', name: 'reference: GET /api/me (auth + tenant tx)', paths: ['/api/me'], auth: true },
@@ -269,7 +269,7 @@ async function matchCounts(address: AddressInfo | string | null, token: string, 
 }
 
 async function total(port: number, token: string, q: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/students/search?q=${encodeURIComponent(q)}&pageSize=1`, {
+  const response = await fetch(`http://127.0.0.1:${port}/api/students?q=${encodeURIComponent(q)}&pageSize=1`, {
     headers: { authorization: `Bearer ${token}` },
   });
   if (response.status !== 200) throw new Error(`search for ${q} answered ${response.status}`);

@@ -213,6 +213,24 @@ describe('Student search (/api/students/search)', () => {
     expect((await search(provider, 'a'.repeat(100))).total).toBe(1);
   });
 
+  it('answers providers the same on GET /api/students?q= (q required); admins keep their school list there', async () => {
+    const { district, admin } = await districtWith(2);
+    const [schoolA, schoolB] = district.schools.map((s) => s.id);
+    const here = await addStudent(admin, schoolA, 'Quinn', 'Oduya');
+    const there = await addStudent(admin, schoolB, 'Quincy', 'Adams');
+    const provider = await userOf(district, ['provider'], [schoolA]);
+    const viaList = (await as(app, provider).get('/api/students?q=qui&pageSize=10').expect(200)).body;
+    expect(viaList).toEqual(await search(provider, 'qui', '&pageSize=10'));
+    expect(viaList.items.map((s: { id: string }) => s.id).sort()).toEqual([here.id, there.id].sort());
+    for (const url of ['/api/students', '/api/students?q=%20', '/api/students?q=a%00b']) {
+      const refused = await as(app, provider).get(url).expect(400);
+      expect(refused.body.fields.map((f: { field: string }) => f.field)).toEqual(['q']);
+    }
+    // The admin's list is the directory list (full records of their schools), not the search.
+    const listed = (await as(app, admin).get('/api/students?q=qui').expect(200)).body;
+    expect(listed.items[0]).toHaveProperty('localId');
+  });
+
   it('takes %, _ and \\ literally', async () => {
     const { district, admin } = await districtWith(1);
     await addStudent(admin, district.schools[0].id, 'Maya', 'Garcia');

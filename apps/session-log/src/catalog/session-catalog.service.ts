@@ -56,16 +56,16 @@ export class SessionCatalogService {
         await em.flush();
         return { catalog: saved.document, version: saved.version };
       }
-      const created = new SessionCatalog(actor.districtId, document, actor.userId);
-      created.version = DEFAULT_VERSION + 1;
+      const version = DEFAULT_VERSION + 1;
+      // Plain data, not an entity: MikroORM leaves an entity's version property out of an INSERT, so the column default (1) would win.
       // A concurrent first save loses on the primary key, like any stale write.
       try {
-        await em.insert(SessionCatalog, created);
+        await em.insert(SessionCatalog, { districtId: actor.districtId, document, version, updatedAt: new Date(), updatedBy: actor.userId });
       } catch (error) {
         if (!(error instanceof UniqueConstraintViolationException)) throw error;
         throw new Conflict('SESSION_CATALOG.STALE', 'The catalog was changed by someone else; reload it and try again');
       }
-      return { catalog: document, version: created.version };
+      return { catalog: document, version };
     });
   }
 }

@@ -129,7 +129,8 @@ function applyAttendance(participant: Participant, body: UpdateParticipantBody):
   let present = body.present !== undefined ? body.present : participant.present;
   let status = body.attendanceStatus !== undefined ? body.attendanceStatus : participant.attendanceStatus;
   if (body.attendanceStatus !== undefined && body.present === undefined) present = status === null ? null : status === 'attended';
-  if (body.present !== undefined && body.attendanceStatus === undefined) status = present ? 'attended' : present === false && status === 'attended' ? null : status;
+  // Not present, or not known to be: whatever status it had, it cannot stay `attended`.
+  if (body.present !== undefined && body.attendanceStatus === undefined) status = present ? 'attended' : status === 'attended' ? null : status;
   if (present === true && status !== 'attended') return [{ field: 'attendanceStatus', problems: ['must be attended for a participant who is present'] }];
   if (present === false && status === 'attended') return [{ field: 'attendanceStatus', problems: ['cannot be attended for a participant who is not present'] }];
   participant.present = present;

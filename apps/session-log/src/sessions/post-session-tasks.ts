@@ -13,9 +13,11 @@ export function createTasks(em: EntityManager, session: Session, district: Distr
 }
 
 export function taskDone(kind: TaskKind, session: Session, participants: Participant[]): boolean {
-  if (session.state === 'active' || participants.length === 0) return false;
+  if (session.state === 'active') return false;
+  // A cancelled session owes no notes, and nobody's attendance when nobody was on it.
+  if (session.state === 'cancelled' && (kind === 'notes' || participants.length === 0)) return true;
+  if (participants.length === 0) return false;
   if (kind === 'attendance') return participants.every((p) => p.attendanceStatus !== null);
-  if (session.state === 'cancelled') return true;
   if (session.participantKind === 'staff') return session.coachingLog !== null;
   return participants.filter((p) => p.attendanceStatus === 'attended').every((p) => Boolean(p.studentNote?.trim()));
 }

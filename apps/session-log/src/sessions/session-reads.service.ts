@@ -67,7 +67,10 @@ export class SessionReadsService {
 
   list(command: ListSessionsCommand): Promise<SessionPageReply> {
     const { actor } = command;
-    const scope = readableScope(actor, command.viewer.studentIds);
+    // Filtering by what guardians and students may not see (the flag, another child) would reveal it by
+    // which of their sessions come back: such filters apply to the staff part of the scope only.
+    const revealing = command.needsAttention !== undefined || (command.studentId !== undefined && !command.viewer.studentIds.includes(command.studentId));
+    const scope = readableScope(actor, revealing ? [] : command.viewer.studentIds);
     const empty = { items: [], page: command.page, pageSize: command.pageSize, total: 0 };
     if (!scope) return Promise.resolve(empty);
     return this.transactions.run(actor.districtId, async (em) => {

@@ -94,6 +94,11 @@ export class SessionWrites {
         return this.reply(unit, outcome.hints ?? []);
       });
     } catch (error) {
+      // Two edits of one participant race past the version check (rows are read unlocked); the loser's UPDATE finds the version moved.
+      const stale = error instanceof OptimisticLockError ? error.getEntity() : undefined;
+      if (stale instanceof Participant) {
+        throw new Conflict('PARTICIPANT.STALE', `${stale.name}'s entry was changed by someone else; reload it and try again`);
+      }
       if (error instanceof OptimisticLockError) throw new Conflict('SESSION.STALE', 'The session was changed by someone else; reload it and try again');
       throw error;
     }

@@ -44,6 +44,8 @@ function invalid(field: string, problem: string): ValidationFailed {
 function timeEveryoneOut(participants: Participant[], endedAt: Date): void {
   for (const p of participants) {
     if (p.timeIn && !p.timeOut) p.timeOut = endedAt < p.timeIn ? p.timeIn : endedAt;
+    // Clocked out (while running) later than the end entered: times stay inside the session, as they must once it has ended.
+    else if (p.timeIn && p.timeOut && p.timeOut > endedAt) p.timeOut = endedAt < p.timeIn ? p.timeIn : endedAt;
   }
 }
 
@@ -181,8 +183,9 @@ export class SessionsService {
       command.actor,
       command.sessionId,
       { lock: 'session', expectedVersion: body.version, states: ['active', 'ended'] },
-      async ({ session, participants, district }) => {
+      async ({ session, participants, district, now }) => {
         const cancelledAt = new Date(body.cancelledAt);
+        if (cancelledAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw invalid('cancelledAt', 'must not be in the future');
         const status = cancellationStatus(session.startedAt, cancelledAt, district.settings.cancellationNoticeHours);
         session.state = 'cancelled';
         session.endedAt ??= session.startedAt;

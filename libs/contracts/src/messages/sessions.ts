@@ -94,7 +94,8 @@ export class StartSessionBody {
   plannedMinutes?: number;
 }
 
-export class UpdateSessionBody extends VersionedBody {
+/** Session fields that a PATCH and an amendment may both change. */
+export class SessionChanges {
   @IsOptional()
   @IsString()
   @MaxLength(MAX_DESCRIPTION_LENGTH)
@@ -108,11 +109,17 @@ export class UpdateSessionBody extends VersionedBody {
 
   @IfPresent()
   @IsBoolean()
-  needsAttention?: boolean;
+  familyInvolvement?: boolean;
+}
+
+export class UpdateSessionBody extends SessionChanges {
+  @IsInt()
+  @Min(1)
+  version: number;
 
   @IfPresent()
   @IsBoolean()
-  familyInvolvement?: boolean;
+  needsAttention?: boolean;
 
   @IfGiven()
   @IsInt()
@@ -210,7 +217,8 @@ export class QualifiersBody {
   subject?: string | null;
 }
 
-export class UpdateParticipantBody extends VersionedBody {
+/** A participant's fields that a PATCH and an amendment may both change. */
+export class ParticipantChanges {
   @IfPresent()
   @IsInstant()
   timeIn?: string;
@@ -270,6 +278,12 @@ export class UpdateParticipantBody extends VersionedBody {
   @IsString()
   @MaxLength(MAX_NOTE_LENGTH)
   adminNote?: string | null;
+}
+
+export class UpdateParticipantBody extends ParticipantChanges {
+  @IsInt()
+  @Min(1)
+  version: number;
 }
 
 /** What the gateway knows of a person joining a session. */

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -81,6 +82,8 @@ export class CoachingField {
   /** The allowed values of a choice or multi_choice field. */
   @ValidateIf((field: CoachingField) => field.type === 'choice' || field.type === 'multi_choice')
   @IsArray()
+  // An empty list would accept no value at all: a required choice field could never be filled in.
+  @ArrayMinSize(1)
   @ArrayUnique()
   @ArrayMaxSize(100)
   @IsString({ each: true })
