@@ -9,6 +9,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { GATEWAY_PERSISTENCE } from './gateway.persistence';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { MeController } from './me/me.controller';
+import { PayModule } from './pay/pay.module';
 import { RosterModule } from './roster/roster.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SystemController } from './system/system.controller';
@@ -25,6 +26,7 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     RosterModule,
     WorkOrdersModule,
     SessionsModule,
+    PayModule,
   ],
   controllers: [SystemController, MeController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

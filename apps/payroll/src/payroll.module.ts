@@ -4,7 +4,11 @@ import { districtReplicaControllerFor } from '@sessionledger/district-replica';
 import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
+import { PayReadsService } from './pay/pay-reads.service';
+import { PostedSessionsController } from './pay/posted-sessions.controller';
 import { PAYROLL_PERSISTENCE } from './payroll.persistence';
+import { PayPeriodsController } from './periods/pay-periods.controller';
+import { PayPeriodsService } from './periods/pay-periods.service';
 import { WorkOrdersController } from './work-orders/work-orders.controller';
 import { WorkOrdersService } from './work-orders/work-orders.service';
 
@@ -15,7 +19,7 @@ import { WorkOrdersService } from './work-orders/work-orders.service';
     PersistenceModule.forService(PAYROLL_PERSISTENCE),
     MessagingModule.forService('payroll', { outbox: true, inbox: true }),
   ],
-  controllers: [districtReplicaControllerFor('payroll'), WorkOrdersController],
-  providers: [WorkOrdersService],
+  controllers: [districtReplicaControllerFor('payroll'), WorkOrdersController, PostedSessionsController, PayPeriodsController],
+  providers: [WorkOrdersService, PayPeriodsService, PayReadsService],
 })
 export class PayrollModule {}

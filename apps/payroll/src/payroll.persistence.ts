@@ -3,13 +3,16 @@ import { OutboxEvent } from '@sessionledger/messaging';
 import { ServicePersistence } from '@sessionledger/persistence';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
 import { Migration20261125140000WorkOrders } from './migrations/Migration20261125140000WorkOrders';
+import { Migration20261125160000Pay } from './migrations/Migration20261125160000Pay';
+import { BillableLine, PayDecision, PayLine, PayPeriod, PaySettings } from './pay/pay.entities';
 import { WorkOrder } from './work-orders/work-order.entity';
 
 export const PAYROLL_PERSISTENCE: ServicePersistence = {
   service: 'payroll',
-  entities: [OutboxEvent, DistrictReplica, SchoolReplica, WorkOrder],
+  entities: [OutboxEvent, DistrictReplica, SchoolReplica, WorkOrder, PaySettings, PayPeriod, PayDecision, PayLine, BillableLine],
   migrations: [
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125140000WorkOrders', class: Migration20261125140000WorkOrders },
+    { name: 'Migration20261125160000Pay', class: Migration20261125160000Pay },
   ],
 };

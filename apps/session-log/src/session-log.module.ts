@@ -6,6 +6,8 @@ import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { SessionCatalogController } from './catalog/session-catalog.controller';
 import { SessionCatalogService } from './catalog/session-catalog.service';
+import { PostingController } from './posting/posting.controller';
+import { PostingService } from './posting/posting.service';
 import { SESSION_LOG_PERSISTENCE } from './session-log.persistence';
 import { ParticipantsService } from './sessions/participants.service';
 import { SessionReadsService } from './sessions/session-reads.service';
@@ -20,7 +22,7 @@ import { SessionsService } from './sessions/sessions.service';
     PersistenceModule.forService(SESSION_LOG_PERSISTENCE),
     MessagingModule.forService('session-log', { outbox: true, inbox: true }),
   ],
-  controllers: [districtReplicaControllerFor('session-log'), SessionsController, SessionCatalogController],
-  providers: [SessionWrites, SessionsService, ParticipantsService, SessionReadsService, SessionCatalogService],
+  controllers: [districtReplicaControllerFor('session-log'), SessionsController, SessionCatalogController, PostingController],
+  providers: [SessionWrites, SessionsService, ParticipantsService, SessionReadsService, SessionCatalogService, PostingService],
 })
 export class SessionLogModule {}

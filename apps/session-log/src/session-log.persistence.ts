@@ -4,13 +4,15 @@ import { ServicePersistence } from '@sessionledger/persistence';
 import { SessionCatalog } from './catalog/session-catalog.entity';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
 import { Migration20261125150000Sessions } from './migrations/Migration20261125150000Sessions';
-import { Participant, PostSessionTask, Session, SessionChange } from './sessions/session.entities';
+import { Migration20261125160000Posting } from './migrations/Migration20261125160000Posting';
+import { Participant, PostSessionTask, Session, SessionChange, SessionVersion } from './sessions/session.entities';
 
 export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
   service: 'session-log',
-  entities: [OutboxEvent, DistrictReplica, SchoolReplica, SessionCatalog, Session, Participant, PostSessionTask, SessionChange],
+  entities: [OutboxEvent, DistrictReplica, SchoolReplica, SessionCatalog, Session, Participant, PostSessionTask, SessionChange, SessionVersion],
   migrations: [
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125150000Sessions', class: Migration20261125150000Sessions },
+    { name: 'Migration20261125160000Posting', class: Migration20261125160000Posting },
   ],
 };

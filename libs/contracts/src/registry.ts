@@ -1,6 +1,8 @@
 import { AnyContract, ContractRegistry } from './contract';
 import { DISTRICT_SETTINGS_CHANGED, SCHOOL_CHANGED } from './messages/directory';
 import { PING } from './messages/system';
+import { PAYROLL_COMMANDS } from './messages/payroll';
+import { POSTING_COMMANDS, POSTING_EVENTS } from './messages/posting';
 import { SESSION_COMMANDS } from './messages/sessions';
 import { WORK_ORDER_COMMANDS } from './messages/work-orders';
 
@@ -11,4 +13,7 @@ export const CONTRACTS = new ContractRegistry([
   SCHOOL_CHANGED,
   ...WORK_ORDER_COMMANDS,
   ...SESSION_COMMANDS,
+  ...POSTING_COMMANDS,
+  ...POSTING_EVENTS,
+  ...PAYROLL_COMMANDS,
 ] as AnyContract[]);

@@ -4,6 +4,7 @@ import { AccessGuard } from './access.guard';
 import { AccessTokens } from './access-tokens';
 import { ActorLoader } from './actor.loader';
 import { AuthController } from './auth.controller';
+import { ESignature } from './e-signature';
 import { LoginThrottle } from './login-throttle';
 import { Passwords } from './passwords';
 import { RefreshTokens } from './refresh-tokens';
@@ -16,6 +17,7 @@ import { SignOutUseCase } from './use-cases/sign-out.use-case';
   providers: [
     AccessTokens,
     ActorLoader,
+    ESignature,
     LoginThrottle,
     Passwords,
     RefreshTokens,
@@ -24,6 +26,6 @@ import { SignOutUseCase } from './use-cases/sign-out.use-case';
     SignOutUseCase,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [Passwords, RefreshTokens],
+  exports: [Passwords, RefreshTokens, ESignature],
 })
 export class AuthModule {}

@@ -43,6 +43,19 @@ export class LoginThrottle {
     }
   }
 
+  /**
+   * Refuses an account that has failed too often, without counting against
+   * the client address: e-signatures come from signed-in staff, often many
+   * behind one school address, and their tokens already identify them.
+   */
+  async admitAccount(email: string): Promise<void> {
+    const [[, failures], [, ttl]] = (await this.redis.multi().get(this.accountKey(email)).ttl(this.accountKey(email)).exec()) as [unknown, number | string | null][];
+    if (Number(failures ?? 0) >= this.env.LOGIN_MAX_FAILURES_PER_ACCOUNT) {
+      const window = this.env.LOGIN_THROTTLE_WINDOW_SECONDS;
+      throw tooMany('AUTH.ACCOUNT_THROTTLED', 'Too many failed password checks for this account; try again later', Number(ttl) > 0 ? Number(ttl) : window);
+    }
+  }
+
   async recordFailure(email: string): Promise<void> {
     const key = this.accountKey(email);
     await this.redis.multi().incr(key).expire(key, this.env.LOGIN_THROTTLE_WINDOW_SECONDS, 'NX').exec();

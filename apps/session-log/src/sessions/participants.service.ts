@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Conflict, FieldProblem, NotFound, ValidationFailed } from '@sessionledger/common';
-import { AddParticipantCommand, NoteHint, ParticipantRef, SessionWriteReply, UpdateParticipantBody, UpdateParticipantCommand } from '@sessionledger/contracts';
+import { AddParticipantCommand, NoteHint, ParticipantChanges, ParticipantRef, SessionWriteReply, UpdateParticipantCommand } from '@sessionledger/contracts';
 import { serviceOf } from '../catalog/session-catalog.service';
 import { studentNoteHints } from './note-hints';
 import { SessionUnit, SessionWrites } from './session-writes';
@@ -66,7 +66,7 @@ export class ParticipantsService {
           currentVersion: participant.version,
         });
       }
-      const problems = [...applyTimes(unit, participant, body), ...applyAttendance(participant, body), ...applyQualifiers(unit, participant, body), ...applyCatalogChoices(unit, participant, body), ...applyNotes(participant, body)];
+      const problems = applyParticipantChanges(unit, participant, body);
       if (problems.length) throw new ValidationFailed(problems);
       const hints: NoteHint[] = body.studentNote !== undefined ? studentNoteHints(participant.id, participant.studentNote) : [];
       // The trail names what changed, never the notes' text.
@@ -83,6 +83,17 @@ export class ParticipantsService {
       return { action: 'participant-removed', detail: { participantId: participant.id, personId: participant.personId } };
     });
   }
+}
+
+/** A participant's changes, checked against the session's rules; the one place they are applied (edits and amendments). */
+export function applyParticipantChanges(unit: SessionUnit, participant: Participant, body: ParticipantChanges): FieldProblem[] {
+  return [
+    ...applyTimes(unit, participant, body),
+    ...applyAttendance(participant, body),
+    ...applyQualifiers(unit, participant, body),
+    ...applyCatalogChoices(unit, participant, body),
+    ...applyNotes(participant, body),
+  ];
 }
 
 function participantOf(unit: SessionUnit, participantId: string): Participant {
@@ -110,7 +121,7 @@ function timeProblems(unit: SessionUnit, times: { timeIn: Date | null; timeOut: 
   return problems;
 }
 
-function applyTimes(unit: SessionUnit, participant: Participant, body: UpdateParticipantBody): FieldProblem[] {
+function applyTimes(unit: SessionUnit, participant: Participant, body: ParticipantChanges): FieldProblem[] {
   const timeIn = body.timeIn !== undefined ? new Date(body.timeIn) : participant.timeIn;
   const timeOut = body.timeOut !== undefined ? (body.timeOut === null ? null : new Date(body.timeOut)) : participant.timeOut;
   const away = body.timeAwayMinutes ?? participant.timeAwayMinutes;
@@ -124,7 +135,7 @@ function applyTimes(unit: SessionUnit, participant: Participant, body: UpdatePar
  * Present and attended go together: a present participant attended; one not
  * present is missed or cancelled (or not yet known). Absent participants have no times.
  */
-function applyAttendance(participant: Participant, body: UpdateParticipantBody): FieldProblem[] {
+function applyAttendance(participant: Participant, body: ParticipantChanges): FieldProblem[] {
   if (body.present === undefined && body.attendanceStatus === undefined) return [];
   let present = body.present !== undefined ? body.present : participant.present;
   let status = body.attendanceStatus !== undefined ? body.attendanceStatus : participant.attendanceStatus;
@@ -144,7 +155,7 @@ function applyAttendance(participant: Participant, body: UpdateParticipantBody):
  * assigned homebound teacher; remedial with at least one criterion and the
  * subject tutored; staff being coached have none.
  */
-function applyQualifiers(unit: SessionUnit, participant: Participant, body: UpdateParticipantBody): FieldProblem[] {
+function applyQualifiers(unit: SessionUnit, participant: Participant, body: ParticipantChanges): FieldProblem[] {
   const q = body.qualifiers;
   if (!q) return [];
   const problems: FieldProblem[] = [];
@@ -174,7 +185,7 @@ function applyQualifiers(unit: SessionUnit, participant: Participant, body: Upda
   return [];
 }
 
-function applyCatalogChoices(unit: SessionUnit, participant: Participant, body: UpdateParticipantBody): FieldProblem[] {
+function applyCatalogChoices(unit: SessionUnit, participant: Participant, body: ParticipantChanges): FieldProblem[] {
   const service = serviceOf(unit.catalog, unit.session.service);
   const problems: FieldProblem[] = [];
   const check = (field: 'activities' | 'accommodations', values: string[] | undefined) => {
@@ -189,7 +200,7 @@ function applyCatalogChoices(unit: SessionUnit, participant: Participant, body: 
   return problems;
 }
 
-function applyNotes(participant: Participant, body: UpdateParticipantBody): FieldProblem[] {
+function applyNotes(participant: Participant, body: ParticipantChanges): FieldProblem[] {
   if (participant.kind === 'staff') {
     const misplaced = (['studentNote', 'clientNote'] as const).filter((field) => body[field]);
     if (misplaced.length) return misplaced.map((field) => ({ field, problems: ['coaching participants have no student or client note'] }));

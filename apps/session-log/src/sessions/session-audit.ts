@@ -7,6 +7,8 @@ import {
   Payability,
   rawMinutes,
   defaultAdjustedMinutes,
+  MIN_DURATION_MINUTES,
+  PROVIDER_PAID,
   SessionCatalogDocument,
 } from '@sessionledger/contracts';
 import { coachingLogProblems } from './coaching-log';
@@ -17,6 +19,16 @@ import { Participant, Session } from './session.entities';
 export function plannedMinutesOf(session: Session): number | null {
   if (session.plannedMinutes !== null) return session.plannedMinutes;
   return session.endedAt ? defaultAdjustedMinutes(rawMinutes(session.startedAt, session.endedAt)) : null;
+}
+
+/**
+ * The minutes pay and billing count: the adjusted duration of a session that
+ * ran; for a cancelled one, the planned duration (a late cancellation pays
+ * the provider for the time that was booked), in 5-minute steps, at least 15.
+ */
+export function payableMinutes(session: Session): number | null {
+  if (session.state !== 'cancelled') return session.adjustedMinutes;
+  return session.plannedMinutes === null ? null : Math.max(MIN_DURATION_MINUTES, defaultAdjustedMinutes(session.plannedMinutes));
 }
 
 export function careerLadderGoalTagged(session: Session, catalog: SessionCatalogDocument): boolean {
@@ -70,6 +82,11 @@ export function auditProblems(session: Session, participants: Participant[], cat
       const range = durationRangeProblem(session.adjustedMinutes, planned);
       if (range) problems.push({ code: 'SESSION.DURATION_OUT_OF_RANGE', message: `The duration ${range}` });
     }
+  }
+
+  const lateCancellation = session.state === 'cancelled' && participants.some((p) => p.attendanceStatus && PROVIDER_PAID[p.attendanceStatus]);
+  if (lateCancellation && payableMinutes(session) === null) {
+    problems.push({ code: 'SESSION.PLANNED_MINUTES_MISSING', message: 'A late cancellation is paid for the planned duration: set plannedMinutes' });
   }
 
   if (session.participantKind === 'staff' && session.state === 'ended') {

@@ -40,6 +40,7 @@ export function toSessionReply(
     familyInvolvement: session.familyInvolvement,
     activitiesDescription: session.activitiesDescription,
     state: session.state,
+    posted: session.postedVersion !== null ? { version: session.postedVersion, at: (session.postedAt ?? session.createdAt).toISOString() } : null,
     sessionDate: session.sessionDate,
     startedAt: session.startedAt.toISOString(),
     endedAt: session.endedAt?.toISOString() ?? null,

@@ -72,25 +72,21 @@ export class SessionWrites {
   async change(actor: ActorSnapshot, sessionId: string, options: WriteOptions, apply: (unit: SessionUnit) => Promise<ChangeOutcome>): Promise<SessionWriteReply> {
     try {
       return await this.transactions.run(actor.districtId, async (em) => {
-        const lockMode = options.lock === 'session' ? LockMode.PESSIMISTIC_WRITE : LockMode.PESSIMISTIC_READ;
-        const session = await em.findOne(Session, { id: sessionId }, { lockMode });
-        if (!session) throw new NotFound('session', sessionId);
-        const participants = await em.find(Participant, { sessionId }, { orderBy: { addedAt: 'asc', id: 'asc' } });
-        if (!audienceFor(actor, session, participants, [])) throw new NotFound('session', sessionId);
-        if (!canChange(actor, session)) throw new Forbidden('SESSION.NOT_YOURS', 'Only the session’s provider or an admin of its school may change it');
+        const unit = await this.load(em, actor, sessionId, options.lock);
+        const { session } = unit;
+        if (session.postedVersion !== null) {
+          throw new Conflict('SESSION.POSTED', `The session is posted (version ${session.postedVersion}): change it by an amendment`, {
+            postedVersion: session.postedVersion,
+          });
+        }
         if (options.expectedVersion !== undefined && options.expectedVersion !== session.version) throw staleSession(session.version);
         if (options.states && !options.states.includes(session.state)) {
           throw new Conflict('SESSION.WRONG_STATE', `${STATE_MESSAGES[session.state]}: this change needs a session that is ${options.states.join(' or ')}`, {
             state: session.state,
           });
         }
-        const [catalog, district] = await Promise.all([catalogOf(em, actor.districtId), districtContext(em, actor.districtId)]);
-        const unit: SessionUnit = { em, actor, session, participants, catalog: catalog.catalog, district, now: new Date() };
         const outcome = await apply(unit);
-        recordChange(em, session, actor, outcome.action, outcome.detail);
-        // `apply` keeps unit.participants current (added, removed), so the tasks see the session as it will commit.
-        await refreshTasks(em, session, unit.participants, unit.now);
-        await em.flush();
+        await this.finish(unit, outcome);
         return this.reply(unit, outcome.hints ?? []);
       });
     } catch (error) {
@@ -102,6 +98,26 @@ export class SessionWrites {
       if (error instanceof OptimisticLockError) throw new Conflict('SESSION.STALE', 'The session was changed by someone else; reload it and try again');
       throw error;
     }
+  }
+
+  /** The session under a lock, with everything a change works with; who may change it is checked here. */
+  async load(em: EntityManager, actor: ActorSnapshot, sessionId: string, lock: WriteOptions['lock']): Promise<SessionUnit> {
+    const lockMode = lock === 'session' ? LockMode.PESSIMISTIC_WRITE : LockMode.PESSIMISTIC_READ;
+    const session = await em.findOne(Session, { id: sessionId }, { lockMode });
+    if (!session) throw new NotFound('session', sessionId);
+    const participants = await em.find(Participant, { sessionId }, { orderBy: { addedAt: 'asc', id: 'asc' } });
+    if (!audienceFor(actor, session, participants, [])) throw new NotFound('session', sessionId);
+    if (!canChange(actor, session)) throw new Forbidden('SESSION.NOT_YOURS', 'Only the session’s provider or an admin of its school may change it');
+    const [catalog, district] = await Promise.all([catalogOf(em, actor.districtId), districtContext(em, actor.districtId)]);
+    return { em, actor, session, participants, catalog: catalog.catalog, district, now: new Date() };
+  }
+
+  /** Keeps the trail and the post-session tasks in step with a change, then writes it all. */
+  async finish(unit: SessionUnit, outcome: ChangeOutcome): Promise<void> {
+    recordChange(unit.em, unit.session, unit.actor, outcome.action, outcome.detail);
+    // `apply` keeps unit.participants current (added, removed), so the tasks see the session as it will commit.
+    await refreshTasks(unit.em, unit.session, unit.participants, unit.now);
+    await unit.em.flush();
   }
 
   reply(unit: Pick<SessionUnit, 'actor' | 'session' | 'participants' | 'catalog'>, hints: NoteHint[]): SessionWriteReply {

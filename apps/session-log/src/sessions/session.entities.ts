@@ -1,6 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '@sessionledger/common';
-import type { AttendanceStatus, ParticipantKind, RemedialCriterion, SessionState } from '@sessionledger/contracts';
+import type { AttendanceStatus, ParticipantKind, PostedSessionSnapshot, RemedialCriterion, Role, SessionState } from '@sessionledger/contracts';
 import { TenantScopedEntity } from '@sessionledger/persistence';
 
 /**
@@ -94,6 +94,13 @@ export class Session extends TenantScopedEntity {
 
   @Property({ type: 'jsonb', nullable: true })
   coachingLog: Record<string, unknown> | null = null;
+
+  /** The signed version in force; null until posted. Once set, the row changes only by amendment. */
+  @Property({ type: 'integer', nullable: true })
+  postedVersion: number | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  postedAt: Date | null = null;
 
   @Property({ type: 'integer', version: true })
   version = 1;
@@ -292,6 +299,45 @@ export class SessionChange extends TenantScopedEntity {
   detail: Record<string, unknown>;
 
   constructor(fields: { districtId: string; sessionId: string; actorId: string; actorName: string; action: string; detail: Record<string, unknown> }) {
+    super();
+    Object.assign(this, fields);
+  }
+}
+
+/** A signed version of a session: the snapshot as posted, its hash, and who signed it, when and why. Never changes. */
+@Entity({ tableName: 'session_version' })
+export class SessionVersion extends TenantScopedEntity {
+  @PrimaryKey({ type: 'uuid' })
+  sessionId: string;
+
+  @PrimaryKey({ type: 'integer' })
+  version: number;
+
+  @Property({ type: 'jsonb' })
+  snapshot: PostedSessionSnapshot;
+
+  @Property({ type: 'text' })
+  contentHash: string;
+
+  @Property({ type: 'uuid' })
+  signerId: string;
+
+  @Property({ type: 'text' })
+  signerName: string;
+
+  @Property({ type: 'text' })
+  signerRole: Role;
+
+  @Property({ type: 'text' })
+  meaning: string;
+
+  @Property({ type: 'timestamptz' })
+  signedAt: Date;
+
+  @Property({ type: 'text', nullable: true })
+  reason: string | null = null;
+
+  constructor(fields: Omit<SessionVersion, 'reason'> & { reason: string | null }) {
     super();
     Object.assign(this, fields);
   }

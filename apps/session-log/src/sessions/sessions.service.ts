@@ -8,8 +8,6 @@ import {
   CoachingLogCommand,
   defaultAdjustedMinutes,
   DurationCommand,
-  durationRangeProblem,
-  durationStepProblem,
   EndSessionCommand,
   localDate,
   MIN_DURATION_MINUTES,
@@ -26,9 +24,8 @@ import { catalogOf, serviceOf } from '../catalog/session-catalog.service';
 import { districtContext } from '../district-context';
 import { coachingLogProblems } from './coaching-log';
 import { createTasks } from './post-session-tasks';
-import { administers } from './session-access';
-import { plannedMinutesOf } from './session-audit';
 import { assertDescription, CLOCK_SKEW_MS, startTimeProblem, workOrderWindowProblem } from './session-rules';
+import { applyDuration, applySessionFields, applyTags } from './session-changes';
 import { recordChange, SessionWrites } from './session-writes';
 import { Participant, Session } from './session.entities';
 
@@ -139,16 +136,11 @@ export class SessionsService {
 
   update(command: UpdateSessionCommand): Promise<SessionWriteReply> {
     const { body } = command;
-    return this.writes.change(command.actor, command.sessionId, { lock: 'session', expectedVersion: body.version }, async ({ session, catalog, actor }) => {
-      const changed: Record<string, unknown> = {};
-      if (body.description !== undefined) session.description = changed.description = emptyToNull(body.description);
-      if (body.activitiesDescription !== undefined) session.activitiesDescription = changed.activitiesDescription = emptyToNull(body.activitiesDescription);
-      if (body.familyInvolvement !== undefined) session.familyInvolvement = changed.familyInvolvement = body.familyInvolvement;
-      if (body.plannedMinutes !== undefined) session.plannedMinutes = changed.plannedMinutes = body.plannedMinutes;
-      if (body.needsAttention !== undefined) session.needsAttention = changed.needsAttention = body.needsAttention;
-      const problems = assertDescription(session, catalog);
-      if (problems.length) throw new ValidationFailed(problems);
-      return { action: 'updated', detail: { ...changed, by: actor.userId } };
+    return this.writes.change(command.actor, command.sessionId, { lock: 'session', expectedVersion: body.version }, async (unit) => {
+      const changed = applySessionFields(unit, body);
+      if (body.plannedMinutes !== undefined) unit.session.plannedMinutes = changed.plannedMinutes = body.plannedMinutes;
+      if (body.needsAttention !== undefined) unit.session.needsAttention = changed.needsAttention = body.needsAttention;
+      return { action: 'updated', detail: changed };
     });
   }
 
@@ -231,27 +223,7 @@ export class SessionsService {
       command.actor,
       command.sessionId,
       { lock: 'session', expectedVersion: body.version, states: ['ended'] },
-      async ({ session, actor, now }) => {
-        const step = durationStepProblem(body.minutes);
-        if (step) throw invalid('minutes', step);
-        const planned = plannedMinutesOf(session)!;
-        const outOfRange = durationRangeProblem(body.minutes, planned);
-        const previous = session.adjustedMinutes;
-        if (outOfRange) {
-          if (!administers(actor, session.schoolId)) {
-            throw new Forbidden('SESSION.DURATION_NEEDS_ADMIN', `The duration ${outOfRange}; only an admin can set it beyond that, with a reason`);
-          }
-          if (!body.reason?.trim()) throw invalid('reason', `is required: the duration ${outOfRange}, and an admin override must say why`);
-          session.adjustedMinutes = body.minutes;
-          session.durationOverrideReason = body.reason.trim();
-          session.durationOverrideBy = actor.userId;
-          session.durationOverrideAt = now;
-          return { action: 'duration-overridden', detail: { from: previous, to: body.minutes, planned, reason: session.durationOverrideReason } };
-        }
-        session.adjustedMinutes = body.minutes;
-        session.durationOverrideReason = session.durationOverrideBy = session.durationOverrideAt = null;
-        return { action: 'duration-adjusted', detail: { from: previous, to: body.minutes, planned } };
-      },
+      async (unit) => applyDuration(unit, body.minutes, body.reason),
     );
   }
 
@@ -262,14 +234,7 @@ export class SessionsService {
       command.actor,
       command.sessionId,
       { lock: 'session', expectedVersion: body.version, states: ['ended'] },
-      async ({ session, catalog }) => {
-        const known = new Set(catalog.careerLadderGoals.map((goal) => goal.code));
-        const unknown = body.tags.filter((tag) => !known.has(tag));
-        if (unknown.length) throw invalid('tags', `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a tag' : 'are not tags'} of the district (${[...known].join(', ')})`);
-        const previous = session.tags;
-        session.tags = [...body.tags];
-        return { action: 'tagged', detail: { from: previous, to: session.tags } };
-      },
+      async (unit) => applyTags(unit, body.tags),
     );
   }
 

@@ -582,6 +582,8 @@ export interface SessionReply {
   familyInvolvement: boolean;
   activitiesDescription: string | null;
   state: SessionState;
+  /** The signed version in force once posted; the session then changes only by amendment. */
+  posted: { version: number; at: string } | null;
   sessionDate: string;
   startedAt: string;
   endedAt: string | null;

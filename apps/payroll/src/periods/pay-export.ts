@@ -1,0 +1,58 @@
+/**
+ * The payroll export of a period: one row per provider, RFC 4180 (CRLF line
+ * ends, fields with a comma, quote, CR or LF quoted, quotes doubled).
+ * Text that a spreadsheet would run as a formula (starting with = + - @, TAB
+ * or CR) gets a leading single quote. The numbers are written by this module
+ * and left as numbers: a negative amount stays `-24.38`, which a spreadsheet
+ * reads as a number, not a formula.
+ */
+export interface ProviderTotals {
+  providerId: string;
+  providerName: string;
+  /** Net of reversals. */
+  minutes: number;
+  amountCents: number;
+  lines: number;
+}
+
+export const PAY_EXPORT_HEADER = ['provider_id', 'provider_name', 'hours', 'amount', 'lines'] as const;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell a spreadsheet will show as text, never evaluate. */
+export function safeText(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** A signed integer count of hundredths as `-12.34`. */
+function hundredths(value: bigint): string {
+  const sign = value < 0n ? '-' : '';
+  const magnitude = value < 0n ? -value : value;
+  return `${sign}${magnitude / 100n}.${String(magnitude % 100n).padStart(2, '0')}`;
+}
+
+/** Minutes as hours with 2 decimals, half away from zero, in integer arithmetic (90 → 1.50, 50 → 0.83, 10 → 0.17). */
+export function hoursOf(minutes: number): string {
+  const scaled = BigInt(Math.abs(minutes)) * 100n;
+  const rounded = scaled / 60n + (scaled % 60n >= 30n ? 1n : 0n);
+  return hundredths(minutes < 0 ? -rounded : rounded);
+}
+
+/** Cents as dollars with 2 decimals (2438 → 24.38, -5 → -0.05). */
+export function dollarsOf(cents: number): string {
+  return hundredths(BigInt(cents));
+}
+
+export function payExportCsv(rows: ProviderTotals[]): string {
+  const lines = [PAY_EXPORT_HEADER.join(',')];
+  for (const row of rows) {
+    lines.push(
+      [csvField(safeText(row.providerId)), csvField(safeText(row.providerName)), hoursOf(row.minutes), dollarsOf(row.amountCents), String(row.lines)].join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,213 @@
+import { Injectable } from '@nestjs/common';
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed } from '@sessionledger/common';
+import {
+  ActorSnapshot,
+  DistrictSettings,
+  ListPayPeriodsCommand,
+  localDate,
+  PayExportReply,
+  PayPeriodPageReply,
+  PayPeriodReply,
+  PayScheduleReply,
+  SetPayScheduleCommand,
+  settingsWithDefaults,
+} from '@sessionledger/contracts';
+import { DistrictReplica } from '@sessionledger/district-replica';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { PaySettings } from '../pay/pay.entities';
+import { addDays, isMonday } from './pay-calendar';
+import { payExportCsv, ProviderTotals } from './pay-export';
+import { payScheduleOf } from './period-placement';
+
+/** Payroll users run pay; district admins see everything of their district. */
+export function readsPayroll(actor: ActorSnapshot): boolean {
+  return actor.roles.includes('payroll') || actor.roles.includes('district_admin');
+}
+
+function requirePayrollReader(actor: ActorSnapshot): void {
+  if (!readsPayroll(actor)) throw new Forbidden('PAYROLL.FORBIDDEN', 'Only payroll users and district admins may do this');
+}
+
+function requirePayroll(actor: ActorSnapshot): void {
+  if (!actor.roles.includes('payroll')) throw new Forbidden('PAYROLL.FORBIDDEN', 'Only payroll users may do this');
+}
+
+interface PeriodRow {
+  id: string;
+  startsOn: string;
+  endsOn: string;
+  status: 'open' | 'closed';
+  closedAt: Date | null;
+  closedBy: string | null;
+  payLines: number;
+  providers: number;
+  minutes: string;
+  amountCents: string;
+  billableLines: number;
+  billableUnits: string;
+}
+
+/** Periods with their totals, net of reversals, in one statement whatever the page size. */
+const PERIODS_WITH_TOTALS = `
+  select p.id, p.starts_on::text as "startsOn", p.ends_on::text as "endsOn", p.status, p.closed_at as "closedAt", p.closed_by as "closedBy",
+         pl.lines as "payLines", pl.providers, pl.minutes, pl.amount as "amountCents", bl.lines as "billableLines", bl.units as "billableUnits"
+    from payroll.pay_period p
+    cross join lateral (select count(*)::int as lines, count(distinct l.provider_id)::int as providers,
+                               coalesce(sum(l.minutes), 0)::bigint as minutes, coalesce(sum(l.amount_cents), 0)::bigint as amount
+                          from payroll.pay_line l where l.district_id = p.district_id and l.period_id = p.id) pl
+    cross join lateral (select count(*)::int as lines, coalesce(sum(b.units), 0)::bigint as units
+                          from payroll.billable_line b where b.district_id = p.district_id and b.period_id = p.id) bl`;
+
+function toPeriodReply(row: PeriodRow, settings: DistrictSettings): PayPeriodReply {
+  return {
+    id: row.id,
+    startsOn: row.startsOn,
+    endsOn: row.endsOn,
+    status: row.status,
+    lateEntryCutoff: addDays(row.endsOn, settings.lateEntryDays),
+    closedAt: row.closedAt ? new Date(row.closedAt).toISOString() : null,
+    closedBy: row.closedBy,
+    totals: {
+      payLines: row.payLines,
+      providers: row.providers,
+      minutes: Number(row.minutes),
+      amountCents: Number(row.amountCents),
+      billableLines: row.billableLines,
+      billableUnits: Number(row.billableUnits),
+    },
+  };
+}
+
+/**
+ * Pay schedule and pay periods: reading them, closing one once its late
+ * entries are in, exporting it. The gateway checks roles; this checks them
+ * again (a command is a trust boundary) and scopes everything to the district.
+ */
+@Injectable()
+export class PayPeriodsService {
+  constructor(private readonly transactions: TenantTransactions) {}
+
+  getSchedule(actor: ActorSnapshot): Promise<PayScheduleReply> {
+    requirePayrollReader(actor);
+    return this.transactions.run(actor.districtId, (em) => payScheduleOf(em, actor.districtId));
+  }
+
+  /** A new schedule shapes the periods made from now on; existing periods keep their dates. */
+  async setSchedule(command: SetPayScheduleCommand): Promise<PayScheduleReply> {
+    const { actor, body } = command;
+    requirePayrollReader(actor);
+    if (!isMonday(body.anchorDate)) throw new ValidationFailed([{ field: 'anchorDate', problems: ['must be a Monday'] }]);
+    const stale = (current?: number) =>
+      new Conflict('PAY_SCHEDULE.STALE', 'The pay schedule was changed by someone else; reload it and try again', current === undefined ? undefined : { currentVersion: current });
+    try {
+      return await this.transactions.run(actor.districtId, async (em) => {
+        let settings = await em.findOne(PaySettings, { districtId: actor.districtId });
+        const currentVersion = settings?.version ?? 0;
+        if (currentVersion !== body.version) throw stale(currentVersion);
+        const billingUnitRule = body.billingUnitRule ?? settings?.billingUnitRule ?? 'cms_8_minute';
+        if (!settings) {
+          settings = new PaySettings({ districtId: actor.districtId, frequency: body.frequency, anchorDate: body.anchorDate, billingUnitRule, updatedBy: actor.userId });
+          em.persist(settings);
+        } else {
+          Object.assign(settings, { frequency: body.frequency, anchorDate: body.anchorDate, billingUnitRule, updatedBy: actor.userId, updatedAt: new Date() });
+        }
+        await em.flush();
+        return { frequency: settings.frequency, anchorDate: settings.anchorDate, billingUnitRule: settings.billingUnitRule, version: settings.version };
+      });
+    } catch (error) {
+      if (error instanceof OptimisticLockError || error instanceof UniqueConstraintViolationException) throw stale();
+      throw error;
+    }
+  }
+
+  listPeriods(command: ListPayPeriodsCommand): Promise<PayPeriodPageReply> {
+    const { actor } = command;
+    requirePayrollReader(actor);
+    return this.transactions.run(actor.districtId, async (em) => {
+      const status = command.status ?? null;
+      const [{ total }] = await em.execute(`select count(*)::int as total from payroll.pay_period where district_id = ? and (?::text is null or status = ?)`, [
+        actor.districtId,
+        status,
+        status,
+      ]);
+      const rows: PeriodRow[] = await em.execute(
+        `${PERIODS_WITH_TOTALS} where p.district_id = ? and (?::text is null or p.status = ?) order by p.starts_on desc limit ? offset ?`,
+        [actor.districtId, status, status, command.pageSize, (command.page - 1) * command.pageSize],
+      );
+      const settings = await this.settingsOf(em, actor.districtId);
+      return { items: rows.map((row) => toPeriodReply(row, settings)), page: command.page, pageSize: command.pageSize, total };
+    });
+  }
+
+  getPeriod(actor: ActorSnapshot, periodId: string): Promise<PayPeriodReply> {
+    requirePayrollReader(actor);
+    return this.transactions.run(actor.districtId, async (em) => this.periodReply(em, actor.districtId, periodId));
+  }
+
+  /**
+   * Closing is final and allowed only once the district's late-entry window
+   * after the period's end has passed (in the district's time zone). The row
+   * lock waits for lines being added to it; lines arriving later go to the
+   * next open period.
+   */
+  closePeriod(actor: ActorSnapshot, periodId: string): Promise<PayPeriodReply> {
+    requirePayroll(actor);
+    return this.transactions.run(actor.districtId, async (em) => {
+      const [period]: { endsOn: string; status: string }[] = await em.execute(
+        `select ends_on::text as "endsOn", status from payroll.pay_period where district_id = ? and id = ? for update`,
+        [actor.districtId, periodId],
+      );
+      if (!period) throw new NotFound('pay_period', periodId);
+      if (period.status === 'closed') throw new Conflict('PAY_PERIOD.CLOSED', 'The pay period is already closed');
+      const replica = await em.findOne(DistrictReplica, { districtId: actor.districtId });
+      if (!replica) throw new ServiceUnavailable('payroll', 'the district’s settings have not reached payroll yet; try again in a moment');
+      const settings = settingsWithDefaults(replica.settings as Partial<DistrictSettings>);
+      const cutoff = addDays(period.endsOn, settings.lateEntryDays);
+      const today = localDate(new Date(), replica.timeZone);
+      if (today <= cutoff) {
+        throw new Conflict(
+          'PAY_PERIOD.LATE_ENTRY_OPEN',
+          `Sessions of this period may be entered until ${cutoff} (${settings.lateEntryDays} days after it ends): it can be closed from ${addDays(cutoff, 1)}`,
+          { lateEntryCutoff: cutoff, closableFrom: addDays(cutoff, 1) },
+        );
+      }
+      await em.execute(`update payroll.pay_period set status = 'closed', closed_at = now(), closed_by = ? where district_id = ? and id = ?`, [
+        actor.userId,
+        actor.districtId,
+        periodId,
+      ]);
+      return this.periodReply(em, actor.districtId, periodId);
+    });
+  }
+
+  /** One row per provider with lines in the period: net hours, net amount, line count. */
+  exportPeriod(actor: ActorSnapshot, periodId: string): Promise<PayExportReply> {
+    requirePayroll(actor);
+    return this.transactions.run(actor.districtId, async (em) => {
+      const period = await this.periodReply(em, actor.districtId, periodId);
+      const rows: { providerId: string; providerName: string; minutes: string; amountCents: string; lines: number }[] = await em.execute(
+        `select provider_id as "providerId", (array_agg(provider_name order by created_at desc, id desc))[1] as "providerName",
+                sum(minutes)::bigint as minutes, sum(amount_cents)::bigint as "amountCents", count(*)::int as lines
+           from payroll.pay_line where district_id = ? and period_id = ?
+          group by provider_id order by 2, 1`,
+        [actor.districtId, periodId],
+      );
+      const totals: ProviderTotals[] = rows.map((row) => ({ ...row, minutes: Number(row.minutes), amountCents: Number(row.amountCents) }));
+      return { filename: `pay-period-${period.startsOn}-to-${period.endsOn}.csv`, csv: payExportCsv(totals) };
+    });
+  }
+
+  private async periodReply(em: EntityManager, districtId: string, periodId: string): Promise<PayPeriodReply> {
+    const [row]: PeriodRow[] = await em.execute(`${PERIODS_WITH_TOTALS} where p.district_id = ? and p.id = ?`, [districtId, periodId]);
+    if (!row) throw new NotFound('pay_period', periodId);
+    return toPeriodReply(row, await this.settingsOf(em, districtId));
+  }
+
+  /** For showing the cut-off; closing itself refuses to guess when the replica is missing. */
+  private async settingsOf(em: EntityManager, districtId: string): Promise<DistrictSettings> {
+    const replica = await em.findOne(DistrictReplica, { districtId });
+    return settingsWithDefaults(replica?.settings as Partial<DistrictSettings> | undefined);
+  }
+}
