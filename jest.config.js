@@ -20,6 +20,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['reflect-metadata'],
+  setupFilesAfterEnv: ['<rootDir>/test/per-file-database.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -5,8 +5,8 @@ import { createMigratedDatabase } from './test-database';
 
 /**
  * One database and one Redis key prefix per test run, migrated exactly as
- * production is (the same `migrate` code, the same roles); test files share
- * them and stay apart by creating their own districts and key prefixes.
+ * production is (the same `migrate` code, the same roles); each test file
+ * then works in its own copy of the database and under its own key prefix.
  */
 export default async function globalSetup(): Promise<void> {
   await createMigratedDatabase(newTestRun());

@@ -12,6 +12,7 @@ import { MeController } from './me/me.controller';
 import { PayModule } from './pay/pay.module';
 import { RosterModule } from './roster/roster.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { StateReportingModule } from './state-reporting/state-reporting.module';
 import { SystemController } from './system/system.controller';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
 
@@ -27,6 +28,7 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     WorkOrdersModule,
     SessionsModule,
     PayModule,
+    StateReportingModule,
   ],
   controllers: [SystemController, MeController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

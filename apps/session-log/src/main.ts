@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { messagingTransport } from '@sessionledger/messaging';
 import { migrateFromEnvironment } from '@sessionledger/persistence';
 import { runCli, runService } from '@sessionledger/platform';
+import { reconcileCommand } from './posting/reconcile.command';
 import { SESSION_LOG_PERSISTENCE } from './session-log.persistence';
 import { SessionLogModule } from './session-log.module';
 
@@ -13,4 +14,5 @@ runCli({
       ...messagingTransport('session-log'),
     }),
   migrate: () => migrateFromEnvironment(SESSION_LOG_PERSISTENCE),
+  reconcile: () => reconcileCommand(),
 });

@@ -6,8 +6,10 @@ import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { SessionCatalogController } from './catalog/session-catalog.controller';
 import { SessionCatalogService } from './catalog/session-catalog.service';
+import { AcknowledgementsController } from './posting/acknowledgements.controller';
 import { PostingController } from './posting/posting.controller';
 import { PostingService } from './posting/posting.service';
+import { Reconciler } from './posting/reconciler';
 import { SESSION_LOG_PERSISTENCE } from './session-log.persistence';
 import { ParticipantsService } from './sessions/participants.service';
 import { SessionReadsService } from './sessions/session-reads.service';
@@ -22,7 +24,7 @@ import { SessionsService } from './sessions/sessions.service';
     PersistenceModule.forService(SESSION_LOG_PERSISTENCE),
     MessagingModule.forService('session-log', { outbox: true, inbox: true }),
   ],
-  controllers: [districtReplicaControllerFor('session-log'), SessionsController, SessionCatalogController, PostingController],
-  providers: [SessionWrites, SessionsService, ParticipantsService, SessionReadsService, SessionCatalogService, PostingService],
+  controllers: [districtReplicaControllerFor('session-log'), SessionsController, SessionCatalogController, PostingController, AcknowledgementsController],
+  providers: [SessionWrites, SessionsService, ParticipantsService, SessionReadsService, SessionCatalogService, PostingService, Reconciler],
 })
 export class SessionLogModule {}

@@ -5,6 +5,8 @@ import { SessionCatalog } from './catalog/session-catalog.entity';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
 import { Migration20261125150000Sessions } from './migrations/Migration20261125150000Sessions';
 import { Migration20261125160000Posting } from './migrations/Migration20261125160000Posting';
+import { Migration20261125170000Reconciliation } from './migrations/Migration20261125170000Reconciliation';
+import { Migration20261125190000PostedTriggerPlans } from './migrations/Migration20261125190000PostedTriggerPlans';
 import { Participant, PostSessionTask, Session, SessionChange, SessionVersion } from './sessions/session.entities';
 
 export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
@@ -14,5 +16,7 @@ export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125150000Sessions', class: Migration20261125150000Sessions },
     { name: 'Migration20261125160000Posting', class: Migration20261125160000Posting },
+    { name: 'Migration20261125170000Reconciliation', class: Migration20261125170000Reconciliation },
+    { name: 'Migration20261125190000PostedTriggerPlans', class: Migration20261125190000PostedTriggerPlans },
   ],
 };

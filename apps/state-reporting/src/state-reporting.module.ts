@@ -4,6 +4,10 @@ import { districtReplicaControllerFor } from '@sessionledger/district-replica';
 import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
+import { BellSchedulesService } from './bell-schedules/bell-schedules.service';
+import { PostedSessionsController } from './records/posted-sessions.controller';
+import { ReportingReadsService } from './records/reporting-reads.service';
+import { ReportingController } from './reporting.controller';
 import { STATE_REPORTING_PERSISTENCE } from './state-reporting.persistence';
 
 @Module({
@@ -13,6 +17,7 @@ import { STATE_REPORTING_PERSISTENCE } from './state-reporting.persistence';
     PersistenceModule.forService(STATE_REPORTING_PERSISTENCE),
     MessagingModule.forService('state-reporting', { outbox: true, inbox: true }),
   ],
-  controllers: [districtReplicaControllerFor('state-reporting')],
+  controllers: [districtReplicaControllerFor('state-reporting'), PostedSessionsController, ReportingController],
+  providers: [BellSchedulesService, ReportingReadsService],
 })
 export class StateReportingModule {}

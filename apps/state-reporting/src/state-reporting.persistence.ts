@@ -1,10 +1,16 @@
 import { DistrictReplica, SchoolReplica } from '@sessionledger/district-replica';
 import { OutboxEvent } from '@sessionledger/messaging';
 import { ServicePersistence } from '@sessionledger/persistence';
+import { BellSchedule } from './bell-schedules/bell-schedule.entity';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
+import { Migration20261125180000ReportableRecords } from './migrations/Migration20261125180000ReportableRecords';
+import { CoachingRecord, ReportableRecord, ReportedSession } from './records/reporting.entities';
 
 export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
   service: 'state-reporting',
-  entities: [OutboxEvent, DistrictReplica, SchoolReplica],
-  migrations: [{ name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation }],
+  entities: [OutboxEvent, DistrictReplica, SchoolReplica, BellSchedule, ReportedSession, ReportableRecord, CoachingRecord],
+  migrations: [
+    { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
+    { name: 'Migration20261125180000ReportableRecords', class: Migration20261125180000ReportableRecords },
+  ],
 };

@@ -65,6 +65,13 @@ export class Environment {
   @Transform(toInt)
   RPC_TIMEOUT_MS = 5000;
 
+  /** Sessions one bulk-post command examines (~30 ms each under load): keeps each well inside RPC_TIMEOUT_MS. */
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  @Transform(toInt)
+  BULK_POST_BATCH_SIZE = 40;
+
   @IsInt()
   @Min(1)
   @Max(256)
@@ -75,6 +82,20 @@ export class Environment {
   @IsBoolean()
   @Transform(({ value }) => (value === undefined ? undefined : value === true || value === 'true'))
   OUTBOX_RELAY_ENABLED = true;
+
+  /** How often session-log looks for posted versions payroll never acknowledged and republishes them; 0 turns it off. */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  @Transform(toInt)
+  RECONCILE_INTERVAL_MS = 60_000;
+
+  /** How old an unacknowledged version (and its last publication) must be before it is republished. */
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  @Transform(toInt)
+  RECONCILE_GRACE_MS = 30_000;
 
   @IsInt()
   @Min(1_000)

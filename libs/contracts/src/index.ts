@@ -7,6 +7,7 @@ export * from './messages/work-orders';
 export * from './messages/sessions';
 export * from './messages/posting';
 export * from './messages/payroll';
+export * from './messages/state-reporting';
 export * from './sessions/session-rules';
 export * from './sessions/session-catalog';
 export * from './sessions/work-order-types';

@@ -1,9 +1,10 @@
 import { AnyContract, ContractRegistry } from './contract';
 import { DISTRICT_SETTINGS_CHANGED, SCHOOL_CHANGED } from './messages/directory';
 import { PING } from './messages/system';
-import { PAYROLL_COMMANDS } from './messages/payroll';
+import { PAYROLL_COMMANDS, PAYROLL_EVENTS } from './messages/payroll';
 import { POSTING_COMMANDS, POSTING_EVENTS } from './messages/posting';
 import { SESSION_COMMANDS } from './messages/sessions';
+import { STATE_REPORTING_COMMANDS } from './messages/state-reporting';
 import { WORK_ORDER_COMMANDS } from './messages/work-orders';
 
 /** Every message of the platform. Adding one here is what makes it routable. */
@@ -16,4 +17,6 @@ export const CONTRACTS = new ContractRegistry([
   ...POSTING_COMMANDS,
   ...POSTING_EVENTS,
   ...PAYROLL_COMMANDS,
+  ...PAYROLL_EVENTS,
+  ...STATE_REPORTING_COMMANDS,
 ] as AnyContract[]);

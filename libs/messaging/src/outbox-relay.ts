@@ -43,6 +43,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private loop?: Promise<void>;
   private wake?: () => void;
   private lastPrune = 0;
+  /** Set by every NOTIFY; a pass clears it when it starts. */
+  private notified = false;
   settings: RelaySettings = DEFAULT_RELAY_SETTINGS;
 
   constructor(
@@ -113,13 +115,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async run(): Promise<void> {
     while (this.running) {
       let published = 0;
+      // A commit notified while this pass runs may have missed it: it must not wait for the next poll.
+      this.notified = false;
       try {
         published = await this.relayOnce();
         await this.pruneNowAndThen();
       } catch (error) {
         this.logger.warn({ reason: (error as Error).message }, 'outbox relay pass failed; retrying');
       }
-      if (published < this.settings.batchSize) await this.sleep(this.settings.pollIntervalMs);
+      if (published < this.settings.batchSize && !this.notified) await this.sleep(this.settings.pollIntervalMs);
     }
   }
 
@@ -137,7 +141,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async listen(): Promise<void> {
     try {
       this.listener = new Client({ connectionString: this.env.DATABASE_URL });
-      this.listener.on('notification', () => this.wake?.());
+      this.listener.on('notification', () => {
+        this.notified = true;
+        this.wake?.();
+      });
       this.listener.on('error', (error) => {
         this.logger.warn({ reason: error.message }, 'outbox LISTEN connection lost; polling only');
         this.listener = undefined;

@@ -43,9 +43,10 @@ export function testEnvironmentFor(service: ServiceName, run: TestRun, overrides
     REDIS_URL: TEST_REDIS,
     REDIS_PREFIX: run.redisPrefix,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
-    // Test files share the run's database but not its Redis prefix: a relay of one file would
-    // publish another file's events to the wrong queues. Files that test event flow turn it on.
+    // Off unless a test is about event flow: most tests check one service's own effects, and a
+    // relay (or session-log's reconciler) would deliver events no service of the test consumes.
     OUTBOX_RELAY_ENABLED: 'false',
+    RECONCILE_INTERVAL_MS: '0',
     ...overrides,
   };
 }
@@ -87,11 +88,45 @@ export async function createDatabase(database: string): Promise<void> {
   }
 }
 
+/** The database of one test file: a copy of the run's. */
+export function fileDatabaseOf(runDatabase: string, fileSuffix: string): string {
+  return `${runDatabase}_f${fileSuffix}`;
+}
+
+/**
+ * A copy of a migrated database (about 50 ms). PostgreSQL refuses to copy a
+ * template another session is copying or using at that moment, so a refusal
+ * of that kind is retried.
+ */
+export async function cloneDatabase(template: string, database: string): Promise<void> {
+  const pg = new Client({ connectionString: TEST_POSTGRES });
+  await pg.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await pg.query(`CREATE DATABASE ${database} TEMPLATE ${template}`);
+        return;
+      } catch (error) {
+        const inUse = (error as { code?: string }).code === '55006';
+        if (!inUse || attempt >= 100) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+      }
+    }
+  } finally {
+    await pg.end();
+  }
+}
+
+/** Drops the run's database, every test file's copy of it, and the run's Redis keys. */
 export async function dropTestRun(run: TestRun): Promise<void> {
   const pg = new Client({ connectionString: TEST_POSTGRES });
   await pg.connect();
   try {
-    await pg.query(`DROP DATABASE IF EXISTS ${run.database} WITH (FORCE)`);
+    const { rows } = await pg.query<{ datname: string }>(`select datname from pg_database where datname = $1 or datname like $2`, [
+      run.database,
+      `${run.database}\\_f%`,
+    ]);
+    for (const { datname } of rows) await pg.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   } finally {
     await pg.end();
   }

@@ -7,6 +7,7 @@ import {
   AMEND_SESSION,
   AmendmentBody,
   BULK_POST_SESSIONS,
+  BulkPostCursor,
   BulkPostReply,
   IsCalendarDate,
   LIST_SESSION_VERSIONS,
@@ -63,7 +64,16 @@ export class PostingController {
     // A bad range is refused before the password is tried, so it costs no throttle attempt.
     if (body.to < body.from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${body.from})`] }]);
     const signer = await this.signature.confirm(actor, body.password);
-    return this.bus.send(BULK_POST_SESSIONS, { actor: actor.snapshot(), from: body.from, to: body.to, signer });
+    // One signature check, then batches: each bus command stays short whatever the range.
+    const reply: BulkPostReply = { posted: [], incomplete: [] };
+    let after: BulkPostCursor | undefined;
+    do {
+      const batch = await this.bus.send(BULK_POST_SESSIONS, { actor: actor.snapshot(), from: body.from, to: body.to, after, signer });
+      reply.posted.push(...batch.posted);
+      reply.incomplete.push(...batch.incomplete);
+      after = batch.next ?? undefined;
+    } while (after);
+    return reply;
   }
 
   @Roles('provider')

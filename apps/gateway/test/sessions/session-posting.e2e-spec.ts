@@ -76,7 +76,8 @@ describe('Posting with an e-signature (gateway → session-log)', () => {
   const postedOf = async (sessionId: string) => (await as(platform.gateway, admin).get(`/api/sessions/${sessionId}`).expect(200)).body.posted;
 
   beforeAll(async () => {
-    platform = await startSessionPlatform();
+    // Batches of 2: the bulk post below (5 sessions in range) takes three bus commands, so the cursor is exercised.
+    platform = await startSessionPlatform({ sessionLogEnv: { BULK_POST_BATCH_SIZE: '2' } });
     district = await platform.district(2);
     admin = await signIn(platform.gateway, district.admin.email);
     tutor = await district.user(['provider'], { schoolIds: [district.schools[0].id], providerKind: 'tutor', name: 'Tess' });

@@ -21,9 +21,10 @@ export interface SessionPlatform {
   stop(): Promise<void>;
 }
 
-export async function startSessionPlatform(): Promise<SessionPlatform> {
+/** `sessionLogEnv` overrides session-log's environment (e.g. a small BULK_POST_BATCH_SIZE). */
+export async function startSessionPlatform(options: { sessionLogEnv?: Record<string, string> } = {}): Promise<SessionPlatform> {
   const gateway = await startGateway({ RPC_TIMEOUT_MS: '5000', OUTBOX_RELAY_ENABLED: 'true' });
-  const sessionLog = await startApp({ service: 'session-log', module: SessionLogModule, ...messagingTransport('session-log') });
+  const sessionLog = await startApp({ service: 'session-log', module: SessionLogModule, ...messagingTransport('session-log') }, options.sessionLogEnv);
   const payroll = await startApp({ service: 'payroll', module: PayrollModule, ...messagingTransport('payroll') });
   return {
     gateway,

@@ -1,8 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { SESSION_AMENDED, SESSION_POSTED, SessionAmended, SessionPosted } from '@sessionledger/contracts';
-import { BullMqContext, EventInbox } from '@sessionledger/messaging';
-import { applyPostedVersion } from './session-pay';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { PAYROLL_APPLIED, SESSION_AMENDED, SESSION_POSTED, SessionAmended, SessionPosted } from '@sessionledger/contracts';
+import { BullMqContext, EventInbox, recordEvent } from '@sessionledger/messaging';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { applyPostedVersion, PostedVersion } from './session-pay';
 
 /**
  * Posted and amended sessions, each applied once: the inbox row and the pay
@@ -10,19 +12,41 @@ import { applyPostedVersion } from './session-pay';
  */
 @Controller()
 export class PostedSessionsController {
-  constructor(private readonly inbox: EventInbox) {}
+  constructor(
+    private readonly inbox: EventInbox,
+    private readonly transactions: TenantTransactions,
+  ) {}
 
   @EventPattern(SESSION_POSTED.name)
   async sessionPosted(@Payload() event: SessionPosted, @Ctx() context: BullMqContext): Promise<void> {
-    await this.inbox.once(context, (em) =>
-      applyPostedVersion(em, { districtId: event.districtId, snapshot: event.snapshot, event: 'posted', amendmentReason: null }),
-    );
+    await this.applyOnce(context, { districtId: event.districtId, snapshot: event.snapshot, event: 'posted', amendmentReason: null });
   }
 
   @EventPattern(SESSION_AMENDED.name)
   async sessionAmended(@Payload() event: SessionAmended, @Ctx() context: BullMqContext): Promise<void> {
-    await this.inbox.once(context, (em) =>
-      applyPostedVersion(em, { districtId: event.districtId, snapshot: event.snapshot, event: 'amended', amendmentReason: event.reason }),
-    );
+    await this.applyOnce(context, { districtId: event.districtId, snapshot: event.snapshot, event: 'amended', amendmentReason: event.reason });
   }
+
+  /**
+   * The effect and its acknowledgement to session-log commit together (a
+   * version already decided is acknowledged too). A repeated event id has no
+   * effect, but is acknowledged again: it is how session-log's reconciler
+   * republishes a version whose acknowledgement was lost with Redis.
+   */
+  private async applyOnce(context: BullMqContext, posted: PostedVersion): Promise<void> {
+    const outcome = await this.inbox.once(context, async (em) => {
+      await applyPostedVersion(em, posted);
+      acknowledge(em, posted);
+    });
+    if (outcome === 'duplicate') {
+      await this.transactions.run(posted.districtId, async (em) => {
+        acknowledge(em, posted);
+        await em.flush();
+      });
+    }
+  }
+}
+
+function acknowledge(em: EntityManager, posted: PostedVersion): void {
+  recordEvent(em, PAYROLL_APPLIED, { districtId: posted.districtId, sessionId: posted.snapshot.sessionId, version: posted.snapshot.version });
 }

@@ -6,7 +6,7 @@ import {
   AmendSessionCommand,
   AuditProblem,
   BulkPostCommand,
-  BulkPostReply,
+  BulkPostBatchReply,
   PostReply,
   PostSessionCommand,
   Role,
@@ -17,6 +17,7 @@ import {
   SIGNATURE_MEANING,
   Signer,
 } from '@sessionledger/contracts';
+import { Environment } from '@sessionledger/config';
 import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { applyParticipantChanges } from '../sessions/participants.service';
@@ -60,6 +61,7 @@ export class PostingService {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly writes: SessionWrites,
+    private readonly env: Environment,
   ) {}
 
   async post(command: PostSessionCommand): Promise<PostReply> {
@@ -87,18 +89,24 @@ export class PostingService {
    * its own transaction with its own signature and hash; those not complete
    * are listed with what they lack and left as they were.
    */
-  async bulkPost(command: BulkPostCommand): Promise<BulkPostReply> {
-    const { actor } = command;
+  async bulkPost(command: BulkPostCommand): Promise<BulkPostBatchReply> {
+    const { actor, after } = command;
     if (command.to < command.from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${command.from})`] }]);
     const candidates = await this.transactions.run(actor.districtId, (em) =>
       em.find(
         Session,
-        { providerId: actor.userId, postedVersion: null, sessionDate: { $gte: command.from, $lte: command.to } },
-        { fields: ['id', 'sessionDate'], orderBy: { startedAt: 'asc', id: 'asc' } },
+        {
+          providerId: actor.userId,
+          postedVersion: null,
+          sessionDate: { $gte: command.from, $lte: command.to },
+          ...(after ? { $or: [{ startedAt: { $gt: new Date(after.startedAt) } }, { startedAt: new Date(after.startedAt), id: { $gt: after.id } }] } : {}),
+        },
+        { fields: ['id', 'sessionDate', 'startedAt'], orderBy: { startedAt: 'asc', id: 'asc' }, limit: this.env.BULK_POST_BATCH_SIZE + 1 },
       ),
     );
-    const reply: BulkPostReply = { posted: [], incomplete: [] };
-    for (const candidate of candidates) {
+    const batch = candidates.slice(0, this.env.BULK_POST_BATCH_SIZE);
+    const reply: BulkPostBatchReply = { posted: [], incomplete: [], next: null };
+    for (const candidate of batch) {
       try {
         reply.posted.push(await this.post({ actor, signer: command.signer, sessionId: candidate.id }));
       } catch (error) {
@@ -107,6 +115,8 @@ export class PostingService {
         reply.incomplete.push({ sessionId: candidate.id, sessionDate: candidate.sessionDate, problems });
       }
     }
+    const last = batch[batch.length - 1];
+    if (candidates.length > this.env.BULK_POST_BATCH_SIZE) reply.next = { startedAt: last.startedAt.toISOString(), id: last.id };
     return reply;
   }
 

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
-import { TenantCommand } from '../actor';
-import { defineCommand } from '../contract';
+import { TenantCommand, TenantEvent } from '../actor';
+import { defineCommand, defineEvent } from '../contract';
 import { IsCalendarDate } from './work-orders';
 
 export const PAY_FREQUENCIES = ['weekly', 'biweekly'] as const;
@@ -218,6 +218,25 @@ export const CLOSE_PAY_PERIOD = defineCommand<PayPeriodCommand, PayPeriodReply>(
 export const EXPORT_PAY_PERIOD = defineCommand<PayPeriodCommand, PayExportReply>('payroll', 'export-pay-period', PayPeriodCommand);
 export const LIST_PAY_LINES = defineCommand<ListPayLinesCommand, PayLinePageReply>('payroll', 'list-pay-lines', ListPayLinesCommand);
 export const GET_SESSION_PAY = defineCommand<SessionPayCommand, SessionPayReply>('payroll', 'get-session-pay', SessionPayCommand);
+
+/**
+ * Payroll's acknowledgement that one posted version of a session has its
+ * effect (a decision, and lines when it pays): recorded in the transaction of
+ * that effect, and again whenever the version arrives once more. Session-log
+ * republishes the versions that stay unacknowledged (its reconciler), since a
+ * Redis that loses its data loses jobs the relay had already marked published.
+ */
+export class SessionPayApplied extends TenantEvent {
+  @IsUUID()
+  sessionId: string;
+
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+export const PAYROLL_APPLIED = defineEvent('payroll', 'session-pay-applied', SessionPayApplied, ['session-log']);
+export const PAYROLL_EVENTS = [PAYROLL_APPLIED] as const;
 
 export const PAYROLL_COMMANDS = [
   GET_PAY_SCHEDULE,

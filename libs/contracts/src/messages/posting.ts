@@ -47,6 +47,19 @@ export class PostSessionCommand extends TenantCommand {
   signer: Signer;
 }
 
+/** Where a bulk post goes on: after this session in (start, id) order. */
+export class BulkPostCursor {
+  @IsISO8601()
+  startedAt: string;
+
+  @IsUUID()
+  id: string;
+}
+
+/**
+ * One batch of a bulk post. The gateway sends batches until `next` is null,
+ * so no single command runs past the bus timeout however long the range.
+ */
 export class BulkPostCommand extends TenantCommand {
   @IsCalendarDate()
   from: string;
@@ -54,10 +67,16 @@ export class BulkPostCommand extends TenantCommand {
   @IsCalendarDate()
   to: string;
 
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BulkPostCursor)
+  after?: BulkPostCursor;
+
   @ValidateNested()
   @Type(() => Signer)
   signer: Signer;
 }
+
 
 /** One participant's changes in an amendment. */
 export class ParticipantAmendment extends ParticipantChanges {
@@ -300,9 +319,8 @@ export class SessionAmended extends TenantEvent {
   reason: string;
 }
 
-// state-reporting joins the consumers when it handles them (a consumer without a handler fails the job for good).
-export const SESSION_POSTED = defineEvent('session-log', 'session-posted', SessionPosted, ['payroll']);
-export const SESSION_AMENDED = defineEvent('session-log', 'session-amended', SessionAmended, ['payroll']);
+export const SESSION_POSTED = defineEvent('session-log', 'session-posted', SessionPosted, ['payroll', 'state-reporting']);
+export const SESSION_AMENDED = defineEvent('session-log', 'session-amended', SessionAmended, ['payroll', 'state-reporting']);
 
 // ---- replies ----
 
@@ -336,8 +354,13 @@ export interface BulkPostReply {
   incomplete: { sessionId: string; sessionDate: string; problems: { code: string; message: string }[] }[];
 }
 
+export interface BulkPostBatchReply extends BulkPostReply {
+  /** Where the next batch starts; null when the range is done. */
+  next: BulkPostCursor | null;
+}
+
 export const POST_SESSION = defineCommand<PostSessionCommand, PostReply>('session-log', 'post-session', PostSessionCommand);
-export const BULK_POST_SESSIONS = defineCommand<BulkPostCommand, BulkPostReply>('session-log', 'bulk-post-sessions', BulkPostCommand);
+export const BULK_POST_SESSIONS = defineCommand<BulkPostCommand, BulkPostBatchReply>('session-log', 'bulk-post-sessions', BulkPostCommand);
 export const AMEND_SESSION = defineCommand<AmendSessionCommand, PostReply>('session-log', 'amend-session', AmendSessionCommand);
 export const LIST_SESSION_VERSIONS = defineCommand<SessionVersionsCommand, SessionVersionReply[]>(
   'session-log',

@@ -1,0 +1,100 @@
+import { localDate, SchoolDays, WEEKDAYS, Weekday } from '@sessionledger/contracts';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
+function offsetAt(instantMs: number, timeZone: string): number {
+  const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)!.value);
+  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return wall - Math.floor(instantMs / 1000) * 1000;
+}
+
+/**
+ * The instant a wall-clock time (`HH:MM`) on a local date shows in a time
+ * zone. Of the offsets in force 12 hours before and after, the one that
+ * reproduces the wall time wins (the earlier instant when both do: the first
+ * 01:30 of a fall-back night); a time the clocks skip (02:30 on a
+ * spring-forward night) is read with the offset before the jump, so it lands
+ * where the clock shows 03:30.
+ */
+export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute] = time.split(':').map(Number);
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  const before = offsetAt(wall - 12 * HOUR_MS, timeZone);
+  const after = offsetAt(wall + 12 * HOUR_MS, timeZone);
+  const candidates = [wall - before, wall - after].filter((instant) => instant + offsetAt(instant, timeZone) === wall);
+  return new Date(candidates.length ? Math.min(...candidates) : wall - before);
+}
+
+export function weekdayOf(date: string): Weekday {
+  // getUTCDay: 0 is Sunday; WEEKDAYS starts on Monday.
+  return WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7];
+}
+
+function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 24 * HOUR_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Milliseconds of [from, to) outside the school day: the span less its
+ * overlap with each local day's school hours (a weekday without hours has
+ * none), local days and hours read in the district's time zone.
+ */
+export function msOutsideSchoolDay(from: Date, to: Date, days: SchoolDays, timeZone: string): number {
+  const start = from.getTime();
+  const end = to.getTime();
+  if (end <= start) return 0;
+  let inside = 0;
+  const last = localDate(to, timeZone);
+  for (let date = localDate(from, timeZone); date <= last; date = nextDate(date)) {
+    const hours = days[weekdayOf(date)];
+    if (!hours) continue;
+    const opens = zonedInstant(date, hours.start, timeZone).getTime();
+    const closes = zonedInstant(date, hours.end, timeZone).getTime();
+    inside += Math.max(0, Math.min(end, closes) - Math.max(start, opens));
+  }
+  return end - start - inside;
+}
+
+export interface TimedAttendance {
+  timeIn: Date | null;
+  timeOut: Date | null;
+  timeAwayMinutes: number;
+  /** Minutes of service the student received (time present less time away). */
+  minutes: number;
+}
+
+/**
+ * The minutes of a student's service outside the school day. Time away is
+ * not placed in the day, so it is taken from the outside minutes first: the
+ * state is never told of more tutoring outside the school day than could
+ * have happened. Never more than the minutes served; 0 when none were.
+ */
+export function minutesOutsideSchoolDay(attendance: TimedAttendance, days: SchoolDays, timeZone: string): number {
+  if (attendance.minutes <= 0 || !attendance.timeIn || !attendance.timeOut) return 0;
+  const outside = Math.round(msOutsideSchoolDay(attendance.timeIn, attendance.timeOut, days, timeZone) / MINUTE_MS);
+  return Math.min(attendance.minutes, Math.max(0, outside - attendance.timeAwayMinutes));
+}
