@@ -22,8 +22,8 @@ import { AccessTokens } from '../apps/gateway/src/auth/access-tokens';
 import { ActorLoader } from '../apps/gateway/src/auth/actor.loader';
 import { createDistrict, signIn, startGateway } from '../apps/gateway/test/support/gateway-harness';
 import { PayrollModule } from '../apps/payroll/src/payroll.module';
-import { httpClient, LoadLimits, LoadResult, Operation, sample, Sample, summarize } from './support/load';
-import { Cell, formatNumber, machine, ratio, table, writeResult } from './support/report';
+import { httpClient, LoadLimits, LoadResult, Operation, portOf, Sample, sample, summarize } from './support/load';
+import { Cell, formatNumber, machine, pct, printProgress, ratio, seconds, table, writeResult } from './support/report';
 import { openBenchRun } from './support/bench-run';
 
 /**
@@ -170,7 +170,7 @@ async function main(): Promise<number> {
       for (const m of measurements) {
         const result = summarize(concurrency, slices.get(m.id)!);
         results.push({ id: m.id, kind: m.kind, name: m.name, ...result, ratioToBaseline: result.perSecond / baseline });
-        progress(m.name, result);
+        printProgress(m.name, result);
       }
     }
 
@@ -412,26 +412,9 @@ function printReport(http: MeasuredRow[], parts: MeasuredRow[], outbox: OutboxRe
   );
 }
 
-function progress(name: string, result: LoadResult): void {
-  const errors = result.errors ? `  ${result.errors} errors` : '';
-  console.log(
-    `  ${name.padEnd(56)} c${String(result.concurrency).padEnd(3)} ${formatNumber(result.perSecond).padStart(7)} /s  ` +
-      `p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${errors}`,
-  );
-}
 
-function pct(part: number, whole: number): string {
-  return `${Math.round((100 * part) / whole)}%`;
-}
 
-function seconds(since: number): number {
-  return Number(((performance.now() - since) / 1000).toFixed(3));
-}
 
-function portOf(address: AddressInfo | string | null): number {
-  if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
-  return address.port;
-}
 
 function once<T>(work: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;

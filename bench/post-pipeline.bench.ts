@@ -2,7 +2,6 @@ import 'reflect-metadata';
 
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,8 +20,9 @@ import { replicated, sessionLogRows } from '../apps/gateway/test/support/session
 import { PayrollModule } from '../apps/payroll/src/payroll.module';
 import { PostingService } from '../apps/session-log/src/posting/posting.service';
 import { SessionLogModule } from '../apps/session-log/src/session-log.module';
-import { Cell, formatNumber, machine, ratio, table, writeResult } from './support/report';
+import { Cell, formatNumber, machine, ratio, seconds, table, writeResult } from './support/report';
 import { openBenchRun, withTimeout } from './support/bench-run';
+import { portOf } from './support/load';
 
 /**
  * Posting, end to end: a provider signs (POST /api/sessions/:id/post or
@@ -978,14 +978,7 @@ function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-function seconds(since: number): number {
-  return Number(((performance.now() - since) / 1000).toFixed(3));
-}
 
-function portOf(address: AddressInfo | string | null): number {
-  if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
-  return address.port;
-}
 
 main().then(
   (code) => process.exit(code),

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,8 +14,8 @@ import { addGroup, addStudent, addWorkOrder } from '../apps/gateway/test/support
 import { sessionLogRows, startSessionPlatform } from '../apps/gateway/test/support/session-harness';
 import { ParticipantsService } from '../apps/session-log/src/sessions/participants.service';
 import { SessionsService } from '../apps/session-log/src/sessions/sessions.service';
-import { httpClient, LoadLimits, LoadResult, Operation, sample, Sample, summarize } from './support/load';
-import { Cell, formatNumber, machine, ratio, table, writeResult } from './support/report';
+import { httpClient, LoadLimits, LoadResult, Operation, portOf, Sample, sample, summarize } from './support/load';
+import { Cell, formatNumber, machine, pct, printProgress, ratio, seconds, table, writeResult } from './support/report';
 import { openBenchRun } from './support/bench-run';
 
 /**
@@ -580,25 +579,12 @@ function printReport(rows: MeasuredRow[], breakdowns: Breakdown[], verification:
 }
 
 function progress(row: MeasuredRow): void {
-  const errors = row.errors && !STEPS.includes(row.id as Step) ? `  ${row.errors} errors` : '';
-  console.log(
-    `  ${row.name.padEnd(56)} c${String(row.concurrency).padEnd(3)} ${formatNumber(row.perSecond).padStart(7)} /s  ` +
-      `p50 ${row.p50Ms.toFixed(2)} ms  p99 ${row.p99Ms.toFixed(2)} ms${errors}`,
-  );
+  // A step's errors are counted once, on its lifecycle row.
+  printProgress(row.name, { ...row, errors: STEPS.includes(row.id as Step) ? 0 : row.errors });
 }
 
-function pct(part: number, whole: number): string {
-  return `${Math.round((100 * part) / whole)}%`;
-}
 
-function seconds(since: number): number {
-  return Number(((performance.now() - since) / 1000).toFixed(3));
-}
 
-function portOf(address: AddressInfo | string | null): number {
-  if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
-  return address.port;
-}
 
 main().then(
   (code) => process.exit(code),

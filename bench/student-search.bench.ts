@@ -11,8 +11,8 @@ import { databaseUrl } from '@sessionledger/testing';
 import { nameSearchKey } from '../apps/gateway/src/directory/shared/name-search';
 import { studentSearchStatements } from '../apps/gateway/src/directory/students/student-search.queries';
 import { createDistrict, signIn, startGateway } from '../apps/gateway/test/support/gateway-harness';
-import { httpClient, LoadLimits, LoadResult, Operation, sample, Sample, summarize } from './support/load';
-import { Cell, formatNumber, machine, ratio, table, writeResult } from './support/report';
+import { httpClient, LoadLimits, LoadResult, Operation, portOf, Sample, sample, summarize } from './support/load';
+import { Cell, formatNumber, machine, pct, printProgress, ratio, seconds, table, writeResult } from './support/report';
 import { openBenchRun } from './support/bench-run';
 
 /**
@@ -130,7 +130,7 @@ async function main(): Promise<number> {
       for (const m of measurements) {
         const result = summarize(concurrency, slices.get(m.id)!);
         results.push({ id: m.id, name: m.name, ...result, ratioToBaseline: result.perSecond / baseline });
-        progress(m.name, result);
+        printProgress(m.name, result);
       }
     }
 
@@ -390,13 +390,6 @@ function rotating(operations: Operation[]): Operation {
   return () => operations[next++ % operations.length]();
 }
 
-function progress(name: string, result: LoadResult): void {
-  const errors = result.errors ? `  ${result.errors} errors` : '';
-  console.log(
-    `  ${name.padEnd(44)} c${String(result.concurrency).padEnd(3)} ${formatNumber(result.perSecond).padStart(7)} /s  ` +
-      `p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${errors}`,
-  );
-}
 
 function weighted(names: string[], random: () => number): () => string {
   // Zipf-like: the n-th most common name is about 1/n^0.9 as frequent as the first.
@@ -442,18 +435,8 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function pct(part: number, whole: number): string {
-  return `${Math.round((100 * part) / whole)}%`;
-}
 
-function seconds(since: number): number {
-  return Number(((performance.now() - since) / 1000).toFixed(3));
-}
 
-function portOf(address: AddressInfo | string | null): number {
-  if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
-  return address.port;
-}
 
 const FIRST_NAMES = [
   'Liam', 'Olivia', 'Noah', 'Emma', 'Mateo', 'Sofía', 'Santiago', 'Isabella', 'Sebastián', 'Camila', 'Elijah', 'Ava', 'James', 'Mia',

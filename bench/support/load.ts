@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -116,4 +117,10 @@ export function httpClient(port: number, concurrency: number): { get(path: strin
       }),
     close: () => agent.destroy(),
   };
+}
+
+/** The TCP port a server listens on (`server.address()`). */
+export function portOf(address: AddressInfo | string | null): number {
+  if (!address || typeof address === 'string') throw new Error('server is not listening on TCP');
+  return address.port;
 }

@@ -47,3 +47,21 @@ export function writeResult(root: string, name: string, result: object): string 
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
+
+/** One progress line while a bench runs: name, concurrency, rate, p50, p99, errors. */
+export function printProgress(name: string, result: { concurrency: number; perSecond: number; p50Ms: number; p99Ms: number; errors?: number }): void {
+  const errors = result.errors ? `  ${result.errors} errors` : '';
+  console.log(
+    `  ${name.padEnd(56)} c${String(result.concurrency).padEnd(3)} ${formatNumber(result.perSecond).padStart(7)} /s  ` +
+      `p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms${errors}`,
+  );
+}
+
+export function pct(part: number, whole: number): string {
+  return `${Math.round((100 * part) / whole)}%`;
+}
+
+/** Seconds since a `performance.now()` reading, to the millisecond. */
+export function seconds(since: number): number {
+  return Number(((performance.now() - since) / 1000).toFixed(3));
+}
