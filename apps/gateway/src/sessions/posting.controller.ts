@@ -18,6 +18,7 @@ import {
 import { ServiceBus } from '@sessionledger/messaging';
 import { ESignature } from '../auth/e-signature';
 import { IdParam } from '../http/id-param';
+import { SessionsService } from './sessions.service';
 
 export class SignatureRequest {
   /** The signer's own password: the e-signature. */
@@ -55,6 +56,7 @@ export class PostingController {
   constructor(
     private readonly bus: ServiceBus,
     private readonly signature: ESignature,
+    private readonly sessions: SessionsService,
   ) {}
 
   @Roles('provider')
@@ -89,7 +91,8 @@ export class PostingController {
   async amend(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: AmendRequest): Promise<PostReply> {
     const signer = await this.signature.confirm(actor, body.password);
     const { password: _password, ...amendment } = body;
-    return this.bus.send(AMEND_SESSION, { actor: actor.snapshot(), sessionId: id, body: amendment, signer });
+    const workOrder = body.changes.workOrderId ? await this.sessions.workOrderFor(actor, id, body.changes.workOrderId, 'changes.workOrderId') : undefined;
+    return this.bus.send(AMEND_SESSION, { actor: actor.snapshot(), sessionId: id, body: amendment, workOrder, signer });
   }
 
   @Roles('provider', 'school_admin', 'district_admin')

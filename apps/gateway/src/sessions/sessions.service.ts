@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@sessionledger/auth';
-import { DomainError, ValidationFailed } from '@sessionledger/common';
+import { Conflict, DomainError, ValidationFailed } from '@sessionledger/common';
 import {
   ADD_PARTICIPANT,
   AddParticipantBody,
@@ -14,6 +14,7 @@ import {
   DurationBody,
   END_SESSION,
   EndSessionBody,
+  GET_OCCURRENCE,
   GET_SESSION,
   GET_SESSION_AUDIT,
   GET_SESSION_CATALOG,
@@ -65,12 +66,14 @@ export class SessionsService {
     private readonly transactions: TenantTransactions,
   ) {}
 
-  async start(actor: Actor, body: StartSessionBody): Promise<SessionWriteReply> {
+  async start(actor: Actor, requested: StartSessionBody): Promise<SessionWriteReply> {
+    const { body, studentIds } = await this.withOccurrence(actor, requested);
     const resolved = await this.transactions.run(actor.districtId, async (em) => {
       const group = body.groupId ? await providerGroup(em, actor, body.groupId) : null;
       const schoolId = await sessionSchool(em, actor, body.schoolId, group?.group ?? null);
       const sessionDate = localDate(new Date(body.startedAt), await districtTimeZone(em, actor.districtId));
-      return { group, schoolId, sessionDate };
+      const students = group ? [] : await Promise.all(studentIds.map((studentId) => participantSnapshot(em, { studentId })));
+      return { group, schoolId, sessionDate, students };
     });
     const workOrder = body.workOrderId
       ? await this.coveringWorkOrder(actor, body.workOrderId, { providerId: actor.userId, schoolId: resolved.schoolId, sessionDate: resolved.sessionDate })
@@ -80,9 +83,30 @@ export class SessionsService {
       body,
       schoolId: resolved.schoolId,
       group: resolved.group?.snapshot ?? null,
-      participants: resolved.group?.members ?? [],
+      participants: resolved.group?.members ?? resolved.students,
       workOrder,
     });
+  }
+
+  /** A scheduled occurrence fills in what the body leaves out; a cancelled one does not start. */
+  private async withOccurrence(actor: Actor, requested: StartSessionBody): Promise<{ body: StartSessionBody; studentIds: string[] }> {
+    const { occurrence: ref, ...body } = requested;
+    if (!ref) return { body, studentIds: [] };
+    const occurrence = await this.bus.send(GET_OCCURRENCE, { actor: actor.snapshot(), seriesId: ref.seriesId, occurrenceStart: ref.occurrenceStart });
+    if (occurrence.providerId !== actor.userId) throw new ValidationFailed([{ field: 'occurrence', problems: ['must be an occurrence of one of your series'] }]);
+    if (occurrence.cancellation) throw new Conflict('OCCURRENCE.CANCELLED', `This occurrence was cancelled (${occurrence.cancellation.attendance})`);
+    return {
+      body: {
+        ...body,
+        service: body.service ?? occurrence.service,
+        groupId: body.groupId ?? occurrence.groupId ?? undefined,
+        schoolId: body.schoolId ?? occurrence.schoolId,
+        workOrderId: body.workOrderId ?? occurrence.workOrderId ?? undefined,
+        description: body.description ?? occurrence.description ?? undefined,
+        plannedMinutes: body.plannedMinutes ?? occurrence.durationMinutes,
+      },
+      studentIds: body.groupId ? [] : occurrence.students.map((student) => student.studentId),
+    };
   }
 
   async list(actor: Actor, query: SessionListQuery): Promise<SessionPageReply> {
@@ -135,9 +159,14 @@ export class SessionsService {
 
   /** The work order must cover the session as it is (provider, school, day); session-log applies the time window. */
   async assignWorkOrder(actor: Actor, sessionId: string, body: AssignWorkOrderBody): Promise<SessionWriteReply> {
-    const session = await this.get(actor, sessionId);
-    const workOrder = await this.coveringWorkOrder(actor, body.workOrderId, session);
+    const workOrder = await this.workOrderFor(actor, sessionId, body.workOrderId);
     return this.bus.send(ASSIGN_WORK_ORDER, { actor: actor.snapshot(), sessionId, version: body.version, workOrder });
+  }
+
+  /** A work order that can cover the session as it stands (its provider, school and day), as a snapshot for session-log. */
+  async workOrderFor(actor: Actor, sessionId: string, workOrderId: string, field = 'workOrderId'): Promise<WorkOrderSnapshot> {
+    const session = await this.get(actor, sessionId);
+    return this.coveringWorkOrder(actor, workOrderId, session, field);
   }
 
   saveCoachingLog(actor: Actor, sessionId: string, body: CoachingLogBody): Promise<SessionWriteReply> {
@@ -191,16 +220,17 @@ export class SessionsService {
     actor: Actor,
     workOrderId: string,
     session: { providerId: string; schoolId: string; sessionDate: string },
+    field = 'workOrderId',
   ): Promise<WorkOrderSnapshot> {
     let order: WorkOrderReply;
     try {
       order = await this.bus.send(GET_WORK_ORDER, { actor: actor.snapshot(), workOrderId });
     } catch (error) {
-      if (error instanceof DomainError && error.kind === 'not_found') throw new ValidationFailed([{ field: 'workOrderId', problems: ['is not a work order you can use'] }]);
+      if (error instanceof DomainError && error.kind === 'not_found') throw new ValidationFailed([{ field, problems: ['is not a work order you can use'] }]);
       throw error;
     }
     const problem = workOrderCoverageProblem(order, session);
-    if (problem) throw new ValidationFailed([{ field: 'workOrderId', problems: [problem] }]);
+    if (problem) throw new ValidationFailed([{ field, problems: [problem] }]);
     return { id: order.id, type: order.type };
   }
 

@@ -329,4 +329,44 @@ describe('Amending posted sessions (gateway → session-log)', () => {
     }
     expect(JSON.stringify(events)).not.toContain('Next, check each answer');
   });
+
+  it('adds a missing work order by amendment, within the assignment window only', async () => {
+    /** Posted without a work order (time tracking only), `daysAgo` days back. */
+    async function postedWithoutWorkOrder(daysAgo: number) {
+      const startedAt = new Date(Date.now() - daysAgo * 86_400_000 - 50 * 60_000);
+      const started = await startSession(platform.gateway, tutorSession, { service: 'tutoring', groupId: group.id, startedAt: startedAt.toISOString() });
+      for (const p of started.participants) {
+        await as(platform.gateway, tutorSession)
+          .patch(`/api/sessions/${started.id}/participants/${p.id}`)
+          .send({ version: 1, present: true, qualifiers: DETENTION, studentNote: GOOD_NOTE })
+          .expect(200);
+      }
+      await as(platform.gateway, tutorSession)
+        .post(`/api/sessions/${started.id}/end`)
+        .send({ version: 1, endedAt: new Date(startedAt.getTime() + 45 * 60_000).toISOString() })
+        .expect(200);
+      await as(platform.gateway, tutorSession).post(`/api/sessions/${started.id}/post`).send({ password: TEST_PASSWORD }).expect(200);
+      return started;
+    }
+
+    const recent = await postedWithoutWorkOrder(2);
+    const amended = await amend(tutorSession, recent.id, { basedOnVersion: 1, reason: 'Work order was missing', changes: { workOrderId: workOrder.id } }).expect(201);
+    expect(amended.body.version).toBe(2);
+    const [first, second] = await versionsOf(recent.id);
+    expect(first.snapshot).toMatchObject({ workOrderId: null, workOrderType: null });
+    expect(second.snapshot).toMatchObject({ workOrderId: workOrder.id, workOrderType: 'tutoring' });
+
+    // Another provider's work order does not cover the session.
+    const theirs = await addWorkOrder(platform.gateway, admin, { type: 'tutoring', providerId: (await district.user(['provider'], { schoolIds: [school.id] })).id, schoolId: school.id });
+    const foreign = await postedWithoutWorkOrder(1);
+    const refused = await amend(tutorSession, foreign.id, { basedOnVersion: 1, reason: 'Work order was missing', changes: { workOrderId: theirs.id } }).expect(400);
+    expect(refused.body.fields.map((f: { field: string }) => f.field)).toEqual(['changes.workOrderId']);
+
+    // Past the district's 7 days the window is closed, by amendment as by edit.
+    const old = await postedWithoutWorkOrder(9);
+    const late = await amend(tutorSession, old.id, { basedOnVersion: 1, reason: 'Work order was missing', changes: { workOrderId: workOrder.id } }).expect(400);
+    expect(late.body.fields.map((f: { field: string }) => f.field)).toEqual(['changes.workOrderId']);
+    expect(await versionRows(old.id)).toHaveLength(1);
+    expect(await versionRows(foreign.id)).toHaveLength(1);
+  });
 });

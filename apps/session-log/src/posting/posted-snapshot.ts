@@ -40,6 +40,7 @@ export async function postedSnapshot(
     state: session.state === 'cancelled' ? 'cancelled' : 'ended',
     rawMinutes: session.endedAt ? rawMinutes(session.startedAt, session.endedAt) : 0,
     adjustedMinutes: payableMinutes(session),
+    plannedMinutes: session.plannedMinutes,
     description: session.description,
     familyInvolvement: session.familyInvolvement,
     tags: [...session.tags],

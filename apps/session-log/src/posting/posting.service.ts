@@ -23,7 +23,7 @@ import { TenantTransactions } from '@sessionledger/persistence';
 import { applyParticipantChanges } from '../sessions/participants.service';
 import { canChange } from '../sessions/session-access';
 import { auditProblems } from '../sessions/session-audit';
-import { applyDuration, applySessionFields, applyTags } from '../sessions/session-changes';
+import { applyDuration, applySessionFields, applyTags, applyWorkOrder } from '../sessions/session-changes';
 import { SessionUnit, SessionWrites } from '../sessions/session-writes';
 import { Session, SessionVersion } from '../sessions/session.entities';
 import { postedSnapshot } from './posted-snapshot';
@@ -228,6 +228,10 @@ function applyAmendment(unit: SessionUnit, command: AmendSessionCommand): string
   if (changes.tags) {
     named({ tags: 'changes.tags' }, () => applyTags(unit, changes.tags!));
     changed.push('tags');
+  }
+  if (command.workOrder) {
+    named({ workOrderId: 'changes.workOrderId', description: 'changes.session.description' }, () => applyWorkOrder(unit, command.workOrder!));
+    changed.push('workOrder');
   }
   for (const [index, amendment] of (changes.participants ?? []).entries()) {
     const participant = unit.participants.find((p) => p.id === amendment.participantId);

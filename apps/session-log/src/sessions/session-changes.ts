@@ -1,8 +1,8 @@
 import { Forbidden, ValidationFailed } from '@sessionledger/common';
-import { durationRangeProblem, durationStepProblem, SessionChanges } from '@sessionledger/contracts';
+import { durationRangeProblem, durationStepProblem, SessionChanges, WorkOrderSnapshot } from '@sessionledger/contracts';
 import { administers } from './session-access';
 import { plannedMinutesOf } from './session-audit';
-import { assertDescription } from './session-rules';
+import { assertDescription, workOrderWindowProblem } from './session-rules';
 import { ChangeOutcome, SessionUnit } from './session-writes';
 
 /*
@@ -68,4 +68,16 @@ export function applyTags(unit: SessionUnit, tags: string[]): ChangeOutcome {
   const previous = session.tags;
   session.tags = [...tags];
   return { action: 'tagged', detail: { from: previous, to: session.tags } };
+}
+
+/** A work order after the fact: only within the district's window after the session's day. */
+export function applyWorkOrder(unit: SessionUnit, workOrder: WorkOrderSnapshot): ChangeOutcome {
+  const { session, catalog, district, now } = unit;
+  const window = workOrderWindowProblem(session, now, district);
+  if (window) throw invalid('workOrderId', window);
+  const previous = session.workOrderId;
+  [session.workOrderId, session.workOrderType, session.workOrderAssignedAt] = [workOrder.id, workOrder.type, now];
+  const problems = assertDescription(session, catalog);
+  if (problems.length) throw new ValidationFailed(problems);
+  return { action: 'work-order-assigned', detail: { from: previous, to: session.workOrderId, type: session.workOrderType } };
 }

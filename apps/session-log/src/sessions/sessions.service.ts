@@ -24,8 +24,8 @@ import { catalogOf, serviceOf } from '../catalog/session-catalog.service';
 import { districtContext } from '../district-context';
 import { coachingLogProblems } from './coaching-log';
 import { createTasks } from './post-session-tasks';
-import { assertDescription, CLOCK_SKEW_MS, startTimeProblem, workOrderWindowProblem } from './session-rules';
-import { applyDuration, applySessionFields, applyTags } from './session-changes';
+import { assertDescription, CLOCK_SKEW_MS, startTimeProblem } from './session-rules';
+import { applyDuration, applySessionFields, applyTags, applyWorkOrder } from './session-changes';
 import { recordChange, SessionWrites } from './session-writes';
 import { Participant, Session } from './session.entities';
 
@@ -244,15 +244,7 @@ export class SessionsService {
       command.actor,
       command.sessionId,
       { lock: 'session', expectedVersion: command.version, states: ['active', 'ended', 'cancelled'] },
-      async ({ session, catalog, district, now }) => {
-        const window = workOrderWindowProblem(session, now, district);
-        if (window) throw invalid('workOrderId', window);
-        const previous = session.workOrderId;
-        [session.workOrderId, session.workOrderType, session.workOrderAssignedAt] = [command.workOrder.id, command.workOrder.type, now];
-        const problems = assertDescription(session, catalog);
-        if (problems.length) throw new ValidationFailed(problems);
-        return { action: 'work-order-assigned', detail: { from: previous, to: session.workOrderId, type: session.workOrderType } };
-      },
+      async (unit) => applyWorkOrder(unit, command.workOrder),
     );
   }
 

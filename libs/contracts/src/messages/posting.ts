@@ -19,7 +19,7 @@ import { Role, TenantCommand, TenantEvent } from '../actor';
 import { defineCommand, defineEvent } from '../contract';
 import { PARTICIPANT_KINDS, ParticipantKind } from '../sessions/session-catalog';
 import { ATTENDANCE_STATUSES, AttendanceStatus } from '../sessions/session-rules';
-import { ParticipantChanges, QualifiersBody, SessionChanges } from './sessions';
+import { ParticipantChanges, QualifiersBody, SessionChanges, WorkOrderSnapshot } from './sessions';
 import { IsCalendarDate } from './work-orders';
 
 /** What the signer attests by posting (kept, word for word, with every signature). */
@@ -109,6 +109,11 @@ export class AmendmentChanges {
   @IsArray()
   @IsString({ each: true })
   tags?: string[];
+
+  /** A work order for a session posted without one (or with the wrong one): within the district's assignment window. */
+  @IsOptional()
+  @IsUUID()
+  workOrderId?: string;
 }
 
 /** An amendment as the client sends it (less the password, which the gateway checks). */
@@ -135,6 +140,12 @@ export class AmendSessionCommand extends TenantCommand {
   @ValidateNested()
   @Type(() => AmendmentBody)
   body: AmendmentBody;
+
+  /** `changes.workOrderId` as the gateway found it covering the session. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WorkOrderSnapshot)
+  workOrder?: WorkOrderSnapshot;
 
   @ValidateNested()
   @Type(() => Signer)
@@ -268,6 +279,12 @@ export class PostedSessionSnapshot {
   @IsInt()
   @Min(0)
   adjustedMinutes: number | null;
+
+  /** The planned duration (null when none was planned; absent from snapshots posted before it was carried). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  plannedMinutes?: number | null;
 
   @IsOptional()
   @IsString()
