@@ -5,12 +5,14 @@ import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { AuthModule } from './auth/auth.module';
+import { DashboardsModule } from './dashboards/dashboards.module';
 import { DirectoryModule } from './directory/directory.module';
 import { GATEWAY_PERSISTENCE } from './gateway.persistence';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { MeController } from './me/me.controller';
 import { PayModule } from './pay/pay.module';
 import { RosterModule } from './roster/roster.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { StateReportingModule } from './state-reporting/state-reporting.module';
 import { SystemController } from './system/system.controller';
@@ -27,8 +29,10 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     RosterModule,
     WorkOrdersModule,
     SessionsModule,
+    SchedulingModule,
     PayModule,
     StateReportingModule,
+    DashboardsModule,
   ],
   controllers: [SystemController, MeController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -5,6 +5,8 @@ import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { SCHEDULING_PERSISTENCE } from './scheduling.persistence';
+import { SeriesController } from './series/series.controller';
+import { SeriesService } from './series/series.service';
 
 @Module({
   imports: [
@@ -13,6 +15,7 @@ import { SCHEDULING_PERSISTENCE } from './scheduling.persistence';
     PersistenceModule.forService(SCHEDULING_PERSISTENCE),
     MessagingModule.forService('scheduling', { outbox: true, inbox: true }),
   ],
-  controllers: [districtReplicaControllerFor('scheduling')],
+  controllers: [districtReplicaControllerFor('scheduling'), SeriesController],
+  providers: [SeriesService],
 })
 export class SchedulingModule {}

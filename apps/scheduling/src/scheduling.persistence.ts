@@ -2,9 +2,14 @@ import { DistrictReplica, SchoolReplica } from '@sessionledger/district-replica'
 import { OutboxEvent } from '@sessionledger/messaging';
 import { ServicePersistence } from '@sessionledger/persistence';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
+import { Migration20261125180000Series } from './migrations/Migration20261125180000Series';
+import { ClosureDayRow, OccurrenceOverride, Series } from './series/series.entities';
 
 export const SCHEDULING_PERSISTENCE: ServicePersistence = {
   service: 'scheduling',
-  entities: [OutboxEvent, DistrictReplica, SchoolReplica],
-  migrations: [{ name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation }],
+  entities: [OutboxEvent, DistrictReplica, SchoolReplica, Series, OccurrenceOverride, ClosureDayRow],
+  migrations: [
+    { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
+    { name: 'Migration20261125180000Series', class: Migration20261125180000Series },
+  ],
 };

@@ -5,6 +5,8 @@ import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { BellSchedulesService } from './bell-schedules/bell-schedules.service';
+import { DashboardsModule } from './dashboards/dashboards.module';
+import { ExportsModule } from './exports/exports.module';
 import { PostedSessionsController } from './records/posted-sessions.controller';
 import { ReportingReadsService } from './records/reporting-reads.service';
 import { ReportingController } from './reporting.controller';
@@ -16,6 +18,8 @@ import { STATE_REPORTING_PERSISTENCE } from './state-reporting.persistence';
     PlatformModule.forService('state-reporting'),
     PersistenceModule.forService(STATE_REPORTING_PERSISTENCE),
     MessagingModule.forService('state-reporting', { outbox: true, inbox: true }),
+    DashboardsModule,
+    ExportsModule,
   ],
   controllers: [districtReplicaControllerFor('state-reporting'), PostedSessionsController, ReportingController],
   providers: [BellSchedulesService, ReportingReadsService],

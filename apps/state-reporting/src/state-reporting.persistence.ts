@@ -4,6 +4,8 @@ import { ServicePersistence } from '@sessionledger/persistence';
 import { BellSchedule } from './bell-schedules/bell-schedule.entity';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
 import { Migration20261125180000ReportableRecords } from './migrations/Migration20261125180000ReportableRecords';
+import { Migration20261125190000Dashboards } from './migrations/Migration20261125190000Dashboards';
+import { Migration20261125191000StateExports } from './migrations/Migration20261125191000StateExports';
 import { CoachingRecord, ReportableRecord, ReportedSession } from './records/reporting.entities';
 
 export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
@@ -12,5 +14,7 @@ export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
   migrations: [
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125180000ReportableRecords', class: Migration20261125180000ReportableRecords },
+    { name: 'Migration20261125190000Dashboards', class: Migration20261125190000Dashboards },
+    { name: 'Migration20261125191000StateExports', class: Migration20261125191000StateExports },
   ],
 };

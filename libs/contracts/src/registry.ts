@@ -1,10 +1,13 @@
 import { AnyContract, ContractRegistry } from './contract';
+import { DASHBOARD_COMMANDS } from './messages/dashboards';
 import { DISTRICT_SETTINGS_CHANGED, SCHOOL_CHANGED } from './messages/directory';
 import { PING } from './messages/system';
 import { PAYROLL_COMMANDS, PAYROLL_EVENTS } from './messages/payroll';
 import { POSTING_COMMANDS, POSTING_EVENTS } from './messages/posting';
+import { SCHEDULING_COMMANDS } from './messages/scheduling';
 import { SESSION_COMMANDS } from './messages/sessions';
 import { STATE_REPORTING_COMMANDS } from './messages/state-reporting';
+import { STATE_EXPORT_COMMANDS } from './messages/state-exports';
 import { WORK_ORDER_COMMANDS } from './messages/work-orders';
 
 /** Every message of the platform. Adding one here is what makes it routable. */
@@ -13,10 +16,13 @@ export const CONTRACTS = new ContractRegistry([
   DISTRICT_SETTINGS_CHANGED,
   SCHOOL_CHANGED,
   ...WORK_ORDER_COMMANDS,
+  ...SCHEDULING_COMMANDS,
   ...SESSION_COMMANDS,
   ...POSTING_COMMANDS,
   ...POSTING_EVENTS,
   ...PAYROLL_COMMANDS,
   ...PAYROLL_EVENTS,
   ...STATE_REPORTING_COMMANDS,
+  ...DASHBOARD_COMMANDS,
+  ...STATE_EXPORT_COMMANDS,
 ] as AnyContract[]);

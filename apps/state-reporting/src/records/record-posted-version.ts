@@ -123,6 +123,7 @@ export async function recordPostedVersion(em: EntityManager, posted: PostedVersi
         timeOut: student.timeOut ? new Date(student.timeOut) : null,
         timeAwayMinutes: student.timeAwayMinutes,
         minutes: student.minutes,
+        plannedMinutes: snapshot.plannedMinutes ?? snapshot.adjustedMinutes,
         minutesOutsideSchoolDay: outside(student),
         homebound: student.qualifiers.homebound,
         detention: student.qualifiers.detention,

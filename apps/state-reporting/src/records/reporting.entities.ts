@@ -153,6 +153,10 @@ export class ReportableRecord extends TenantScopedEntity {
   @Property({ type: 'integer' })
   minutes: number;
 
+  /** The session's planned minutes (its adjusted ones when none were planned), for the dosage dashboard. */
+  @Property({ type: 'integer', nullable: true })
+  plannedMinutes?: number | null = null;
+
   /** Null while the student's school has no bell schedule; setting one fills it in. */
   @Property({ type: 'integer', nullable: true })
   minutesOutsideSchoolDay: number | null = null;

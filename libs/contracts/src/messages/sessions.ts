@@ -51,8 +51,18 @@ export abstract class VersionedBody {
   version: number;
 }
 
+/** A scheduled occurrence: its series and the start the series gives it. */
+export class OccurrenceRef {
+  @IsUUID()
+  seriesId: string;
+
+  @IsInstant()
+  occurrenceStart: string;
+}
+
 export class StartSessionBody {
-  /** The code of one of the district's services (tutoring, coaching, …). */
+  /** The code of one of the district's services (tutoring, coaching, …); an occurrence gives it when left out. */
+  @ValidateIf((body: StartSessionBody) => body.occurrence === undefined || body.service !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(50)
@@ -92,6 +102,12 @@ export class StartSessionBody {
   @Min(5)
   @Max(24 * 60)
   plannedMinutes?: number;
+
+  /** Starts a scheduled occurrence: the gateway fills group, students, service, planned minutes, description and work order from it; fields given here win. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OccurrenceRef)
+  occurrence?: OccurrenceRef;
 }
 
 /** Session fields that a PATCH and an amendment may both change. */

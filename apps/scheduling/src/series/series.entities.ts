@@ -1,0 +1,154 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { newId } from '@sessionledger/common';
+import type { SeriesStudent, SeriesType } from '@sessionledger/contracts';
+import { TenantScopedEntity } from '@sessionledger/persistence';
+
+/**
+ * A provider's recurring sessions: a rule over a local wall-clock start in
+ * the district's time zone. Occurrences are never stored, only expanded; what
+ * differs for one occurrence is an OccurrenceOverride.
+ */
+@Entity({ tableName: 'series' })
+export class Series extends TenantScopedEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'uuid' })
+  providerId: string;
+
+  @Property({ type: 'uuid' })
+  schoolId: string;
+
+  @Property({ type: 'text' })
+  service: string;
+
+  @Property({ type: 'text', nullable: true })
+  description: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  placeOfService: string | null = null;
+
+  @Property({ type: 'text' })
+  type: SeriesType;
+
+  @Property({ type: 'uuid', nullable: true })
+  groupId: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  groupName: string | null = null;
+
+  @Property({ type: 'jsonb' })
+  students: SeriesStudent[] = [];
+
+  /** 'YYYY-MM-DDTHH:MM:SS', local to the district. */
+  @Property({ type: 'text' })
+  dtstart: string;
+
+  @Property({ type: 'integer' })
+  durationMinutes: number;
+
+  @Property({ type: 'text' })
+  rrule: string;
+
+  @Property({ type: 'jsonb' })
+  exdates: string[] = [];
+
+  @Property({ type: 'uuid', nullable: true })
+  workOrderId: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  splitFrom: string | null = null;
+
+  /** Checked and raised by hand under a row lock: a "this occurrence" edit changes no column of the series but must still make older copies stale. */
+  @Property({ type: 'integer' })
+  version = 1;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'uuid' })
+  createdBy: string;
+
+  constructor(fields: Omit<Series, 'id' | 'version' | 'createdAt' | 'splitFrom'> & { splitFrom?: string | null }) {
+    super();
+    Object.assign(this, fields);
+  }
+}
+
+/** What differs for one occurrence, keyed by the start the rule gives it. */
+@Entity({ tableName: 'occurrence_override' })
+export class OccurrenceOverride extends TenantScopedEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'uuid' })
+  seriesId: string;
+
+  @Property({ type: 'timestamptz' })
+  occurrenceStart: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  startsAt: Date | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  durationMinutes: number | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  service: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  description: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  placeOfService: string | null = null;
+
+  /** Set by a "this occurrence" edit; a cancellation alone leaves it false. */
+  @Property({ type: 'boolean' })
+  edited = false;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  cancelledBy: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  cancelReason: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  attendance: 'cancelled_billable' | 'cancelled_nonbillable' | null = null;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date = new Date();
+
+  @Property({ type: 'uuid' })
+  updatedBy: string;
+
+  constructor(districtId: string, seriesId: string, occurrenceStart: Date, updatedBy: string) {
+    super();
+    this.districtId = districtId;
+    this.seriesId = seriesId;
+    this.occurrenceStart = occurrenceStart;
+    this.updatedBy = updatedBy;
+  }
+}
+
+/** A day the district is closed: occurrences that day are skipped, not moved. */
+@Entity({ tableName: 'closure_day' })
+export class ClosureDayRow extends TenantScopedEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'date' })
+  day: string;
+
+  @Property({ type: 'text', nullable: true })
+  name: string | null;
+
+  constructor(districtId: string, day: string, name: string | null) {
+    super();
+    this.districtId = districtId;
+    this.day = day;
+    this.name = name;
+  }
+}
