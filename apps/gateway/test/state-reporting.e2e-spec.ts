@@ -290,6 +290,14 @@ describe('State reporting: reportable records and eligibility (session-log → s
   it('has no second effect when the same event is delivered again, or the same version republished under a new event id', async () => {
     const [first] = [...delivered.values()].filter((e) => (e.payload as { snapshot: { sessionId: string } }).snapshot.sessionId === posted.id);
     const before = await recordRows(posted.id);
+    // Each version recorded is acknowledged to session-log (for its reconciler) in the same transaction.
+    const acknowledgements = () =>
+      rows<{ payload: { sessionId: string; version: number } }>(
+        district.id,
+        `select payload from state_reporting.outbox_event where name = 'state-reporting.session-recorded' and payload->>'sessionId' = ?`,
+        [posted.id],
+      );
+    expect((await acknowledgements()).map((a) => a.payload.version)).toEqual([1]);
 
     await queue.add(first.name, first, { ...EVENT_JOB_OPTIONS, jobId: first.id });
     // Completed jobs are removed: the job is gone once state reporting has taken it (a failure would leave it failed or delayed).
@@ -299,6 +307,8 @@ describe('State reporting: reportable records and eligibility (session-log → s
     expect(await recordRows(posted.id)).toEqual(before);
     expect(await rows(district.id, 'select event_id from state_reporting.inbox_event where event_id = ?', [first.id])).toHaveLength(1);
     expect(await rows(district.id, 'select id from state_reporting.reported_session where session_id = ?', [posted.id])).toHaveLength(1);
+    // No second effect, but acknowledged again each time: a lost acknowledgement is how a republish comes about.
+    expect((await acknowledgements()).map((a) => a.payload.version)).toEqual([1, 1, 1]);
   });
 
   it('supersedes a version’s records with the amendment’s, keeping the earlier ones as history', async () => {

@@ -6,7 +6,7 @@ import { PAYROLL_COMMANDS, PAYROLL_EVENTS } from './messages/payroll';
 import { POSTING_COMMANDS, POSTING_EVENTS } from './messages/posting';
 import { SCHEDULING_COMMANDS } from './messages/scheduling';
 import { SESSION_COMMANDS } from './messages/sessions';
-import { STATE_REPORTING_COMMANDS } from './messages/state-reporting';
+import { STATE_REPORTING_COMMANDS, STATE_REPORTING_EVENTS } from './messages/state-reporting';
 import { STATE_EXPORT_COMMANDS } from './messages/state-exports';
 import { WORK_ORDER_COMMANDS } from './messages/work-orders';
 
@@ -23,6 +23,7 @@ export const CONTRACTS = new ContractRegistry([
   ...PAYROLL_COMMANDS,
   ...PAYROLL_EVENTS,
   ...STATE_REPORTING_COMMANDS,
+  ...STATE_REPORTING_EVENTS,
   ...DASHBOARD_COMMANDS,
   ...STATE_EXPORT_COMMANDS,
 ] as AnyContract[]);

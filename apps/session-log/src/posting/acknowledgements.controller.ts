@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { PAYROLL_APPLIED, schemaOf, SessionPayApplied } from '@sessionledger/contracts';
+import { BackendService, PAYROLL_APPLIED, schemaOf, SessionVersionApplied, STATE_REPORTING_RECORDED } from '@sessionledger/contracts';
 import { BullMqContext, EventInbox } from '@sessionledger/messaging';
 
 /**
@@ -13,11 +13,20 @@ export class AcknowledgementsController {
   constructor(private readonly inbox: EventInbox) {}
 
   @EventPattern(PAYROLL_APPLIED.name)
-  async payrollApplied(@Payload() event: SessionPayApplied, @Ctx() context: BullMqContext): Promise<void> {
+  async payrollApplied(@Payload() event: SessionVersionApplied, @Ctx() context: BullMqContext): Promise<void> {
+    await this.acknowledged('payroll', event, context);
+  }
+
+  @EventPattern(STATE_REPORTING_RECORDED.name)
+  async stateReportingRecorded(@Payload() event: SessionVersionApplied, @Ctx() context: BullMqContext): Promise<void> {
+    await this.acknowledged('state-reporting', event, context);
+  }
+
+  private async acknowledged(consumer: BackendService, event: SessionVersionApplied, context: BullMqContext): Promise<void> {
     await this.inbox.once(context, async (em) => {
       await em.execute(
-        `insert into ${schemaOf('session-log')}.session_version_ack (district_id, session_id, version, consumer) values (?, ?, ?, 'payroll') on conflict do nothing`,
-        [event.districtId, event.sessionId, event.version],
+        `insert into ${schemaOf('session-log')}.session_version_ack (district_id, session_id, version, consumer) values (?, ?, ?, ?) on conflict do nothing`,
+        [event.districtId, event.sessionId, event.version, consumer],
       );
     });
   }

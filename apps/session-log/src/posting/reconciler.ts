@@ -12,7 +12,7 @@ const LOCK_KEY = 'session-log.reconciler';
 const SESSION_EVENTS = [SESSION_POSTED.name, SESSION_AMENDED.name].map((name) => `'${name}'`).join(', ');
 
 /** The consumers that acknowledge each version they apply; a version is republished until every one of them has. */
-export const ACKNOWLEDGING_CONSUMERS: readonly ServiceName[] = ['payroll'];
+export const ACKNOWLEDGING_CONSUMERS: readonly ServiceName[] = ['payroll', 'state-reporting'];
 
 export interface ReconcileSettings {
   /** Between two passes; 0: no passes of its own (on demand only). */

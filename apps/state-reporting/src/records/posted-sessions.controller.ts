@@ -1,28 +1,49 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { SESSION_AMENDED, SESSION_POSTED, SessionAmended, SessionPosted } from '@sessionledger/contracts';
-import { BullMqContext, EventInbox } from '@sessionledger/messaging';
-import { recordPostedVersion } from './record-posted-version';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { SESSION_AMENDED, SESSION_POSTED, SessionAmended, SessionPosted, STATE_REPORTING_RECORDED } from '@sessionledger/contracts';
+import { BullMqContext, EventInbox, recordEvent } from '@sessionledger/messaging';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { PostedVersion, recordPostedVersion } from './record-posted-version';
 
 /**
- * Posted and amended sessions, each recorded once: the inbox row and the
- * records commit together, so a redelivered event does nothing the second time.
+ * Posted and amended sessions, each recorded once: the inbox row, the records
+ * and the acknowledgement to session-log commit together, so a redelivered
+ * event does nothing the second time. A repeated event id is acknowledged
+ * again: it is how session-log's reconciler republishes a version whose
+ * acknowledgement was lost with Redis.
  */
 @Controller()
 export class PostedSessionsController {
-  constructor(private readonly inbox: EventInbox) {}
+  constructor(
+    private readonly inbox: EventInbox,
+    private readonly transactions: TenantTransactions,
+  ) {}
 
   @EventPattern(SESSION_POSTED.name)
   async sessionPosted(@Payload() event: SessionPosted, @Ctx() context: BullMqContext): Promise<void> {
-    await this.inbox.once(context, (em) =>
-      recordPostedVersion(em, { districtId: event.districtId, snapshot: event.snapshot, event: 'posted', amendmentReason: null }),
-    );
+    await this.recordOnce(context, { districtId: event.districtId, snapshot: event.snapshot, event: 'posted', amendmentReason: null });
   }
 
   @EventPattern(SESSION_AMENDED.name)
   async sessionAmended(@Payload() event: SessionAmended, @Ctx() context: BullMqContext): Promise<void> {
-    await this.inbox.once(context, (em) =>
-      recordPostedVersion(em, { districtId: event.districtId, snapshot: event.snapshot, event: 'amended', amendmentReason: event.reason }),
-    );
+    await this.recordOnce(context, { districtId: event.districtId, snapshot: event.snapshot, event: 'amended', amendmentReason: event.reason });
   }
+
+  private async recordOnce(context: BullMqContext, posted: PostedVersion): Promise<void> {
+    const outcome = await this.inbox.once(context, async (em) => {
+      await recordPostedVersion(em, posted);
+      acknowledge(em, posted);
+    });
+    if (outcome === 'duplicate') {
+      await this.transactions.run(posted.districtId, async (em) => {
+        acknowledge(em, posted);
+        await em.flush();
+      });
+    }
+  }
+}
+
+function acknowledge(em: EntityManager, posted: PostedVersion): void {
+  recordEvent(em, STATE_REPORTING_RECORDED, { districtId: posted.districtId, sessionId: posted.snapshot.sessionId, version: posted.snapshot.version });
 }

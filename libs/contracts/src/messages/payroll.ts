@@ -1,6 +1,7 @@
+import { SessionVersionApplied } from './posting';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
-import { TenantCommand, TenantEvent } from '../actor';
+import { TenantCommand } from '../actor';
 import { defineCommand, defineEvent } from '../contract';
 import { IsCalendarDate } from './work-orders';
 
@@ -226,14 +227,7 @@ export const GET_SESSION_PAY = defineCommand<SessionPayCommand, SessionPayReply>
  * republishes the versions that stay unacknowledged (its reconciler), since a
  * Redis that loses its data loses jobs the relay had already marked published.
  */
-export class SessionPayApplied extends TenantEvent {
-  @IsUUID()
-  sessionId: string;
-
-  @IsInt()
-  @Min(1)
-  version: number;
-}
+export class SessionPayApplied extends SessionVersionApplied {}
 
 export const PAYROLL_APPLIED = defineEvent('payroll', 'session-pay-applied', SessionPayApplied, ['session-log']);
 export const PAYROLL_EVENTS = [PAYROLL_APPLIED] as const;

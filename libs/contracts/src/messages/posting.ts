@@ -339,6 +339,20 @@ export class SessionAmended extends TenantEvent {
 export const SESSION_POSTED = defineEvent('session-log', 'session-posted', SessionPosted, ['payroll', 'state-reporting']);
 export const SESSION_AMENDED = defineEvent('session-log', 'session-amended', SessionAmended, ['payroll', 'state-reporting']);
 
+/**
+ * A consumer's acknowledgement that it applied a signed version, recorded in
+ * the same transaction as its effect: session-log's reconciler republishes
+ * the versions a consumer never acknowledged.
+ */
+export class SessionVersionApplied extends TenantEvent {
+  @IsUUID()
+  sessionId: string;
+
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
 // ---- replies ----
 
 export interface SignatureReply {

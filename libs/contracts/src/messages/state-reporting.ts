@@ -1,3 +1,4 @@
+import { SessionVersionApplied } from './posting';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -15,7 +16,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { TenantCommand } from '../actor';
-import { defineCommand } from '../contract';
+import { defineCommand, defineEvent } from '../contract';
 import { AttendanceStatus, RemedialCriterion } from '../sessions/session-rules';
 import { IsCalendarDate } from './work-orders';
 
@@ -247,3 +248,7 @@ export const LIST_INELIGIBLE_SESSIONS = defineCommand<ListIneligibleSessionsComm
 );
 
 export const STATE_REPORTING_COMMANDS = [GET_BELL_SCHEDULE, SET_BELL_SCHEDULE, LIST_REPORTABLE_RECORDS, LIST_INELIGIBLE_SESSIONS] as const;
+
+/** State reporting's acknowledgement of a version it recorded (see SessionVersionApplied). */
+export const STATE_REPORTING_RECORDED = defineEvent('state-reporting', 'session-recorded', SessionVersionApplied, ['session-log']);
+export const STATE_REPORTING_EVENTS = [STATE_REPORTING_RECORDED] as const;
