@@ -111,6 +111,8 @@ export class PostingService {
         reply.posted.push(await this.post({ actor, signer: command.signer, sessionId: candidate.id }));
       } catch (error) {
         if (!(error instanceof DomainError) || error.kind === 'internal' || error.kind === 'unavailable') throw error;
+        // Posted meanwhile — by an earlier attempt of this same bulk post that timed out at the gateway, say: nothing is lacking.
+        if (error.code === 'SESSION.ALREADY_POSTED') continue;
         const problems = error instanceof NotPostable ? (error.details!.problems as AuditProblem[]) : [{ code: error.code, message: error.message }];
         reply.incomplete.push({ sessionId: candidate.id, sessionDate: candidate.sessionDate, problems });
       }
