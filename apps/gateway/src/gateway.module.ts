@@ -5,11 +5,13 @@ import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { AuthModule } from './auth/auth.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import { DirectoryModule } from './directory/directory.module';
 import { GATEWAY_PERSISTENCE } from './gateway.persistence';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { MeController } from './me/me.controller';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PayModule } from './pay/pay.module';
 import { RosterModule } from './roster/roster.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
@@ -30,9 +32,11 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     WorkOrdersModule,
     SessionsModule,
     SchedulingModule,
+    CalendarModule,
     PayModule,
     StateReportingModule,
     DashboardsModule,
+    NotificationsModule,
   ],
   controllers: [SystemController, MeController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

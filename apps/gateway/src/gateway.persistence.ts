@@ -1,18 +1,21 @@
 import { OutboxEvent } from '@sessionledger/messaging';
 import { ServicePersistence } from '@sessionledger/persistence';
 import { RefreshToken } from './auth/refresh-token.entity';
+import { CalendarFeed } from './calendar/calendar-feed.entity';
 import { DIRECTORY_ENTITIES } from './directory/directory.entities';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
 import { Migration20261125120000RosterImport } from './migrations/Migration20261125120000RosterImport';
 import { Migration20261125130000StudentSearch } from './migrations/Migration20261125130000StudentSearch';
+import { Migration20261125200000CalendarFeed } from './migrations/Migration20261125200000CalendarFeed';
 import { RosterImport } from './roster/roster-import.entity';
 
 export const GATEWAY_PERSISTENCE: ServicePersistence = {
   service: 'gateway',
-  entities: [...DIRECTORY_ENTITIES, RefreshToken, OutboxEvent, RosterImport],
+  entities: [...DIRECTORY_ENTITIES, RefreshToken, OutboxEvent, RosterImport, CalendarFeed],
   migrations: [
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125120000RosterImport', class: Migration20261125120000RosterImport },
     { name: 'Migration20261125130000StudentSearch', class: Migration20261125130000StudentSearch },
+    { name: 'Migration20261125200000CalendarFeed', class: Migration20261125200000CalendarFeed },
   ],
 };

@@ -4,6 +4,7 @@ import { districtReplicaControllerFor } from '@sessionledger/district-replica';
 import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
+import { RemindersModule } from './reminders/reminders.module';
 import { SCHEDULING_PERSISTENCE } from './scheduling.persistence';
 import { SeriesController } from './series/series.controller';
 import { SeriesService } from './series/series.service';
@@ -14,6 +15,7 @@ import { SeriesService } from './series/series.service';
     PlatformModule.forService('scheduling'),
     PersistenceModule.forService(SCHEDULING_PERSISTENCE),
     MessagingModule.forService('scheduling', { outbox: true, inbox: true }),
+    RemindersModule,
   ],
   controllers: [districtReplicaControllerFor('scheduling'), SeriesController],
   providers: [SeriesService],

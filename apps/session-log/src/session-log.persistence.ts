@@ -7,6 +7,7 @@ import { Migration20261125150000Sessions } from './migrations/Migration202611251
 import { Migration20261125160000Posting } from './migrations/Migration20261125160000Posting';
 import { Migration20261125170000Reconciliation } from './migrations/Migration20261125170000Reconciliation';
 import { Migration20261125190000PostedTriggerPlans } from './migrations/Migration20261125190000PostedTriggerPlans';
+import { Migration20261125200000SessionOccurrence } from './migrations/Migration20261125200000SessionOccurrence';
 import { Participant, PostSessionTask, Session, SessionChange, SessionVersion } from './sessions/session.entities';
 
 export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
@@ -18,5 +19,6 @@ export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125160000Posting', class: Migration20261125160000Posting },
     { name: 'Migration20261125170000Reconciliation', class: Migration20261125170000Reconciliation },
     { name: 'Migration20261125190000PostedTriggerPlans', class: Migration20261125190000PostedTriggerPlans },
+    { name: 'Migration20261125200000SessionOccurrence', class: Migration20261125200000SessionOccurrence },
   ],
 };

@@ -97,6 +97,22 @@ export class Environment {
   @Transform(toInt)
   RECONCILE_GRACE_MS = 30_000;
 
+  /** How often scheduling re-adds the jobs of overdue task reminders Redis lost (also once at boot); 0 turns it off. */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  @Transform(toInt)
+  REMINDER_SWEEP_INTERVAL_MS = 300_000;
+
+  /** Where reminder emails go (a local relay: smtp://host:port, no auth or TLS); unset sends none. */
+  @IsOptional()
+  @IsUrl({ protocols: ['smtp'], require_tld: false, require_port: true })
+  SMTP_URL?: string;
+
+  /** The sender of reminder emails. */
+  @IsString()
+  SMTP_FROM = 'reminders@sessionledger.invalid';
+
   @IsInt()
   @Min(1_000)
   @Max(600_000)
@@ -164,7 +180,7 @@ export class EnvironmentError extends Error {
 export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
   const known = Object.keys(new Environment());
   const relevant = Object.fromEntries(
-    Object.entries(source).filter(([key]) => known.includes(key) || key === 'APP_DATABASE_PASSWORD' || key === 'TRUSTED_PROXIES'),
+    Object.entries(source).filter(([key]) => known.includes(key) || key === 'APP_DATABASE_PASSWORD' || key === 'TRUSTED_PROXIES' || key === 'SMTP_URL'),
   );
   const env = plainToInstance(Environment, relevant, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false });

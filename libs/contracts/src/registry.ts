@@ -1,4 +1,5 @@
 import { AnyContract, ContractRegistry } from './contract';
+import { CALENDAR_COMMANDS } from './messages/calendar';
 import { DASHBOARD_COMMANDS } from './messages/dashboards';
 import { DISTRICT_SETTINGS_CHANGED, SCHOOL_CHANGED } from './messages/directory';
 import { PING } from './messages/system';
@@ -8,6 +9,7 @@ import { SCHEDULING_COMMANDS } from './messages/scheduling';
 import { SESSION_COMMANDS } from './messages/sessions';
 import { STATE_REPORTING_COMMANDS, STATE_REPORTING_EVENTS } from './messages/state-reporting';
 import { STATE_EXPORT_COMMANDS } from './messages/state-exports';
+import { NOTIFICATION_COMMANDS, TASK_EVENTS } from './messages/tasks';
 import { WORK_ORDER_COMMANDS } from './messages/work-orders';
 
 /** Every message of the platform. Adding one here is what makes it routable. */
@@ -16,7 +18,7 @@ export const CONTRACTS = new ContractRegistry([
   DISTRICT_SETTINGS_CHANGED,
   SCHOOL_CHANGED,
   ...WORK_ORDER_COMMANDS,
-  ...SCHEDULING_COMMANDS,
+  ...SCHEDULING_COMMANDS, ...CALENDAR_COMMANDS,
   ...SESSION_COMMANDS,
   ...POSTING_COMMANDS,
   ...POSTING_EVENTS,
@@ -26,4 +28,5 @@ export const CONTRACTS = new ContractRegistry([
   ...STATE_REPORTING_EVENTS,
   ...DASHBOARD_COMMANDS,
   ...STATE_EXPORT_COMMANDS,
+  ...TASK_EVENTS, ...NOTIFICATION_COMMANDS,
 ] as AnyContract[]);

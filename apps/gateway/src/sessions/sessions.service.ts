@@ -50,6 +50,7 @@ import {
 } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { User } from '../directory/directory.entities';
 import { districtTimeZone, participantSnapshot, providerGroup, sessionSchool, viewerStudentIds } from './session-directory';
 import { SessionListQuery, TaskListQuery } from './sessions.dto';
 
@@ -73,7 +74,8 @@ export class SessionsService {
       const schoolId = await sessionSchool(em, actor, body.schoolId, group?.group ?? null);
       const sessionDate = localDate(new Date(body.startedAt), await districtTimeZone(em, actor.districtId));
       const students = group ? [] : await Promise.all(studentIds.map((studentId) => participantSnapshot(em, { studentId })));
-      return { group, schoolId, sessionDate, students };
+      const providerEmail = (await em.findOne(User, { id: actor.userId }, { fields: ['email'] }))?.email;
+      return { group, schoolId, sessionDate, students, providerEmail };
     });
     const workOrder = body.workOrderId
       ? await this.coveringWorkOrder(actor, body.workOrderId, { providerId: actor.userId, schoolId: resolved.schoolId, sessionDate: resolved.sessionDate })
@@ -85,6 +87,7 @@ export class SessionsService {
       group: resolved.group?.snapshot ?? null,
       participants: resolved.group?.members ?? resolved.students,
       workOrder,
+      providerEmail: resolved.providerEmail,
     });
   }
 
@@ -98,6 +101,7 @@ export class SessionsService {
     return {
       body: {
         ...body,
+        occurrence: { seriesId: occurrence.seriesId, occurrenceStart: occurrence.occurrenceStart },
         service: body.service ?? occurrence.service,
         groupId: body.groupId ?? occurrence.groupId ?? undefined,
         schoolId: body.schoolId ?? occurrence.schoolId,

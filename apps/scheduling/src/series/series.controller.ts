@@ -14,8 +14,10 @@ import {
   GetClosureDaysCommand,
   GetOccurrenceCommand,
   GetSeriesCommand,
+  LIST_CALENDAR_OCCURRENCES,
   LIST_OCCURRENCES,
   LIST_SERIES,
+  ListCalendarOccurrencesCommand,
   ListOccurrencesCommand,
   ListSeriesCommand,
   OccurrenceReply,
@@ -49,6 +51,11 @@ export class SeriesController {
   @MessagePattern(LIST_OCCURRENCES.pattern)
   occurrences(@Payload() command: ListOccurrencesCommand): Promise<OccurrenceReply[]> {
     return this.series.occurrences(command);
+  }
+
+  @MessagePattern(LIST_CALENDAR_OCCURRENCES.pattern)
+  calendarOccurrences(@Payload() command: ListCalendarOccurrencesCommand): Promise<OccurrenceReply[]> {
+    return this.series.calendarOccurrences(command);
   }
 
   @MessagePattern(GET_OCCURRENCE.pattern)

@@ -12,6 +12,7 @@ import {
   EditSeriesBody,
   EditSeriesCommand,
   ListOccurrencesCommand,
+  ListCalendarOccurrencesCommand,
   ListSeriesCommand,
   MAX_OCCURRENCE_WINDOW_DAYS,
   OccurrenceReply,
@@ -241,6 +242,42 @@ export class SeriesService {
       const overrides = await em.find(OccurrenceOverride, { seriesId: series.id, occurrenceStart: { $gte: from, $lt: to } });
       const byStart = new Map(overrides.map((override) => [override.occurrenceStart.getTime(), override]));
       return occurrences.map((occurrence) => toOccurrenceReply(series, occurrence, byStart.get(occurrence.start.getTime()), district.timeZone));
+    });
+  }
+
+  /**
+   * A calendar's planned side: the occurrences in [from, to) of every series
+   * the actor reads, narrowed to a provider, a school or a student (whose
+   * series name them or one of their groups).
+   */
+  calendarOccurrences(command: ListCalendarOccurrencesCommand): Promise<OccurrenceReply[]> {
+    const { actor } = command;
+    const from = new Date(command.from);
+    const to = new Date(command.to);
+    if (to <= from) throw invalid('to', 'must be after from');
+    if (to.getTime() - from.getTime() > MAX_OCCURRENCE_WINDOW_DAYS * 86_400_000) throw invalid('to', `must be at most ${MAX_OCCURRENCE_WINDOW_DAYS} days after from`);
+    const scope = scopeOf(actor);
+    if (scope === 'none') return Promise.resolve([]);
+    return this.transactions.run(actor.districtId, async (em) => {
+      const district = await this.district(em, actor.districtId);
+      const conditions: FilterQuery<Series>[] = scope === 'all' ? [] : [scope];
+      if (command.providerId) conditions.push({ providerId: command.providerId });
+      if (command.schoolId) conditions.push({ schoolId: command.schoolId });
+      const student = command.studentId;
+      const series = (await em.find(Series, conditions.length ? { $and: conditions } : {})).filter(
+        (one) => !student || (one.groupId !== null && command.groupIds.includes(one.groupId)) || one.students.some((s) => s.studentId === student),
+      );
+      if (!series.length) return [];
+      const closures = await this.closures(em);
+      const overrides = await em.find(OccurrenceOverride, { seriesId: { $in: series.map((one) => one.id) }, occurrenceStart: { $gte: from, $lt: to } });
+      const byKey = new Map(overrides.map((override) => [`${override.seriesId}/${override.occurrenceStart.getTime()}`, override]));
+      return series
+        .flatMap((one) =>
+          expandSeries(this.definition(one, district, closures), { from, to }).map((occurrence) =>
+            toOccurrenceReply(one, occurrence, byKey.get(`${one.id}/${occurrence.start.getTime()}`), district.timeZone),
+          ),
+        )
+        .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.seriesId.localeCompare(b.seriesId));
     });
   }
 

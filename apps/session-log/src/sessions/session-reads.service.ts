@@ -96,11 +96,10 @@ export class SessionReadsService {
         return { ...empty, total: Number(count) };
       }
       const ids = rows.map((row) => row.id);
-      const [sessions, participants, { catalog }] = await Promise.all([
-        em.find(Session, { id: { $in: ids } }),
-        em.find(Participant, { sessionId: { $in: ids } }),
-        catalogOf(em, actor.districtId),
-      ]);
+      // One transaction is one connection: its statements run one after another anyway.
+      const sessions = await em.find(Session, { id: { $in: ids } });
+      const participants = await em.find(Participant, { sessionId: { $in: ids } });
+      const { catalog } = await catalogOf(em, actor.districtId);
       const byId = new Map(sessions.map((s) => [s.id, s]));
       const items = ids.flatMap((id) => {
         const session = byId.get(id)!;

@@ -46,6 +46,9 @@ export function toSessionReply(
     endedAt: session.endedAt?.toISOString() ?? null,
     rawMinutes: session.endedAt ? rawMinutes(session.startedAt, session.endedAt) : null,
     plannedMinutes: session.plannedMinutes,
+    ...(session.occurrenceSeriesId && session.occurrenceStart
+      ? { occurrence: { seriesId: session.occurrenceSeriesId, occurrenceStart: session.occurrenceStart.toISOString() } }
+      : {}),
     adjustedMinutes: session.adjustedMinutes,
     durationOverride:
       staffView && session.durationOverrideReason && session.adjustedMinutes !== null

@@ -108,7 +108,9 @@ export class SessionWrites {
     const participants = await em.find(Participant, { sessionId }, { orderBy: { addedAt: 'asc', id: 'asc' } });
     if (!audienceFor(actor, session, participants, [])) throw new NotFound('session', sessionId);
     if (!canChange(actor, session)) throw new Forbidden('SESSION.NOT_YOURS', 'Only the session’s provider or an admin of its school may change it');
-    const [catalog, district] = await Promise.all([catalogOf(em, actor.districtId), districtContext(em, actor.districtId)]);
+    // One transaction is one connection: its statements run one after another anyway.
+    const catalog = await catalogOf(em, actor.districtId);
+    const district = await districtContext(em, actor.districtId);
     return { em, actor, session, participants, catalog: catalog.catalog, district, now: new Date() };
   }
 

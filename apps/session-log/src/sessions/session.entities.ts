@@ -68,6 +68,13 @@ export class Session extends TenantScopedEntity {
   @Property({ type: 'integer', nullable: true })
   plannedMinutes: number | null = null;
 
+  /** The scheduled occurrence the session was started from (its series and the start the series gives it), for the calendar. */
+  @Property({ type: 'uuid', nullable: true })
+  occurrenceSeriesId: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  occurrenceStart: Date | null = null;
+
   @Property({ type: 'integer', nullable: true })
   adjustedMinutes: number | null = null;
 

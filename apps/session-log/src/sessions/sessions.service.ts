@@ -62,7 +62,8 @@ export class SessionsService {
     if (!actor.roles.includes('provider')) throw new Forbidden('SESSION.PROVIDERS_ONLY', 'Only providers run sessions');
     try {
       return await this.transactions.run(actor.districtId, async (em) => {
-        const [{ catalog }, district] = await Promise.all([catalogOf(em, actor.districtId), districtContext(em, actor.districtId)]);
+        const { catalog } = await catalogOf(em, actor.districtId);
+        const district = await districtContext(em, actor.districtId);
         const now = new Date();
         const service = serviceOf(catalog, body.service);
         if (!service) throw invalid('service', `${body.service} is not a service of the district (${catalog.services.map((s) => s.code).join(', ')})`);
@@ -85,6 +86,7 @@ export class SessionsService {
         session.description = emptyToNull(body.description);
         session.familyInvolvement = body.familyInvolvement ?? false;
         session.plannedMinutes = body.plannedMinutes ?? null;
+        if (body.occurrence) [session.occurrenceSeriesId, session.occurrenceStart] = [body.occurrence.seriesId, new Date(body.occurrence.occurrenceStart)];
         if (command.group) [session.groupId, session.groupName] = [command.group.id, command.group.name];
         if (command.workOrder) {
           [session.workOrderId, session.workOrderType, session.workOrderAssignedAt] = [command.workOrder.id, command.workOrder.type, now];
@@ -114,7 +116,7 @@ export class SessionsService {
             }),
         );
         em.persist(participants);
-        createTasks(em, session, district);
+        createTasks(em, session, district, command.providerEmail);
         recordChange(em, session, actor, 'started', {
           service: session.service,
           startedAt: body.startedAt,

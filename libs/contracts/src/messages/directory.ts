@@ -35,6 +35,11 @@ export class DistrictSettingsSnapshot {
   @Min(1)
   @Max(24 * 30)
   taskDueHours: number;
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  taskEscalationHours: number;
 }
 
 export class DistrictSettingsChanged extends TenantEvent {

@@ -336,7 +336,7 @@ export class SessionAmended extends TenantEvent {
   reason: string;
 }
 
-export const SESSION_POSTED = defineEvent('session-log', 'session-posted', SessionPosted, ['payroll', 'state-reporting']);
+export const SESSION_POSTED = defineEvent('session-log', 'session-posted', SessionPosted, ['payroll', 'state-reporting', 'scheduling']);
 export const SESSION_AMENDED = defineEvent('session-log', 'session-amended', SessionAmended, ['payroll', 'state-reporting']);
 
 /**

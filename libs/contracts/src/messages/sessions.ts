@@ -365,6 +365,11 @@ export class StartSessionCommand extends TenantCommand {
   @ValidateNested()
   @Type(() => WorkOrderSnapshot)
   workOrder: WorkOrderSnapshot | null;
+
+  /** Where the provider's task reminders are emailed (scheduling knows no users); passed on with the tasks. */
+  @IsOptional()
+  @IsString()
+  providerEmail?: string;
 }
 
 /** Who reads: the students a student or guardian may see; empty for staff. */
@@ -605,6 +610,8 @@ export interface SessionReply {
   endedAt: string | null;
   rawMinutes: number | null;
   plannedMinutes: number | null;
+  /** Present when the session was started from a scheduled occurrence. */
+  occurrence?: { seriesId: string; occurrenceStart: string };
   adjustedMinutes: number | null;
   durationOverride: { minutes: number; reason: string; by: string; at: string } | null;
   cancelledAt: string | null;

@@ -91,6 +91,8 @@ export interface DistrictSettings {
   guardianDigestEnabled: boolean;
   /** Post-session tasks (attendance, notes) are due this many hours after the session starts. */
   taskDueHours: number;
+  /** An open task this many hours past due is escalated to its school's admins. */
+  taskEscalationHours: number;
 }
 
 export const DEFAULT_DISTRICT_SETTINGS: Readonly<DistrictSettings> = Object.freeze({
@@ -100,6 +102,7 @@ export const DEFAULT_DISTRICT_SETTINGS: Readonly<DistrictSettings> = Object.free
   anonymizationMinGroupSize: 10,
   guardianDigestEnabled: true,
   taskDueHours: 24,
+  taskEscalationHours: 24,
 });
 
 export function settingsWithDefaults(settings: Partial<DistrictSettings> | null | undefined): DistrictSettings {

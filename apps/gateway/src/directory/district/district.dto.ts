@@ -43,6 +43,13 @@ export class DistrictSettingsPatch {
   @Min(1)
   @Max(24 * 30)
   taskDueHours?: number;
+
+  @ApiPropertyOptional({ description: 'An open post-session task this many hours past due is escalated to its school admins (default 24)' })
+  @IfPresent()
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  taskEscalationHours?: number;
 }
 
 export class UpdateDistrictRequest extends VersionedUpdate {

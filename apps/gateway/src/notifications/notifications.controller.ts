@@ -1,0 +1,34 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
+import { NotificationReply } from '@sessionledger/contracts';
+import { IdParam } from '../http/id-param';
+import { NotificationsService } from './notifications.service';
+
+/** Staff read their reminders and escalations, guardians their students' note digests; students get none. */
+const READERS = ['provider', 'school_admin', 'district_admin', 'payroll', 'guardian'] as const;
+
+/**
+ * A user's reminders of overdue post-session tasks; a school admin also sees
+ * the escalations of their schools, a district admin those of every school;
+ * a guardian the digests of their students' notes, one every 4 posted sessions.
+ */
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me/notifications')
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Roles(...READERS)
+  @Get()
+  list(@CurrentActor() actor: Actor): Promise<NotificationReply[]> {
+    return this.notifications.list(actor);
+  }
+
+  @Roles(...READERS)
+  @Post(':id/read')
+  @HttpCode(200)
+  markRead(@CurrentActor() actor: Actor, @IdParam() id: string): Promise<NotificationReply> {
+    return this.notifications.markRead(actor, id);
+  }
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { Actor } from '@sessionledger/auth';
+import { LIST_NOTIFICATIONS, MARK_NOTIFICATION_READ, NotificationReply } from '@sessionledger/contracts';
+import { ServiceBus } from '@sessionledger/messaging';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { viewerStudentIds } from '../sessions/session-directory';
+
+/**
+ * Notifications live in scheduling, which decides what the actor may see from
+ * the actor's snapshot; a guardian's students, which only the gateway knows, go with it.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly bus: ServiceBus,
+    private readonly transactions: TenantTransactions,
+  ) {}
+
+  async list(actor: Actor): Promise<NotificationReply[]> {
+    return this.bus.send(LIST_NOTIFICATIONS, { actor: actor.snapshot(), studentIds: await this.guardedStudents(actor) });
+  }
+
+  async markRead(actor: Actor, notificationId: string): Promise<NotificationReply> {
+    return this.bus.send(MARK_NOTIFICATION_READ, { actor: actor.snapshot(), notificationId, studentIds: await this.guardedStudents(actor) });
+  }
+
+  private async guardedStudents(actor: Actor): Promise<string[]> {
+    if (!actor.has('guardian')) return [];
+    return this.transactions.run(actor.districtId, (em) => viewerStudentIds(em, actor));
+  }
+}

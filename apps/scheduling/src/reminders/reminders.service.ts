@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { NotFound } from '@sessionledger/common';
+import { Environment } from '@sessionledger/config';
+import { ActorSnapshot, NotificationReply, schemaOf, SessionPosted, settingsWithDefaults, TaskClosed, TaskOpened } from '@sessionledger/contracts';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { ReminderJob, ReminderJobs, ReminderKind, ReminderOutcome } from './reminder-jobs';
+import { sendMail } from './smtp';
+
+const S = schemaOf('scheduling');
+const LOCK_KEY = 'scheduling.reminder-sweep';
+const ESCALATION_HOURS = `COALESCE((d.settings->>'taskEscalationHours')::integer, 24)`;
+
+interface NotificationRow {
+  id: string;
+  kind: NotificationReply['kind'];
+  recipient_user_id: string | null;
+  recipient_school_id: string | null;
+  recipient_student_id: string | null;
+  session_ids: string[] | null;
+  task_id: string | null;
+  task_kind: string | null;
+  session_id: string | null;
+  provider_id: string | null;
+  due_at: Date | null;
+  created_at: Date;
+  read_at: Date | null;
+  emailed_at: Date | null;
+}
+
+/**
+ * Post-session tasks as session-log reports them, and the reminders they owe:
+ * the provider when a task is past due, the school's admins once it is past
+ * due by the district's escalation delay. Each notification is inserted at
+ * most once (unique per task and kind), in the same transaction that checks
+ * the task is still open, so retried, re-added or swept jobs never duplicate it.
+ */
+@Injectable()
+export class RemindersService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RemindersService.name);
+  private timer?: NodeJS.Timeout;
+  private pass?: Promise<unknown>;
+  private stopped = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly transactions: TenantTransactions,
+    private readonly jobs: ReminderJobs,
+    private readonly env: Environment,
+  ) {
+    jobs.handleWith((job) => this.notify(job));
+  }
+
+  /** Mirrors an opened task; an event older than the mirror's state is ignored. */
+  async opened(em: EntityManager, event: TaskOpened): Promise<void> {
+    await em.execute(
+      `insert into ${S}.task_mirror (task_id, district_id, session_id, kind, provider_id, school_id, provider_email, due_at, open, changed_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, true, ?)
+       on conflict (task_id) do update set session_id = excluded.session_id, kind = excluded.kind, provider_id = excluded.provider_id,
+              school_id = excluded.school_id, provider_email = coalesce(excluded.provider_email, ${S}.task_mirror.provider_email),
+              due_at = excluded.due_at, open = true, changed_at = excluded.changed_at
+        where ${S}.task_mirror.changed_at <= excluded.changed_at`,
+      [event.taskId, event.districtId, event.sessionId, event.kind, event.providerId, event.schoolId, event.providerEmail ?? null, event.dueAt, event.changedAt],
+    );
+  }
+
+  /** Adds the task's reminder and escalation jobs (after the mirror committed; again on a redelivery, harmlessly). */
+  async scheduleJobs(event: TaskOpened): Promise<void> {
+    const dueAt = new Date(event.dueAt);
+    const hours = await this.transactions.run(event.districtId, (em) => this.escalationHours(em, event.districtId));
+    await this.jobs.schedule({ districtId: event.districtId, taskId: event.taskId, kind: 'reminder' }, dueAt, dueAt);
+    await this.jobs.schedule({ districtId: event.districtId, taskId: event.taskId, kind: 'escalation' }, dueAt, new Date(dueAt.getTime() + hours * 3_600_000));
+  }
+
+  async closed(em: EntityManager, event: TaskClosed): Promise<void> {
+    // A close that overtakes its open still wins: the row waits, closed, for the open to arrive (and be ignored).
+    await em.execute(
+      `insert into ${S}.task_mirror (task_id, district_id, session_id, kind, provider_id, school_id, due_at, open, changed_at)
+       values (?, ?, ?, 'unknown', ?, ?, 'infinity', false, ?)
+       on conflict (task_id) do update set open = false, changed_at = excluded.changed_at
+        where ${S}.task_mirror.changed_at <= excluded.changed_at`,
+      [event.taskId, event.districtId, NIL, NIL, NIL, event.changedAt],
+    );
+  }
+
+  /** A job's work: the notification when the task is still open and it is owed now; then its email, if one is owed. */
+  async notify(job: ReminderJob): Promise<ReminderOutcome> {
+    const outcome = await this.createNotification(job);
+    if (outcome === 'done' && job.kind === 'reminder' && this.env.SMTP_URL) await this.emailReminder(job, this.env.SMTP_URL);
+    return outcome;
+  }
+
+  private createNotification(job: ReminderJob): Promise<ReminderOutcome> {
+    return this.transactions.run(job.districtId, async (em) => {
+      const now = new Date();
+      const [task] = await em.execute<{ due_at: Date; fires_at: Date }[]>(
+        `select t.due_at, ${firesAt(job.kind)} as fires_at
+           from ${S}.task_mirror t left join ${S}.district_replica d on d.district_id = t.district_id
+          where t.task_id = ? and t.open`,
+        [job.taskId],
+      );
+      if (!task) return 'done';
+      if (new Date(task.fires_at) > now) return { retryAt: new Date(task.fires_at) };
+      const created = await em.execute(
+        `insert into ${S}.notification (id, district_id, kind, recipient_user_id, recipient_school_id, task_id, task_kind, session_id, provider_id, due_at)
+         select ?, t.district_id, ?, ${job.kind === 'reminder' ? 't.provider_id' : 'null'}, ${job.kind === 'escalation' ? 't.school_id' : 'null'},
+                t.task_id, t.kind, t.session_id, t.provider_id, t.due_at
+           from ${S}.task_mirror t where t.task_id = ?
+         on conflict do nothing returning id`,
+        [randomUUID(), job.kind, job.taskId],
+      );
+      if (created.length) this.logger.log({ districtId: job.districtId, taskId: job.taskId, kind: job.kind }, 'post-session task notification created');
+      return 'done';
+    });
+  }
+
+  /**
+   * Emails a reminder not emailed yet, when the provider's address is known
+   * (escalations are not emailed: scheduling knows no admins' addresses). A
+   * failure fails the job, whose retry sends again; a crash between sending
+   * and recording can send twice, never zero times.
+   */
+  private async emailReminder(job: ReminderJob, smtpUrl: string): Promise<void> {
+    const [owed] = await this.transactions.run(job.districtId, (em) =>
+      em.execute<{ id: string; task_kind: string; due_at: Date; provider_email: string }[]>(
+        `select n.id, n.task_kind, n.due_at, t.provider_email
+           from ${S}.notification n join ${S}.task_mirror t on t.task_id = n.task_id
+          where n.task_id = ? and n.kind = 'reminder' and n.emailed_at is null and t.provider_email is not null`,
+        [job.taskId],
+      ),
+    );
+    if (!owed) return;
+    const what = owed.task_kind === 'notes' ? 'session notes' : 'attendance';
+    await sendMail(smtpUrl, {
+      from: this.env.SMTP_FROM,
+      to: owed.provider_email,
+      subject: `Reminder: overdue ${what} for a session`,
+      text: `The ${what} for one of your sessions was due ${new Date(owed.due_at).toISOString()} and is not done yet.\nOpen your post-session tasks in Sessionledger to complete it.`,
+    });
+    await this.transactions.run(job.districtId, (em) => em.execute(`update ${S}.notification set emailed_at = now() where id = ? and emailed_at is null`, [owed.id]));
+  }
+
+  /**
+   * Every 4th posted session a student attended, a digest for the student's
+   * guardians naming those 4 sessions (their student and client notes stay
+   * in session-log; guardians read them there, under its note audiences).
+   * Applied once per event (the caller's inbox); a student's count is taken
+   * under a lock so two sessions posted at once are not both the 4th.
+   */
+  async sessionPosted(em: EntityManager, event: SessionPosted): Promise<void> {
+    const { snapshot } = event;
+    const students = snapshot.participants.filter((p) => p.kind === 'student' && p.attendanceStatus === 'attended').map((p) => p.personId);
+    if (!students.length) return;
+    const [replica] = await em.execute<{ settings: object }[]>(`select settings from ${S}.district_replica where district_id = ?`, [event.districtId]);
+    const digests = settingsWithDefaults(replica?.settings).guardianDigestEnabled;
+    for (const studentId of [...new Set(students)].sort()) {
+      await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`digest:${studentId}`]);
+      const added = await em.execute(
+        `insert into ${S}.student_posted_session (district_id, student_id, session_id, started_at) values (?, ?, ?, ?) on conflict do nothing returning session_id`,
+        [event.districtId, studentId, snapshot.sessionId, snapshot.startedAt],
+      );
+      if (!added.length || !digests) continue;
+      const recent = await em.execute<{ session_id: string; n: number }[]>(
+        `select session_id, count(*) over ()::int as n from ${S}.student_posted_session where student_id = ? order by recorded_at desc, started_at desc limit 4`,
+        [studentId],
+      );
+      if (recent[0].n % 4 !== 0) continue;
+      await em.execute(
+        `insert into ${S}.notification (id, district_id, kind, recipient_student_id, session_ids) values (?, ?, 'digest', ?, ?::jsonb)`,
+        [randomUUID(), event.districtId, studentId, JSON.stringify(recent.map((r) => r.session_id).reverse())],
+      );
+    }
+  }
+
+  async list(actor: ActorSnapshot, studentIds: string[]): Promise<NotificationReply[]> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      const [clause, params] = visibleTo(actor, studentIds);
+      const rows = await em.execute<NotificationRow[]>(`select * from ${S}.notification n where ${clause} order by n.created_at desc, n.id limit 200`, params);
+      return rows.map(toReply);
+    });
+  }
+
+  async markRead(actor: ActorSnapshot, notificationId: string, studentIds: string[]): Promise<NotificationReply> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      const [clause, params] = visibleTo(actor, studentIds);
+      const [row] = await em.execute<NotificationRow[]>(
+        `update ${S}.notification n set read_at = coalesce(n.read_at, now()) where n.id = ? and ${clause} returning *`,
+        [notificationId, ...params],
+      );
+      if (!row) throw new NotFound('notification', notificationId);
+      return toReply(row);
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    // A pass at boot: jobs Redis lost while the service was down are added again at once.
+    if (this.env.REMINDER_SWEEP_INTERVAL_MS > 0) this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.pass;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.pass = this.sweep()
+        .catch((error: unknown) => this.logger.warn({ reason: (error as Error).message }, 'reminder sweep failed; retrying next interval'))
+        .finally(() => this.schedule(this.env.REMINDER_SWEEP_INTERVAL_MS));
+    }, delayMs);
+  }
+
+  /**
+   * Open tasks whose reminder or escalation is owed and missing, under an
+   * advisory lock (one replica at a time): their jobs are run now. Covers a
+   * job lost with Redis, and an escalation delay the district shortened.
+   */
+  async sweep(): Promise<number> {
+    return this.orm.em.fork({ clear: true }).transactional(async (tx) => {
+      const [{ locked }] = await tx.execute<{ locked: boolean }[]>(`select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as locked`, [LOCK_KEY]);
+      if (!locked) return 0;
+      const rows = await tx.execute<{ district_id: string; task_id: string; kind: ReminderKind; due_at: Date }[]>(
+        `select district_id, task_id, kind, due_at from ${S}.missing_task_notifications(?, ?)`,
+        [new Date(), 5_000],
+      );
+      for (const row of rows) {
+        await this.jobs.runNow({ districtId: row.district_id, taskId: row.task_id, kind: row.kind }, new Date(row.due_at));
+      }
+      if (rows.length) this.logger.warn({ jobs: rows.length }, 'reminder sweep ran owed reminder jobs now (lost from Redis, or not yet run)');
+      return rows.length;
+    });
+  }
+
+  private async escalationHours(em: EntityManager, districtId: string): Promise<number> {
+    const [row] = await em.execute<{ hours: number }[]>(`select ${ESCALATION_HOURS} as hours from ${S}.district_replica d where d.district_id = ?`, [districtId]);
+    return row?.hours ?? 24;
+  }
+}
+
+const NIL = '00000000-0000-0000-0000-000000000000';
+
+function firesAt(kind: ReminderKind): string {
+  return kind === 'reminder' ? 't.due_at' : `t.due_at + make_interval(hours => ${ESCALATION_HOURS})`;
+}
+
+/**
+ * A user's own notifications; an admin's also the escalations of the schools
+ * they administer; a guardian's the digests of their students (as the gateway resolved them).
+ */
+function visibleTo(actor: ActorSnapshot, studentIds: string[]): [string, unknown[]] {
+  const students = actor.roles.includes('guardian') ? studentIds : [];
+  const digests = `(n.kind = 'digest' and n.recipient_student_id = any(?::uuid[]))`;
+  if (actor.roles.includes('district_admin')) return [`(n.recipient_user_id = ? or n.kind = 'escalation' or ${digests})`, [actor.userId, pgArray(students)]];
+  const schools = actor.roles.includes('school_admin') ? actor.schoolIds : [];
+  return [
+    `(n.recipient_user_id = ? or (n.kind = 'escalation' and n.recipient_school_id = any(?::uuid[])) or ${digests})`,
+    [actor.userId, pgArray(schools), pgArray(students)],
+  ];
+}
+
+/** A PostgreSQL array literal of uuids, bound as one parameter (MikroORM would spread a JS array into a list). */
+function pgArray(values: string[]): string {
+  return `{${values.join(',')}}`;
+}
+
+function toReply(row: NotificationRow): NotificationReply {
+  const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
+  return {
+    id: row.id,
+    kind: row.kind,
+    recipientUserId: row.recipient_user_id,
+    recipientSchoolId: row.recipient_school_id,
+    recipientStudentId: row.recipient_student_id,
+    sessionIds: row.session_ids,
+    taskId: row.task_id,
+    taskKind: row.task_kind,
+    sessionId: row.session_id,
+    providerId: row.provider_id,
+    dueAt: iso(row.due_at),
+    createdAt: iso(row.created_at) as string,
+    readAt: iso(row.read_at),
+    emailedAt: iso(row.emailed_at),
+  };
+}
