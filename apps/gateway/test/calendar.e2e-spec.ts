@@ -6,6 +6,7 @@ import { TenantTransactions } from '@sessionledger/persistence';
 import { startApp } from '@sessionledger/testing';
 import { SchedulingModule } from '../../scheduling/src/scheduling.module';
 import { as, Session, signIn, TestDistrict, TestUser } from './support/gateway-harness';
+import ICAL from 'ical.js';
 import { ICalError, only, parseICalendar, text, unfold, unescapeText } from './support/icalendar-parser';
 import { addGroup, addStudent, guardianOf, linkStudentAccount } from './support/session-fixtures';
 import { replicated, SessionPlatform, sessionLogRows, startSession, startSessionPlatform } from './support/session-harness';
@@ -274,6 +275,15 @@ describe('Calendar: occurrences and sessions merged, double bookings, provider f
       expect(only(event, 'STATUS')).toBe(index === 1 ? 'CANCELLED' : 'CONFIRMED');
     });
     expect(document.split('\r\n').some((line) => line.startsWith(' '))).toBe(true);
+
+    // The same feed read by a widely used iCalendar library (ical.js, Mozilla's): the events, times and statuses agree.
+    const parsed = new ICAL.Component(ICAL.parse(document));
+    const libraryEvents = parsed.getAllSubcomponents('vevent').map((vevent) => new ICAL.Event(vevent));
+    expect(libraryEvents.map((event) => event.uid)).toEqual(events.map((event) => only(event, 'UID')));
+    expect(libraryEvents.map((event) => event.startDate.toJSDate().toISOString())).toEqual(planned.map((o) => new Date(o.startsAt).toISOString()));
+    expect(libraryEvents.map((event) => event.endDate.toJSDate().toISOString())).toEqual(planned.map((o) => new Date(o.endsAt).toISOString()));
+    expect(libraryEvents.map((event) => event.summary)).toEqual(['Tutoring', 'Tutoring', 'Tutoring']);
+    expect(parsed.getAllSubcomponents('vevent').map((vevent) => vevent.getFirstPropertyValue('status'))).toEqual(['CONFIRMED', 'CANCELLED', 'CONFIRMED']);
 
     const rotated = await as(platform.gateway, tutor.session).post('/api/me/calendar-feed').expect(201);
     const rotatedPath = new URL(rotated.body.url).pathname;
