@@ -3,18 +3,20 @@ declare module 'ical.js' {
   interface Time {
     toJSDate(): Date;
   }
-  class Component {
-    constructor(jcal: unknown);
+  interface Component {
     getAllSubcomponents(name: string): Component[];
     getFirstPropertyValue(name: string): unknown;
   }
-  class Event {
-    constructor(component: Component);
+  interface Event {
     uid: string;
     summary: string;
     startDate: Time;
     endDate: Time;
   }
-  const ICAL: { parse(input: string): unknown; Component: typeof Component; Event: typeof Event };
+  const ICAL: {
+    parse(input: string): unknown;
+    Component: new (jcal: unknown) => Component;
+    Event: new (component: Component) => Event;
+  };
   export default ICAL;
 }
