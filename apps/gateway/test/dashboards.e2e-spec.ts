@@ -154,6 +154,7 @@ describe('Dashboards: minutes, dosage and coaching time over posted sessions (st
           schoolId: schoolA.id,
           schoolCode: 'A-CODE',
           sessionDate: '2026-03-03',
+          coachingLog: { category: 'Observation', focus: 'Questioning' },
           participants: [teacher(people.terry, 'Terry', 50), teacher(people.tina, 'Tina', 50)],
         }),
       },
@@ -228,9 +229,9 @@ describe('Dashboards: minutes, dosage and coaching time over posted sessions (st
     expect(second.items.map((s: { studentName: string }) => s.studentName)).toEqual(['Dee']);
   });
 
-  it('sums coaching time by category (the coaching service), school, provider and teacher', async () => {
+  it('sums coaching time by category (the coaching log’s category, else the service), school, provider and teacher', async () => {
     expect(await groupsOf(admin, `coaching${MARCH}&groupBy=category`)).toEqual([
-      { key: 'coaching', label: 'coaching', minutes: 100, teachers: 2, sessions: 1 },
+      { key: 'Observation', label: 'Observation', minutes: 100, teachers: 2, sessions: 1 },
       { key: 'mentoring', label: 'mentoring', minutes: 30, teachers: 1, sessions: 1 },
     ]);
     expect(await groupsOf(admin, `coaching${MARCH}&groupBy=school`)).toEqual([

@@ -6,6 +6,8 @@ import { Migration20261125000000Foundation } from './migrations/Migration2026112
 import { Migration20261125180000ReportableRecords } from './migrations/Migration20261125180000ReportableRecords';
 import { Migration20261125190000Dashboards } from './migrations/Migration20261125190000Dashboards';
 import { Migration20261125191000StateExports } from './migrations/Migration20261125191000StateExports';
+import { Migration20261125210000CoachingCategory } from './migrations/Migration20261125210000CoachingCategory';
+import { Migration20261125211000InlineCsvCell } from './migrations/Migration20261125211000InlineCsvCell';
 import { CoachingRecord, ReportableRecord, ReportedSession } from './records/reporting.entities';
 
 export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
@@ -16,5 +18,7 @@ export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125180000ReportableRecords', class: Migration20261125180000ReportableRecords },
     { name: 'Migration20261125190000Dashboards', class: Migration20261125190000Dashboards },
     { name: 'Migration20261125191000StateExports', class: Migration20261125191000StateExports },
+    { name: 'Migration20261125210000CoachingCategory', class: Migration20261125210000CoachingCategory },
+    { name: 'Migration20261125211000InlineCsvCell', class: Migration20261125211000InlineCsvCell },
   ],
 };

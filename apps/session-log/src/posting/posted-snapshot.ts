@@ -45,6 +45,7 @@ export async function postedSnapshot(
     familyInvolvement: session.familyInvolvement,
     tags: [...session.tags],
     careerLadderGoalTagged: careerLadderGoalTagged(session, unit.catalog),
+    coachingLog: session.participantKind === 'staff' ? (session.coachingLog ?? null) : null,
     participants: participants.map((p) => ({
       participantId: p.id,
       kind: p.kind,

@@ -36,7 +36,8 @@ const MINUTES_KEYS: Record<MinutesGrouping, { key: string; label: string; from?:
 };
 
 const COACHING_KEYS: Record<CoachingGrouping, { key: string; label: string }> = {
-  category: { key: 'r.service', label: 'r.service' },
+  // The coaching log's own category when the district's coaching fields have one, else the service.
+  category: { key: 'coalesce(r.category, r.service)', label: 'coalesce(r.category, r.service)' },
   school: { key: 'r.school_id::text', label: 'coalesce(max(r.school_code), r.school_id::text)' },
   provider: { key: 'r.provider_id::text', label: 'max(r.provider_name)' },
   teacher: { key: 'r.teacher_id::text', label: 'max(r.teacher_name)' },

@@ -96,6 +96,7 @@ export async function recordPostedVersion(em: EntityManager, posted: PostedVersi
         schoolCode: codes(teacher.schoolId ?? snapshot.schoolId, teacher.schoolId ? teacher.schoolCode : snapshot.schoolCode),
         attendanceStatus: teacher.attendanceStatus,
         minutes: teacher.minutes,
+        category: coachingCategoryOf(snapshot),
       }),
     );
   }
@@ -183,4 +184,10 @@ async function outsideMinutesFor(
       timeZone!,
     );
   };
+}
+
+/** The coaching log's `category` (a district coaching field, a choice in the default catalog), when it has one. */
+function coachingCategoryOf(snapshot: PostedSessionSnapshot): string | null {
+  const category = snapshot.coachingLog?.category;
+  return typeof category === 'string' && category.trim() ? category.trim() : null;
 }

@@ -245,6 +245,10 @@ export class CoachingRecord extends TenantScopedEntity {
   @Property({ type: 'integer' })
   minutes: number;
 
+  /** The coaching log's category field, when the district's coaching fields have one. */
+  @Property({ type: 'text', nullable: true })
+  category: string | null = null;
+
   @Property({ type: 'text' })
   service: string;
 

@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -299,6 +300,15 @@ export class PostedSessionSnapshot {
 
   @IsBoolean()
   careerLadderGoalTagged: boolean;
+
+  /**
+   * A coaching session's log, by the district's own coaching fields (null for
+   * others; absent from snapshots posted before it was carried). Dashboards
+   * group coaching time by its `category` field when the district has one.
+   */
+  @IsOptional()
+  @IsObject()
+  coachingLog?: Record<string, unknown> | null;
 
   @IsArray()
   @ValidateNested({ each: true })
