@@ -4,6 +4,7 @@ import { ServicePersistence } from '@sessionledger/persistence';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
 import { Migration20261125180000Series } from './migrations/Migration20261125180000Series';
 import { Migration20261125190000Reminders } from './migrations/Migration20261125190000Reminders';
+import { Migration20261125200000SessionDefaults } from './migrations/Migration20261125200000SessionDefaults';
 import { ClosureDayRow, OccurrenceOverride, Series } from './series/series.entities';
 
 export const SCHEDULING_PERSISTENCE: ServicePersistence = {
@@ -13,5 +14,6 @@ export const SCHEDULING_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125180000Series', class: Migration20261125180000Series },
     { name: 'Migration20261125190000Reminders', class: Migration20261125190000Reminders },
+    { name: 'Migration20261125200000SessionDefaults', class: Migration20261125200000SessionDefaults },
   ],
 };

@@ -11,11 +11,13 @@ import {
   SessionAuditReply,
   SessionChangeReply,
   SessionPageReply,
+  SeriesReply,
   SessionReply,
   SessionWriteReply,
   StartSessionBody,
   TagsBody,
   UpdateParticipantBody,
+  UpdateFutureSessionsBody,
   UpdateSessionBody,
   VersionOnlyBody,
 } from '@sessionledger/contracts';
@@ -83,6 +85,14 @@ export class SessionsController {
   @HttpCode(200)
   noShow(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: VersionOnlyBody): Promise<SessionWriteReply> {
     return this.sessions.noShow(actor, id, body);
+  }
+
+  /** The seed's "Update Future Sessions": this session's description and activities become its series' defaults for later occurrences. */
+  @Roles(...STAFF)
+  @Post(':id/update-future-sessions')
+  @HttpCode(200)
+  updateFutureSessions(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: UpdateFutureSessionsBody): Promise<SeriesReply> {
+    return this.sessions.updateFutureSessions(actor, id, body?.version);
   }
 
   @Roles(...STAFF)

@@ -24,10 +24,13 @@ import {
   LIST_TASKS,
   localDate,
   MARK_NO_SHOW,
+  ParticipantSnapshot,
   REMOVE_PARTICIPANT,
   SAVE_COACHING_LOG,
   SessionAuditReply,
   SessionCatalogDocument,
+  SessionDefaults,
+  SeriesReply,
   SessionChangeReply,
   SessionPageReply,
   SessionReply,
@@ -40,6 +43,7 @@ import {
   TaskPageReply,
   UPDATE_PARTICIPANT,
   UPDATE_SESSION,
+  UPDATE_FUTURE_SESSIONS,
   UPDATE_SESSION_CATALOG,
   UpdateParticipantBody,
   UpdateSessionBody,
@@ -53,6 +57,16 @@ import { TenantTransactions } from '@sessionledger/persistence';
 import { User } from '../directory/directory.entities';
 import { districtTimeZone, participantSnapshot, providerGroup, sessionSchool, viewerStudentIds } from './session-directory';
 import { SessionListQuery, TaskListQuery } from './sessions.dto';
+
+/** Each student's activities/accommodations from the series' defaults; session-log drops codes no longer in the catalog. */
+function withDefaults(participants: ParticipantSnapshot[], defaults: SessionDefaults | null): ParticipantSnapshot[] {
+  if (!defaults) return participants;
+  const byStudent = new Map(defaults.participants.map((entry) => [entry.studentId, entry]));
+  return participants.map((participant) => {
+    const entry = participant.kind === 'student' ? byStudent.get(participant.personId) : undefined;
+    return entry ? { ...participant, activities: entry.activities, accommodations: entry.accommodations } : participant;
+  });
+}
 
 /**
  * Sessions live in session-log. The gateway resolves what only it knows
@@ -68,7 +82,7 @@ export class SessionsService {
   ) {}
 
   async start(actor: Actor, requested: StartSessionBody): Promise<SessionWriteReply> {
-    const { body, studentIds } = await this.withOccurrence(actor, requested);
+    const { body, studentIds, defaults } = await this.withOccurrence(actor, requested);
     const resolved = await this.transactions.run(actor.districtId, async (em) => {
       const group = body.groupId ? await providerGroup(em, actor, body.groupId) : null;
       const schoolId = await sessionSchool(em, actor, body.schoolId, group?.group ?? null);
@@ -85,16 +99,19 @@ export class SessionsService {
       body,
       schoolId: resolved.schoolId,
       group: resolved.group?.snapshot ?? null,
-      participants: resolved.group?.members ?? resolved.students,
+      participants: withDefaults(resolved.group?.members ?? resolved.students, defaults),
       workOrder,
       providerEmail: resolved.providerEmail,
     });
   }
 
   /** A scheduled occurrence fills in what the body leaves out; a cancelled one does not start. */
-  private async withOccurrence(actor: Actor, requested: StartSessionBody): Promise<{ body: StartSessionBody; studentIds: string[] }> {
+  private async withOccurrence(
+    actor: Actor,
+    requested: StartSessionBody,
+  ): Promise<{ body: StartSessionBody; studentIds: string[]; defaults: SessionDefaults | null }> {
     const { occurrence: ref, ...body } = requested;
-    if (!ref) return { body, studentIds: [] };
+    if (!ref) return { body, studentIds: [], defaults: null };
     const occurrence = await this.bus.send(GET_OCCURRENCE, { actor: actor.snapshot(), seriesId: ref.seriesId, occurrenceStart: ref.occurrenceStart });
     if (occurrence.providerId !== actor.userId) throw new ValidationFailed([{ field: 'occurrence', problems: ['must be an occurrence of one of your series'] }]);
     if (occurrence.cancellation) throw new Conflict('OCCURRENCE.CANCELLED', `This occurrence was cancelled (${occurrence.cancellation.attendance})`);
@@ -108,9 +125,35 @@ export class SessionsService {
         workOrderId: body.workOrderId ?? occurrence.workOrderId ?? undefined,
         description: body.description ?? occurrence.description ?? undefined,
         plannedMinutes: body.plannedMinutes ?? occurrence.durationMinutes,
+        activitiesDescription: body.activitiesDescription ?? occurrence.sessionDefaults?.activitiesDescription ?? undefined,
       },
       studentIds: body.groupId ? [] : occurrence.students.map((student) => student.studentId),
+      defaults: occurrence.sessionDefaults,
     };
+  }
+
+  /**
+   * "Update future sessions": the session's description, activities
+   * description and each student's activities/accommodations become its
+   * series' defaults for the occurrences after the session's own.
+   */
+  async updateFutureSessions(actor: Actor, sessionId: string, version?: number): Promise<SeriesReply> {
+    const session = await this.get(actor, sessionId);
+    if (!session.occurrence) throw new Conflict('SESSION.NOT_SCHEDULED', 'This session was not started from a scheduled occurrence');
+    const defaults: SessionDefaults = {
+      description: session.description,
+      activitiesDescription: session.activitiesDescription,
+      participants: session.participants
+        .filter((participant) => participant.kind === 'student')
+        .map((participant) => ({ studentId: participant.personId, activities: participant.activities, accommodations: participant.accommodations })),
+    };
+    return this.bus.send(UPDATE_FUTURE_SESSIONS, {
+      actor: actor.snapshot(),
+      seriesId: session.occurrence.seriesId,
+      after: session.occurrence.occurrenceStart,
+      version,
+      defaults,
+    });
   }
 
   async list(actor: Actor, query: SessionListQuery): Promise<SessionPageReply> {

@@ -25,6 +25,8 @@ import {
   SeriesReply,
   SET_CLOSURE_DAYS,
   SetClosureDaysCommand,
+  UPDATE_FUTURE_SESSIONS,
+  UpdateFutureSessionsCommand,
 } from '@sessionledger/contracts';
 import { SeriesService } from './series.service';
 
@@ -71,6 +73,11 @@ export class SeriesController {
   @MessagePattern(CANCEL_OCCURRENCE.pattern)
   cancel(@Payload() command: CancelOccurrenceCommand): Promise<OccurrenceReply> {
     return this.series.cancel(command);
+  }
+
+  @MessagePattern(UPDATE_FUTURE_SESSIONS.pattern)
+  updateFutureSessions(@Payload() command: UpdateFutureSessionsCommand): Promise<SeriesReply> {
+    return this.series.updateFutureSessions(command);
   }
 
   @MessagePattern(GET_CLOSURE_DAYS.pattern)

@@ -1,6 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '@sessionledger/common';
-import type { SeriesStudent, SeriesType } from '@sessionledger/contracts';
+import type { SeriesStudent, SeriesType, SessionDefaults } from '@sessionledger/contracts';
 import { TenantScopedEntity } from '@sessionledger/persistence';
 
 /**
@@ -59,6 +59,13 @@ export class Series extends TenantScopedEntity {
   @Property({ type: 'uuid', nullable: true })
   splitFrom: string | null = null;
 
+  /** "Update future sessions": what a posted session leaves for the occurrences after `defaultsFrom`; a later one replaces it. */
+  @Property({ type: 'jsonb', nullable: true })
+  sessionDefaults: SessionDefaults | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  defaultsFrom: Date | null = null;
+
   /** Checked and raised by hand under a row lock: a "this occurrence" edit changes no column of the series but must still make older copies stale. */
   @Property({ type: 'integer' })
   version = 1;
@@ -69,7 +76,7 @@ export class Series extends TenantScopedEntity {
   @Property({ type: 'uuid' })
   createdBy: string;
 
-  constructor(fields: Omit<Series, 'id' | 'version' | 'createdAt' | 'splitFrom'> & { splitFrom?: string | null }) {
+  constructor(fields: Omit<Series, 'id' | 'version' | 'createdAt' | 'splitFrom' | 'sessionDefaults' | 'defaultsFrom'> & { splitFrom?: string | null }) {
     super();
     Object.assign(this, fields);
   }

@@ -20,6 +20,7 @@ import {
   SeriesReply,
   SetClosureDaysCommand,
   settingsWithDefaults,
+  UpdateFutureSessionsCommand,
 } from '@sessionledger/contracts';
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { TenantTransactions } from '@sessionledger/persistence';
@@ -105,6 +106,8 @@ function toSeriesReply(series: Series, timeZone: string): SeriesReply {
     exdates: series.exdates,
     workOrderId: series.workOrderId,
     splitFrom: series.splitFrom,
+    sessionDefaults: series.sessionDefaults,
+    defaultsFrom: series.defaultsFrom?.toISOString() ?? null,
     version: series.version,
     createdAt: series.createdAt.toISOString(),
     createdBy: series.createdBy,
@@ -116,6 +119,7 @@ function toOccurrenceReply(series: Series, occurrence: Occurrence, override: Occ
   const durationMinutes = edited?.durationMinutes ?? series.durationMinutes;
   const startsAt = edited?.startsAt ?? occurrence.start;
   const local = edited?.startsAt ? localOf(edited.startsAt, timeZone) : { localStart: occurrence.localStart, localDate: occurrence.localDate };
+  const defaults = series.defaultsFrom && occurrence.start > series.defaultsFrom ? series.sessionDefaults : null;
   return {
     seriesId: series.id,
     occurrenceStart: occurrence.start.toISOString(),
@@ -124,7 +128,8 @@ function toOccurrenceReply(series: Series, occurrence: Occurrence, override: Occ
     ...local,
     durationMinutes,
     service: edited?.service ?? series.service,
-    description: edited && edited.description !== null ? edited.description : series.description,
+    // A "this occurrence" edit is more specific than the defaults a session left for all later ones.
+    description: edited && edited.description !== null ? edited.description : (defaults?.description ?? series.description),
     placeOfService: edited && edited.placeOfService !== null ? edited.placeOfService : series.placeOfService,
     type: series.type,
     providerId: series.providerId,
@@ -133,6 +138,7 @@ function toOccurrenceReply(series: Series, occurrence: Occurrence, override: Occ
     students: series.students,
     workOrderId: series.workOrderId,
     overridden: Boolean(edited),
+    sessionDefaults: defaults,
     cancellation:
       override?.cancelledAt && override.attendance
         ? {
@@ -334,6 +340,24 @@ export class SeriesService {
     });
   }
 
+  /**
+   * Replaces the series' defaults for occurrences after `after` (a later
+   * update replaces an earlier one). They are columns of the series, so an
+   * 'all' edit keeps them and a 'following' split copies them.
+   */
+  updateFutureSessions(command: UpdateFutureSessionsCommand): Promise<SeriesReply> {
+    const { actor } = command;
+    return this.transactions.run(actor.districtId, async (em) => {
+      const district = await this.district(em, actor.districtId);
+      const series = await this.lockedSeries(em, actor, command.seriesId, command.version);
+      series.sessionDefaults = command.defaults;
+      series.defaultsFrom = new Date(command.after);
+      series.version += 1;
+      await em.flush();
+      return toSeriesReply(series, district.timeZone);
+    });
+  }
+
   closureDays(actor: ActorSnapshot): Promise<ClosureDaysReply> {
     return this.transactions.run(actor.districtId, async (em) => ({ days: await this.closureList(em) }));
   }
@@ -421,6 +445,7 @@ export class SeriesService {
       createdBy: actor.userId,
       splitFrom: series.id,
     });
+    [next.sessionDefaults, next.defaultsFrom] = [series.sessionDefaults, series.defaultsFrom];
     this.apply(next, body);
     assertDefinition(this.definition(next, district, []));
     series.rrule = withEnd(series.rrule, rule.count === undefined ? `UNTIL=${utcStamp(new Date(occurrence.start.getTime() - 1000))}` : `COUNT=${generatedBefore}`);

@@ -86,6 +86,7 @@ export class SessionsService {
         session.description = emptyToNull(body.description);
         session.familyInvolvement = body.familyInvolvement ?? false;
         session.plannedMinutes = body.plannedMinutes ?? null;
+        session.activitiesDescription = emptyToNull(body.activitiesDescription);
         if (body.occurrence) [session.occurrenceSeriesId, session.occurrenceStart] = [body.occurrence.seriesId, new Date(body.occurrence.occurrenceStart)];
         if (command.group) [session.groupId, session.groupName] = [command.group.id, command.group.name];
         if (command.workOrder) {
@@ -115,6 +116,11 @@ export class SessionsService {
               addedBy: actor.userId,
             }),
         );
+        // Series defaults may name codes the catalog has since dropped: those are left out, not refused.
+        command.participants.forEach((snapshot, index) => {
+          participants[index].activities = (snapshot.activities ?? []).filter((code) => service.activities.includes(code));
+          participants[index].accommodations = (snapshot.accommodations ?? []).filter((code) => service.accommodations.includes(code));
+        });
         em.persist(participants);
         createTasks(em, session, district, command.providerEmail);
         recordChange(em, session, actor, 'started', {

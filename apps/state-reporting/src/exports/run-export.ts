@@ -1,3 +1,4 @@
+import type { Knex } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -47,7 +48,10 @@ class ChunkWriter {
 
   async flush(): Promise<void> {
     if (this.size === 0 && this.seq > 0) return;
-    await this.em.execute(`INSERT INTO ${S}.export_chunk (district_id, export_id, seq, content) VALUES (?, ?, ?, ?)`, [
+    // Through knex, in the export's transaction: the chunk travels as a bound parameter. em.execute would write it
+    // into the SQL text, escaping ~1 MB a character at a time (bench/state-export: 70–120 ms and the heap churn per chunk).
+    const transaction = this.em.getTransactionContext<Knex.Transaction>() ?? this.em.getKnex();
+    await transaction.raw(`INSERT INTO ${S}.export_chunk (district_id, export_id, seq, content) VALUES (?, ?, ?, ?)`, [
       this.districtId,
       this.exportId,
       this.seq,

@@ -45,6 +45,39 @@ export class SeriesStudent {
   name: string;
 }
 
+/** One student's defaults from "update future sessions"; checked against the catalog when a session starts. */
+export class SessionDefaultsParticipant {
+  @IsUUID()
+  studentId: string;
+
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  activities: string[];
+
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  accommodations: string[];
+}
+
+/** What a posted session left as defaults for the series' later occurrences. */
+export class SessionDefaults {
+  @IsOptional()
+  @IsString()
+  description: string | null;
+
+  @IsOptional()
+  @IsString()
+  activitiesDescription: string | null;
+
+  @IsArray()
+  @ArrayMaxSize(MAX_SERIES_STUDENTS * 4)
+  @ValidateNested({ each: true })
+  @Type(() => SessionDefaultsParticipant)
+  participants: SessionDefaultsParticipant[];
+}
+
 export interface SeriesReply {
   id: string;
   providerId: string;
@@ -65,6 +98,9 @@ export interface SeriesReply {
   workOrderId: string | null;
   /** The series this one was split from by a "this and following" edit. */
   splitFrom: string | null;
+  /** From "update future sessions": applies to occurrences starting after `defaultsFrom`. */
+  sessionDefaults: SessionDefaults | null;
+  defaultsFrom: string | null;
   version: number;
   createdAt: string;
   createdBy: string;
@@ -105,6 +141,8 @@ export interface OccurrenceReply {
   workOrderId: string | null;
   /** True when a "this occurrence" edit changed it. */
   overridden: boolean;
+  /** The series' "update future sessions" defaults, on occurrences after the session they came from only. */
+  sessionDefaults: SessionDefaults | null;
   cancellation: OccurrenceCancellation | null;
 }
 
@@ -361,6 +399,33 @@ export class CancelOccurrenceCommand extends TenantCommand {
   body: CancelOccurrenceBody;
 }
 
+/** HTTP body of POST /api/sessions/:id/update-future-sessions: optionally the series version last read. */
+export class UpdateFutureSessionsBody {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+/** The gateway read the session (visible to the actor, started from an occurrence of `seriesId`). */
+export class UpdateFutureSessionsCommand extends TenantCommand {
+  @IsUUID()
+  seriesId: string;
+
+  /** The session's occurrence: the defaults apply to occurrences strictly after it. */
+  @IsISO8601({ strict: true })
+  after: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+
+  @ValidateNested()
+  @Type(() => SessionDefaults)
+  defaults: SessionDefaults;
+}
+
 export class GetClosureDaysCommand extends TenantCommand {}
 
 export class SetClosureDaysCommand extends TenantCommand {
@@ -376,6 +441,7 @@ export const LIST_OCCURRENCES = defineCommand<ListOccurrencesCommand, Occurrence
 export const GET_OCCURRENCE = defineCommand<GetOccurrenceCommand, OccurrenceReply>('scheduling', 'get-occurrence', GetOccurrenceCommand);
 export const EDIT_SERIES = defineCommand<EditSeriesCommand, SeriesReply>('scheduling', 'edit-series', EditSeriesCommand);
 export const CANCEL_OCCURRENCE = defineCommand<CancelOccurrenceCommand, OccurrenceReply>('scheduling', 'cancel-occurrence', CancelOccurrenceCommand);
+export const UPDATE_FUTURE_SESSIONS = defineCommand<UpdateFutureSessionsCommand, SeriesReply>('scheduling', 'update-future-sessions', UpdateFutureSessionsCommand);
 export const GET_CLOSURE_DAYS = defineCommand<GetClosureDaysCommand, ClosureDaysReply>('scheduling', 'get-closure-days', GetClosureDaysCommand);
 export const SET_CLOSURE_DAYS = defineCommand<SetClosureDaysCommand, ClosureDaysReply>('scheduling', 'set-closure-days', SetClosureDaysCommand);
 
@@ -387,6 +453,7 @@ export const SCHEDULING_COMMANDS = [
   GET_OCCURRENCE,
   EDIT_SERIES,
   CANCEL_OCCURRENCE,
+  UPDATE_FUTURE_SESSIONS,
   GET_CLOSURE_DAYS,
   SET_CLOSURE_DAYS,
 ] as const;

@@ -103,6 +103,12 @@ export class StartSessionBody {
   @Max(24 * 60)
   plannedMinutes?: number;
 
+  /** An occurrence after an "update future sessions" fills it in when left out. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_DESCRIPTION_LENGTH)
+  activitiesDescription?: string;
+
   /** Starts a scheduled occurrence: the gateway fills group, students, service, planned minutes, description and work order from it; fields given here win. */
   @IsOptional()
   @ValidateNested()
@@ -324,6 +330,17 @@ export class ParticipantSnapshot {
   @IsOptional()
   @IsUUID()
   homeboundTeacherId: string | null;
+
+  /** Pre-filled from a series' "update future sessions" defaults; session-log drops codes no longer in the catalog. */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  activities?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  accommodations?: string[];
 }
 
 export class WorkOrderSnapshot {
