@@ -7,6 +7,7 @@ import { Migration20261125000000Foundation } from './migrations/Migration2026112
 import { Migration20261125120000RosterImport } from './migrations/Migration20261125120000RosterImport';
 import { Migration20261125130000StudentSearch } from './migrations/Migration20261125130000StudentSearch';
 import { Migration20261125200000CalendarFeed } from './migrations/Migration20261125200000CalendarFeed';
+import { Migration20261125220000StaffGroups } from './migrations/Migration20261125220000StaffGroups';
 import { RosterImport } from './roster/roster-import.entity';
 
 export const GATEWAY_PERSISTENCE: ServicePersistence = {
@@ -17,5 +18,6 @@ export const GATEWAY_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125120000RosterImport', class: Migration20261125120000RosterImport },
     { name: 'Migration20261125130000StudentSearch', class: Migration20261125130000StudentSearch },
     { name: 'Migration20261125200000CalendarFeed', class: Migration20261125200000CalendarFeed },
+    { name: 'Migration20261125220000StaffGroups', class: Migration20261125220000StaffGroups },
   ],
 };

@@ -35,8 +35,8 @@ function student(personId: string, name: string, status: 'attended' | 'missed_bi
   return { ...postedStudent(status, minutes, qualifiers), personId, name };
 }
 
-function teacher(personId: string, name: string, minutes: number): PostedParticipant {
-  return { ...student(personId, name, 'attended', minutes), kind: 'staff' };
+function teacher(personId: string, name: string, minutes: number, teacherGroups?: { id: string; name: string }[]): PostedParticipant {
+  return { ...student(personId, name, 'attended', minutes), kind: 'staff', ...(teacherGroups ? { teacherGroups } : {}) };
 }
 
 describe('Dashboards: minutes, dosage and coaching time over posted sessions (state-reporting → gateway)', () => {
@@ -51,6 +51,8 @@ describe('Dashboards: minutes, dosage and coaching time over posted sessions (st
   let schoolA: { id: string };
   let schoolB: { id: string };
   const people = { ada: randomUUID(), ben: randomUUID(), cal: randomUUID(), dee: randomUUID(), terry: randomUUID(), tina: randomUUID() };
+  const teamThree = { id: randomUUID(), name: 'Grade 3 team' };
+  const science = { id: randomUUID(), name: 'Science' };
   const providers = { pat: randomUUID(), quinn: randomUUID() };
 
   const inboxCount = async (districtId: string) =>
@@ -155,7 +157,7 @@ describe('Dashboards: minutes, dosage and coaching time over posted sessions (st
           schoolCode: 'A-CODE',
           sessionDate: '2026-03-03',
           coachingLog: { category: 'Observation', focus: 'Questioning' },
-          participants: [teacher(people.terry, 'Terry', 50), teacher(people.tina, 'Tina', 50)],
+          participants: [teacher(people.terry, 'Terry', 50, [teamThree, science]), teacher(people.tina, 'Tina', 50, [])],
         }),
       },
       {
@@ -166,7 +168,7 @@ describe('Dashboards: minutes, dosage and coaching time over posted sessions (st
           schoolCode: 'B-CODE',
           service: 'mentoring',
           sessionDate: '2026-03-10',
-          participants: [teacher(people.terry, 'Terry', 30)],
+          participants: [teacher(people.terry, 'Terry', 30, [teamThree])],
         }),
       },
     );
@@ -229,7 +231,7 @@ describe('Dashboards: minutes, dosage and coaching time over posted sessions (st
     expect(second.items.map((s: { studentName: string }) => s.studentName)).toEqual(['Dee']);
   });
 
-  it('sums coaching time by category (the coaching log’s category, else the service), school, provider and teacher', async () => {
+  it('sums coaching time by category (the coaching log’s category, else the service), school, provider, teacher and teacher group', async () => {
     expect(await groupsOf(admin, `coaching${MARCH}&groupBy=category`)).toEqual([
       { key: 'Observation', label: 'Observation', minutes: 100, teachers: 2, sessions: 1 },
       { key: 'mentoring', label: 'mentoring', minutes: 30, teachers: 1, sessions: 1 },
@@ -246,6 +248,14 @@ describe('Dashboards: minutes, dosage and coaching time over posted sessions (st
       { key: people.terry, label: 'Terry', minutes: 80, teachers: 1, sessions: 2 },
       { key: people.tina, label: 'Tina', minutes: 50, teachers: 1, sessions: 1 },
     ].sort((a, b) => a.key.localeCompare(b.key)));
+    // Terry's first session counts in both his groups; Tina, in none, under 'none' ('none' sorts after any uuid).
+    expect(await groupsOf(admin, `coaching${MARCH}&groupBy=teacher_group`)).toEqual([
+      ...[
+        { key: teamThree.id, label: 'Grade 3 team', minutes: 80, teachers: 1, sessions: 2 },
+        { key: science.id, label: 'Science', minutes: 50, teachers: 1, sessions: 1 },
+      ].sort((a, b) => a.key.localeCompare(b.key)),
+      { key: 'none', label: 'none', minutes: 50, teachers: 1, sessions: 1 },
+    ]);
     // Coaching time is not student minutes.
     expect(await groupsOf(admin, `minutes${MARCH}&groupBy=service`)).not.toContainEqual(expect.objectContaining({ key: 'coaching' }));
   });
@@ -317,6 +327,8 @@ describe('Dashboards: minutes, dosage and coaching time over posted sessions (st
 
     const teachers = (await dashboard(admin, `coaching${MARCH}&groupBy=teacher&anonymized=true`).expect(200)).body;
     expect(teachers).toMatchObject({ groups: [], suppressedGroups: 2 });
+    const teacherGroups = (await dashboard(admin, `coaching${MARCH}&groupBy=teacher_group&anonymized=true`).expect(200)).body;
+    expect(teacherGroups).toMatchObject({ groups: [], suppressedGroups: 3 });
     expect((await dashboard(admin, `coaching${MARCH}&groupBy=school&anonymized=true`).expect(200)).body.groups).toEqual([
       expect.objectContaining({ key: schoolA.id, teachers: 2, minutes: 100 }),
     ]);
@@ -360,7 +372,8 @@ describe('Dashboards: minutes, dosage and coaching time over posted sessions (st
     expect(fieldsOf(badGrouping.body)).toEqual(['groupBy']);
     expect(badGrouping.body.fields[0].problems).toEqual(['groupBy must be one of: service, school, provider, qualifier, week, category']);
     expect(fieldsOf((await dashboard(admin, 'minutes').expect(400)).body)).toEqual(['groupBy']);
-    expect(fieldsOf((await dashboard(admin, 'coaching?groupBy=teacher_group').expect(400)).body)).toEqual(['groupBy']);
+    const badCoaching = await dashboard(admin, 'coaching?groupBy=team').expect(400);
+    expect(badCoaching.body.fields).toEqual([{ field: 'groupBy', problems: ['groupBy must be one of: category, school, provider, teacher, teacher_group'] }]);
     expect(fieldsOf((await dashboard(admin, 'minutes?groupBy=school&from=2026-03-10&to=2026-03-01').expect(400)).body)).toEqual(['to']);
     expect(fieldsOf((await dashboard(admin, 'minutes?groupBy=school&from=2026-02-30').expect(400)).body)).toEqual(['from']);
     expect(fieldsOf((await dashboard(admin, 'minutes?groupBy=school&anonymized=perhaps').expect(400)).body)).toEqual(['anonymized']);

@@ -8,6 +8,7 @@ import { Migration20261125160000Posting } from './migrations/Migration2026112516
 import { Migration20261125170000Reconciliation } from './migrations/Migration20261125170000Reconciliation';
 import { Migration20261125190000PostedTriggerPlans } from './migrations/Migration20261125190000PostedTriggerPlans';
 import { Migration20261125200000SessionOccurrence } from './migrations/Migration20261125200000SessionOccurrence';
+import { Migration20261125220000TeacherGroups } from './migrations/Migration20261125220000TeacherGroups';
 import { Participant, PostSessionTask, Session, SessionChange, SessionVersion } from './sessions/session.entities';
 
 export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
@@ -20,5 +21,6 @@ export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125170000Reconciliation', class: Migration20261125170000Reconciliation },
     { name: 'Migration20261125190000PostedTriggerPlans', class: Migration20261125190000PostedTriggerPlans },
     { name: 'Migration20261125200000SessionOccurrence', class: Migration20261125200000SessionOccurrence },
+    { name: 'Migration20261125220000TeacherGroups', class: Migration20261125220000TeacherGroups },
   ],
 };

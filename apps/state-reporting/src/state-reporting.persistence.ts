@@ -8,6 +8,7 @@ import { Migration20261125190000Dashboards } from './migrations/Migration2026112
 import { Migration20261125191000StateExports } from './migrations/Migration20261125191000StateExports';
 import { Migration20261125210000CoachingCategory } from './migrations/Migration20261125210000CoachingCategory';
 import { Migration20261125211000InlineCsvCell } from './migrations/Migration20261125211000InlineCsvCell';
+import { Migration20261125220000CoachingTeacherGroups } from './migrations/Migration20261125220000CoachingTeacherGroups';
 import { CoachingRecord, ReportableRecord, ReportedSession } from './records/reporting.entities';
 
 export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
@@ -20,5 +21,6 @@ export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125191000StateExports', class: Migration20261125191000StateExports },
     { name: 'Migration20261125210000CoachingCategory', class: Migration20261125210000CoachingCategory },
     { name: 'Migration20261125211000InlineCsvCell', class: Migration20261125211000InlineCsvCell },
+    { name: 'Migration20261125220000CoachingTeacherGroups', class: Migration20261125220000CoachingTeacherGroups },
   ],
 };

@@ -11,6 +11,8 @@ import { GuardiansController, StudentGuardiansController } from './guardians/gua
 import { GuardiansService } from './guardians/guardians.service';
 import { StaffController } from './staff/staff.controller';
 import { StaffService } from './staff/staff.service';
+import { StaffGroupsController } from './staff-groups/staff-groups.controller';
+import { StaffGroupsService } from './staff-groups/staff-groups.service';
 import { StudentsController } from './students/students.controller';
 import { StudentsService } from './students/students.service';
 
@@ -24,6 +26,7 @@ import { StudentsService } from './students/students.service';
     StudentGuardiansController,
     GuardiansController,
     GroupsController,
+    StaffGroupsController,
   ],
   providers: [
     DistrictService,
@@ -33,6 +36,7 @@ import { StudentsService } from './students/students.service';
     StudentsService,
     GuardiansService,
     GroupsService,
+    StaffGroupsService,
   ],
   exports: [DistrictService, DistrictProvisioning, SchoolsService],
 })

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
 import { ValidationFailed } from '@sessionledger/common';
 import { GroupSnapshot, ParticipantSnapshot, ROLES } from '@sessionledger/contracts';
+import { staffGroupsOf } from '../directory/staff-groups/staff-groups.service';
 import { District, GroupMember, Guardian, GuardianStudent, School, Student, StudentGroup, User } from '../directory/directory.entities';
 
 /**
@@ -69,7 +70,9 @@ export async function participantSnapshot(em: EntityManager, body: { studentId?:
   if (!staff || !staff.roles.some((role) => (STAFF_ROLES as readonly string[]).includes(role))) {
     throw invalid('staffId', 'must be an active staff member of the district');
   }
-  return { kind: 'staff', personId: staff.id, name: `${staff.firstName} ${staff.lastName}`, schoolId: null, stateId: null, homeboundTeacherId: null };
+  // Kept on the participant so coaching reports group by the teacher's groups as they were at the session.
+  const teacherGroups = await staffGroupsOf(em, staff.id);
+  return { kind: 'staff', personId: staff.id, name: `${staff.firstName} ${staff.lastName}`, schoolId: null, stateId: null, homeboundTeacherId: null, teacherGroups };
 }
 
 /** The students whose sessions a guardian (their children) or a student (themselves) may read. */

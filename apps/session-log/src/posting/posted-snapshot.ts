@@ -54,6 +54,8 @@ export async function postedSnapshot(
       stateId: p.stateId,
       schoolId: p.schoolId,
       schoolCode: p.schoolId ? (codes.get(p.schoolId) ?? null) : null,
+      // Only when recorded, so snapshots (and their hashes) of sessions without them are unchanged.
+      ...(p.teacherGroups ? { teacherGroups: p.teacherGroups.map((g) => ({ id: g.id, name: g.name })) } : {}),
       attendanceStatus: p.attendanceStatus!,
       timeIn: p.timeIn?.toISOString() ?? null,
       timeOut: p.timeOut?.toISOString() ?? null,

@@ -44,6 +44,7 @@ export class ParticipantsService {
           timeIn,
           addedBy: actor.userId,
         });
+        participant.teacherGroups = person.teacherGroups?.map((g) => ({ id: g.id, name: g.name })) ?? null;
         // Added after the end (logging late): they left when the session did.
         participant.timeOut = session.endedAt;
         em.persist(participant);

@@ -162,6 +162,10 @@ export class Participant extends TenantScopedEntity {
   @Property({ type: 'uuid', nullable: true })
   homeboundTeacherId: string | null = null;
 
+  /** A staff participant's teacher groups when added (for coaching reports); null when none were sent. */
+  @Property({ type: 'jsonb', nullable: true })
+  teacherGroups: { id: string; name: string }[] | null = null;
+
   @Property({ type: 'timestamptz', nullable: true })
   timeIn: Date | null = null;
 

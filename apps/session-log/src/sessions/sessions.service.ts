@@ -120,6 +120,7 @@ export class SessionsService {
         command.participants.forEach((snapshot, index) => {
           participants[index].activities = (snapshot.activities ?? []).filter((code) => service.activities.includes(code));
           participants[index].accommodations = (snapshot.accommodations ?? []).filter((code) => service.accommodations.includes(code));
+          participants[index].teacherGroups = snapshot.teacherGroups?.map((g) => ({ id: g.id, name: g.name })) ?? null;
         });
         em.persist(participants);
         createTasks(em, session, district, command.providerEmail);

@@ -35,12 +35,18 @@ const MINUTES_KEYS: Record<MinutesGrouping, { key: string; label: string; from?:
   },
 };
 
-const COACHING_KEYS: Record<CoachingGrouping, { key: string; label: string }> = {
+const COACHING_KEYS: Record<CoachingGrouping, { key: string; label: string; from?: string }> = {
   // The coaching log's own category when the district's coaching fields have one, else the service.
   category: { key: 'coalesce(r.category, r.service)', label: 'coalesce(r.category, r.service)' },
   school: { key: 'r.school_id::text', label: 'coalesce(max(r.school_code), r.school_id::text)' },
   provider: { key: 'r.provider_id::text', label: 'max(r.provider_name)' },
   teacher: { key: 'r.teacher_id::text', label: 'max(r.teacher_name)' },
+  // A teacher in no group counts under 'none'; one in two groups counts in both (the groups do not add up to the total).
+  teacher_group: {
+    key: `tg.value->>'id'`,
+    label: `max(tg.value->>'name')`,
+    from: `cross join lateral jsonb_array_elements(coalesce(nullif(r.teacher_groups, '[]'::jsonb), '[{"id":"none","name":"none"}]'::jsonb)) as tg`,
+  },
 };
 
 interface Scope {
@@ -92,7 +98,7 @@ export class DashboardQueries {
       const rows: (CoachingGroup & { minutes: string })[] = await em.execute(
         `select ${grouping.key} as key, ${grouping.label} as label, coalesce(sum(r.minutes), 0)::bigint as minutes,
             count(distinct r.teacher_id)::int as teachers, count(distinct r.session_id)::int as sessions
-          from state_reporting.coaching_record r
+          from state_reporting.coaching_record r ${grouping.from ?? ''}
           where ${scope.where}
           group by ${grouping.key} order by ${grouping.key}`,
         scope.params,

@@ -97,6 +97,7 @@ export async function recordPostedVersion(em: EntityManager, posted: PostedVersi
         attendanceStatus: teacher.attendanceStatus,
         minutes: teacher.minutes,
         category: coachingCategoryOf(snapshot),
+        teacherGroups: teacher.teacherGroups?.map((g) => ({ id: g.id, name: g.name })) ?? null,
       }),
     );
   }

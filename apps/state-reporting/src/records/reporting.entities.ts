@@ -249,6 +249,10 @@ export class CoachingRecord extends TenantScopedEntity {
   @Property({ type: 'text', nullable: true })
   category: string | null = null;
 
+  /** The teacher's groups as snapshotted when they joined the session; null when none were recorded. */
+  @Property({ type: 'jsonb', nullable: true })
+  teacherGroups: { id: string; name: string }[] | null = null;
+
   @Property({ type: 'text' })
   service: string;
 

@@ -15,9 +15,11 @@ export type MinutesGrouping = (typeof MINUTES_GROUPINGS)[number];
 /**
  * Coaching minutes by: category (the coaching service: the coaching log's own
  * fields are not in the posted snapshot); the school; the provider (coach);
- * the teacher coached.
+ * the teacher coached; the teacher's group (as snapshotted when the teacher
+ * joined the session: a teacher in no group counts under `none`, one in two
+ * groups counts in both).
  */
-export const COACHING_GROUPINGS = ['category', 'school', 'provider', 'teacher'] as const;
+export const COACHING_GROUPINGS = ['category', 'school', 'provider', 'teacher', 'teacher_group'] as const;
 export type CoachingGrouping = (typeof COACHING_GROUPINGS)[number];
 
 /** Current versions of posted sessions, on the dates asked for, within the admin's schools (by where the session was held). */

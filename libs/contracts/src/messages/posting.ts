@@ -20,7 +20,7 @@ import { Role, TenantCommand, TenantEvent } from '../actor';
 import { defineCommand, defineEvent } from '../contract';
 import { PARTICIPANT_KINDS, ParticipantKind } from '../sessions/session-catalog';
 import { ATTENDANCE_STATUSES, AttendanceStatus } from '../sessions/session-rules';
-import { ParticipantChanges, QualifiersBody, SessionChanges, WorkOrderSnapshot } from './sessions';
+import { ParticipantChanges, QualifiersBody, SessionChanges, TeacherGroupRef, WorkOrderSnapshot } from './sessions';
 import { IsCalendarDate } from './work-orders';
 
 /** What the signer attests by posting (kept, word for word, with every signature). */
@@ -189,6 +189,13 @@ export class PostedParticipant {
   @IsOptional()
   @IsString()
   schoolCode: string | null;
+
+  /** A staff participant's teacher groups as snapshotted when added; absent when none were recorded. */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => TeacherGroupRef)
+  teacherGroups?: TeacherGroupRef[];
 
   @IsIn(ATTENDANCE_STATUSES)
   attendanceStatus: AttendanceStatus;

@@ -309,6 +309,14 @@ export class UpdateParticipantBody extends ParticipantChanges {
 }
 
 /** What the gateway knows of a person joining a session. */
+export class TeacherGroupRef {
+  @IsUUID()
+  id: string;
+
+  @IsString()
+  name: string;
+}
+
 export class ParticipantSnapshot {
   @IsIn(PARTICIPANT_KINDS)
   kind: ParticipantKind;
@@ -341,6 +349,13 @@ export class ParticipantSnapshot {
   @IsArray()
   @IsString({ each: true })
   accommodations?: string[];
+
+  /** A staff participant's active teacher groups when added to the session (coaching reports group by them). */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => TeacherGroupRef)
+  teacherGroups?: TeacherGroupRef[];
 }
 
 export class WorkOrderSnapshot {

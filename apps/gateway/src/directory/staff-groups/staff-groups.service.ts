@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Actor } from '@sessionledger/auth';
+import { Conflict, newId, NotFound, ValidationFailed } from '@sessionledger/common';
+import { ROLES } from '@sessionledger/contracts';
+import { TenantTransactions } from '@sessionledger/persistence';
+import { placeableSchoolProblem } from '../students/student-scope';
+import { CreateStaffGroupRequest, StaffGroupMembersRequest, StaffGroupResponse } from './staff-groups.dto';
+
+const STAFF_ROLES = ROLES.filter((role) => role !== 'guardian' && role !== 'student');
+
+interface StaffGroupRow {
+  id: string;
+  name: string;
+  school_id: string | null;
+  active: boolean;
+  version: number;
+}
+
+/** The active groups `userId` belongs to, as sessions snapshot them for coaching reports. */
+export async function staffGroupsOf(em: EntityManager, userId: string): Promise<{ id: string; name: string }[]> {
+  return em.execute(
+    `select g.id, g.name from gateway.staff_group g join gateway.staff_group_member m on m.group_id = g.id
+      where m.user_id = ? and g.active order by g.name, g.id`,
+    [userId],
+  );
+}
+
+/**
+ * Teacher groups (for coaching reports). District admins manage all of them,
+ * school admins their schools' groups; anything else of the district answers 404.
+ */
+@Injectable()
+export class StaffGroupsService {
+  constructor(private readonly transactions: TenantTransactions) {}
+
+  create(actor: Actor, request: CreateStaffGroupRequest): Promise<StaffGroupResponse> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      if (request.schoolId) {
+        const problem = await placeableSchoolProblem(em, actor, request.schoolId);
+        if (problem) throw new ValidationFailed([{ field: 'schoolId', problems: [problem] }]);
+      } else if (!actor.isDistrictAdmin) {
+        throw new ValidationFailed([{ field: 'schoolId', problems: ['is required: only a district admin creates a district-wide group'] }]);
+      }
+      const id = newId();
+      await em.execute(`insert into gateway.staff_group (id, district_id, name, school_id) values (?, ?, ?, ?)`, [id, actor.districtId, request.name, request.schoolId ?? null]);
+      return { id, name: request.name, schoolId: request.schoolId ?? null, active: true, version: 1, userIds: [] };
+    });
+  }
+
+  list(actor: Actor): Promise<StaffGroupResponse[]> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      const rows: StaffGroupRow[] = await em.execute(`select id, name, school_id, active, version from gateway.staff_group order by name, id`);
+      const visible = rows.filter((row) => visibleTo(actor, row));
+      return Promise.all(visible.map(async (row) => toResponse(row, await memberIds(em, row.id))));
+    });
+  }
+
+  get(actor: Actor, id: string): Promise<StaffGroupResponse> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      const row = await findVisible(em, actor, id);
+      return toResponse(row, await memberIds(em, id));
+    });
+  }
+
+  setMembers(actor: Actor, id: string, request: StaffGroupMembersRequest): Promise<StaffGroupResponse> {
+    return this.transactions.run(actor.districtId, async (em) => {
+      const row = await findVisible(em, actor, id, true);
+      if (row.version !== request.version) {
+        throw new Conflict('STAFF_GROUP.STALE', `The staff group was changed by someone else (now version ${row.version}); reload it and try again`, {
+          currentVersion: row.version,
+        });
+      }
+      if (request.userIds.length) {
+        const staff: { id: string }[] = await em.execute(
+          `select id from gateway.app_user where id = any(cast(? as uuid[])) and status = 'active' and roles && cast(? as text[])`,
+          [`{${request.userIds.join(',')}}`, `{${STAFF_ROLES.join(',')}}`],
+        );
+        const found = new Set(staff.map((s) => s.id));
+        const missing = request.userIds.filter((userId) => !found.has(userId));
+        if (missing.length) throw new ValidationFailed([{ field: 'userIds', problems: missing.map((userId) => `${userId} is not an active staff member of the district`) }]);
+      }
+      await em.execute(`delete from gateway.staff_group_member where group_id = ?`, [id]);
+      for (const userId of request.userIds) {
+        await em.execute(`insert into gateway.staff_group_member (district_id, group_id, user_id) values (?, ?, ?)`, [actor.districtId, id, userId]);
+      }
+      await em.execute(`update gateway.staff_group set version = version + 1 where id = ?`, [id]);
+      return toResponse({ ...row, version: row.version + 1 }, [...request.userIds].sort());
+    });
+  }
+}
+
+function visibleTo(actor: Actor, row: StaffGroupRow): boolean {
+  return actor.isDistrictAdmin || (row.school_id !== null && actor.canAdministerSchool(row.school_id));
+}
+
+async function findVisible(em: EntityManager, actor: Actor, id: string, lock = false): Promise<StaffGroupRow> {
+  const [row]: StaffGroupRow[] = await em.execute(`select id, name, school_id, active, version from gateway.staff_group where id = ?${lock ? ' for update' : ''}`, [id]);
+  if (!row || !visibleTo(actor, row)) throw new NotFound('staff_group');
+  return row;
+}
+
+async function memberIds(em: EntityManager, groupId: string): Promise<string[]> {
+  const rows: { user_id: string }[] = await em.execute(`select user_id from gateway.staff_group_member where group_id = ? order by user_id`, [groupId]);
+  return rows.map((r) => r.user_id);
+}
+
+function toResponse(row: StaffGroupRow, userIds: string[]): StaffGroupResponse {
+  return { id: row.id, name: row.name, schoolId: row.school_id, active: row.active, version: row.version, userIds };
+}
