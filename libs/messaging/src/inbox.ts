@@ -36,4 +36,28 @@ export class EventInbox {
     if (outcome === 'duplicate') this.metrics.duplicateEvents.inc({ pattern });
     return outcome;
   }
+
+  /**
+   * `effect` exactly once, and `acknowledge` every time the event arrives: in
+   * the effect's transaction the first time, in a transaction of its own for a
+   * repeat. A producer that republishes until acknowledged (session-log's
+   * reconciler) thus gets its acknowledgement even when the first one was lost.
+   */
+  async onceAcknowledged(
+    context: BullMqContext,
+    effect: (em: EntityManager) => Promise<void>,
+    acknowledge: (em: EntityManager) => void,
+  ): Promise<InboxOutcome> {
+    const outcome = await this.once(context, async (em) => {
+      await effect(em);
+      acknowledge(em);
+    });
+    if (outcome === 'duplicate') {
+      await this.transactions.run(context.facts.districtId!, async (em) => {
+        acknowledge(em);
+        await em.flush();
+      });
+    }
+    return outcome;
+  }
 }

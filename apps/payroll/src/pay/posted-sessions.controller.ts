@@ -3,7 +3,6 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { PAYROLL_APPLIED, SESSION_AMENDED, SESSION_POSTED, SessionAmended, SessionPosted } from '@sessionledger/contracts';
 import { BullMqContext, EventInbox, recordEvent } from '@sessionledger/messaging';
-import { TenantTransactions } from '@sessionledger/persistence';
 import { applyPostedVersion, PostedVersion } from './session-pay';
 
 /**
@@ -12,10 +11,7 @@ import { applyPostedVersion, PostedVersion } from './session-pay';
  */
 @Controller()
 export class PostedSessionsController {
-  constructor(
-    private readonly inbox: EventInbox,
-    private readonly transactions: TenantTransactions,
-  ) {}
+  constructor(private readonly inbox: EventInbox) {}
 
   @EventPattern(SESSION_POSTED.name)
   async sessionPosted(@Payload() event: SessionPosted, @Ctx() context: BullMqContext): Promise<void> {
@@ -34,16 +30,7 @@ export class PostedSessionsController {
    * republishes a version whose acknowledgement was lost with Redis.
    */
   private async applyOnce(context: BullMqContext, posted: PostedVersion): Promise<void> {
-    const outcome = await this.inbox.once(context, async (em) => {
-      await applyPostedVersion(em, posted);
-      acknowledge(em, posted);
-    });
-    if (outcome === 'duplicate') {
-      await this.transactions.run(posted.districtId, async (em) => {
-        acknowledge(em, posted);
-        await em.flush();
-      });
-    }
+    await this.inbox.onceAcknowledged(context, (em) => applyPostedVersion(em, posted), (em) => acknowledge(em, posted));
   }
 }
 

@@ -3,7 +3,6 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { SESSION_AMENDED, SESSION_POSTED, SessionAmended, SessionPosted, STATE_REPORTING_RECORDED } from '@sessionledger/contracts';
 import { BullMqContext, EventInbox, recordEvent } from '@sessionledger/messaging';
-import { TenantTransactions } from '@sessionledger/persistence';
 import { PostedVersion, recordPostedVersion } from './record-posted-version';
 
 /**
@@ -15,10 +14,7 @@ import { PostedVersion, recordPostedVersion } from './record-posted-version';
  */
 @Controller()
 export class PostedSessionsController {
-  constructor(
-    private readonly inbox: EventInbox,
-    private readonly transactions: TenantTransactions,
-  ) {}
+  constructor(private readonly inbox: EventInbox) {}
 
   @EventPattern(SESSION_POSTED.name)
   async sessionPosted(@Payload() event: SessionPosted, @Ctx() context: BullMqContext): Promise<void> {
@@ -31,16 +27,7 @@ export class PostedSessionsController {
   }
 
   private async recordOnce(context: BullMqContext, posted: PostedVersion): Promise<void> {
-    const outcome = await this.inbox.once(context, async (em) => {
-      await recordPostedVersion(em, posted);
-      acknowledge(em, posted);
-    });
-    if (outcome === 'duplicate') {
-      await this.transactions.run(posted.districtId, async (em) => {
-        acknowledge(em, posted);
-        await em.flush();
-      });
-    }
+    await this.inbox.onceAcknowledged(context, (em) => recordPostedVersion(em, posted), (em) => acknowledge(em, posted));
   }
 }
 
