@@ -194,8 +194,17 @@ function loadKustomization(dir, seen = new Set()) {
   return model;
 }
 
+/**
+ * Secrets the operator creates in the cluster, never generated from a committed
+ * file (anyone can read those): name → the keys the apps read from it.
+ */
+const OPERATOR_SECRETS = { 'sessionledger-secrets': ['JWT_SECRET'] };
+
 /** A ConfigMap's or Secret's data by name, from manifests or generators. */
 function dataOf(model, kind, name) {
+  if (kind === 'Secret' && OPERATOR_SECRETS[name]) {
+    return Object.fromEntries(OPERATOR_SECRETS[name].map((key) => [key, '(created by the operator)']));
+  }
   const generated = model.generated.find((g) => g.kind === kind && g.name === name);
   if (generated) return generated.data;
   const found = model.objects.find(({ obj }) => obj.kind === kind && obj.metadata?.name === name)?.obj;
@@ -384,13 +393,28 @@ function appDeploymentChecks(app) {
     return problems;
   });
 
-  check(`${where}: Prometheus scrape annotations point at /metrics on the container port`, () => {
+  check(`${where}: Prometheus scrapes /metrics on the METRICS_PORT container port named metrics, apart from HTTP`, () => {
     const annotations = deployment.spec?.template?.metadata?.annotations ?? {};
     const problems = [];
     if (annotations['prometheus.io/scrape'] !== 'true') problems.push('prometheus.io/scrape is not "true"');
     if ((annotations['prometheus.io/path'] ?? '/metrics') !== '/metrics') problems.push('prometheus.io/path is not /metrics');
-    if (!containerPort([container], Number(annotations['prometheus.io/port']))) problems.push('prometheus.io/port is not a container port');
+    const port = containerPort([container], Number(annotations['prometheus.io/port']));
+    if (!port) problems.push('prometheus.io/port is not a container port');
+    else if (port.name !== 'metrics') problems.push(`prometheus.io/port ${port.containerPort} is the "${port.name}" port, not "metrics"`);
+    const metricsPort = envValue(base, container, 'METRICS_PORT');
+    if (metricsPort.problem) problems.push(metricsPort.problem);
+    else if (port && Number(metricsPort.value) !== port.containerPort) problems.push(`METRICS_PORT is ${metricsPort.value}, the metrics port ${port.containerPort}`);
+    const http = envValue(base, container, 'HTTP_PORT');
+    if (port && Number(http.value) === port.containerPort) problems.push('metrics share the HTTP port');
     return problems;
+  });
+
+  check(`${where}: JWT_SECRET comes from the operator-created Secret, not optional`, () => {
+    const source = (container.envFrom ?? []).find((entry) => entry.secretRef?.name === 'sessionledger-secrets');
+    if (!source) return 'no envFrom secretRef sessionledger-secrets';
+    if (source.secretRef.optional) return 'sessionledger-secrets is optional: the pod would start without a secret';
+    if ((container.env ?? []).some((entry) => entry.name === 'JWT_SECRET')) return 'JWT_SECRET is set in the manifest';
+    return [];
   });
 
   check(`${where}: Service selects its pods and ports`, () => {
@@ -399,7 +423,12 @@ function appDeploymentChecks(app) {
     return services.flatMap(({ obj }) =>
       (obj.spec?.ports ?? [])
         .filter((p) => !containerPort(pod.containers ?? [], p.targetPort ?? p.port))
-        .map((p) => `Service ${obj.metadata.name} targetPort ${p.targetPort ?? p.port} is not a container port`),
+        .map((p) => `Service ${obj.metadata.name} targetPort ${p.targetPort ?? p.port} is not a container port`)
+        .concat(
+          (obj.spec?.ports ?? [])
+            .filter((p) => containerPort(pod.containers ?? [], p.targetPort ?? p.port)?.name === 'metrics')
+            .map(() => `Service ${obj.metadata.name} exposes the metrics port`),
+        ),
     );
   });
 
@@ -496,6 +525,25 @@ check('k8s base: migration Job runs the five migrations in order, each as its ow
     problems.push(...envFromProblems(base, container));
   }
   return problems;
+});
+
+check('k8s: no committed file sets JWT_SECRET (it comes from the operator-created Secret only)', () => {
+  const envFiles = walk(K8S, (name) => /\.env(\.example)?$/.test(name));
+  const fromEnvFiles = envFiles.filter((file) => 'JWT_SECRET' in readEnvFile(file)).map((file) => `${rel(file)} sets JWT_SECRET`);
+  const fromManifests = yamlFiles.flatMap((file) =>
+    readYamlOrNothing(file)
+      .filter((obj) => obj.kind === 'Secret' || obj.kind === 'ConfigMap')
+      .filter((obj) => 'JWT_SECRET' in { ...(obj.data ?? {}), ...(obj.stringData ?? {}) })
+      .map((obj) => `${rel(file)}: ${obj.kind} ${obj.metadata?.name} holds JWT_SECRET`),
+  );
+  const fromLiterals = yamlFiles.flatMap((file) =>
+    readYamlOrNothing(file).flatMap((obj) =>
+      [...(obj.secretGenerator ?? []), ...(obj.configMapGenerator ?? [])]
+        .filter((generator) => (generator.literals ?? []).some((literal) => String(literal).startsWith('JWT_SECRET=')))
+        .map((generator) => `${rel(file)}: generator ${generator.name} has a JWT_SECRET literal`),
+    ),
+  );
+  return [...fromEnvFiles, ...fromManifests, ...fromLiterals];
 });
 
 check('k8s base: no seed-demo (demo overlay only)', () =>
@@ -669,6 +717,23 @@ if (compose) {
       return problems;
     });
   }
+
+  check('compose: every app and migrate require JWT_SECRET from the caller (${JWT_SECRET:?…}), with no fallback', () =>
+    ['migrate', ...APP_NAMES].flatMap((name) => {
+      const raw = services[name]?.environment?.JWT_SECRET;
+      return typeof raw === 'string' && /^\$\{JWT_SECRET:\?[^}]+\}$/.test(raw) ? [] : [`${name}: JWT_SECRET is ${JSON.stringify(raw ?? null)}`];
+    }),
+  );
+
+  check('compose: no app publishes its metrics port', () =>
+    APP_NAMES.flatMap((name) => {
+      const metricsPort = environmentOf(services[name]).METRICS_PORT || '9464';
+      return (services[name]?.ports ?? [])
+        .map((p) => (typeof p === 'object' ? String(p.target) : String(p).split(':').pop()))
+        .filter((target) => target === metricsPort)
+        .map(() => `${name} publishes ${metricsPort}`);
+    }),
+  );
 
   check('compose: gateway is published on 3000', () => {
     const ports = (services.gateway?.ports ?? []).map((p) => (typeof p === 'object' ? `${p.published}:${p.target}` : String(p)));

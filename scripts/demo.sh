@@ -23,7 +23,7 @@ stop_all() {
 trap stop_all INT TERM
 
 for app in "${SL_APPS[@]}"; do
-  HTTP_PORT="$(app_port "$app")" DATABASE_URL="$(app_database_url "$app")" \
+  HTTP_PORT="$(app_port "$app")" METRICS_PORT="$(app_metrics_port "$app")" DATABASE_URL="$(app_database_url "$app")" \
     node "$(app_entry "$app")" serve >".demo/logs/$app.log" 2>&1 &
   pids+=($!)
 done
@@ -46,6 +46,7 @@ Sessionledger is running.
               -d '{"email":"district-admin@demo.sessionledger.test","password":"${DEMO_PASSWORD}"}'
   Users:    district-admin@, school-admin@, tutor@, coach@, payroll@, guardian@, student@demo.sessionledger.test
             (second district: the same names @riverside.sessionledger.test), password: ${DEMO_PASSWORD}
+  Metrics:  http://127.0.0.1:9464/metrics (gateway; the other apps on 9465-9468)
   Logs:     .demo/logs/<app>.log (JSON lines)
 Press Ctrl-C to stop.
 INFO

@@ -8,6 +8,17 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export NODE_ENV="${NODE_ENV:-development}"
 export DEMO_PASSWORD="${DEMO_PASSWORD:-demo-password-1}"
 
+# A random signing secret per checkout, kept in the git-ignored .demo/ so tokens survive a
+# restart; never the same on two machines, so nobody can mint tokens for someone's demo.
+if [ -z "${JWT_SECRET:-}" ]; then
+  if [ ! -s .demo/jwt-secret ]; then
+    mkdir -p .demo
+    (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(48).toString("base64url"))' > .demo/jwt-secret)
+  fi
+  JWT_SECRET="$(cat .demo/jwt-secret)"
+  export JWT_SECRET
+fi
+
 SL_APPS=(gateway scheduling session-log payroll state-reporting)
 
 app_entry() { echo "dist/apps/$1/apps/$1/src/main.js"; }
@@ -18,6 +29,16 @@ app_port() {
     session-log) echo 3002 ;;
     payroll) echo 3003 ;;
     state-reporting) echo 3004 ;;
+  esac
+}
+# Each app's /metrics port; apps on one machine cannot share 9464.
+app_metrics_port() {
+  case "$1" in
+    gateway) echo 9464 ;;
+    scheduling) echo 9465 ;;
+    session-log) echo 9466 ;;
+    payroll) echo 9467 ;;
+    state-reporting) echo 9468 ;;
   esac
 }
 app_database_url() { echo "postgres://sl_${1//-/_}@${PGHOST_LOCAL}:${PGPORT_LOCAL}/${SL_DATABASE}"; }

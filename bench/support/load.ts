@@ -99,22 +99,35 @@ function percentile(sorted: Float64Array, fraction: number): number {
 }
 
 /**
- * GETs against 127.0.0.1 over Node's own keep-alive agent: no client library
+ * Requests against 127.0.0.1 over Node's own keep-alive agent: no client library
  * between the measurement and the socket, one pooled connection per caller.
+ * An operation succeeds when the answer has the expected status (200 unless given).
  */
-export function httpClient(port: number, concurrency: number): { get(path: string, headers?: Record<string, string>): Operation; close(): void } {
+export function httpClient(
+  port: number,
+  concurrency: number,
+): {
+  get(path: string, headers?: Record<string, string>, expectedStatus?: number): Operation;
+  post(path: string, body: Buffer | string, headers?: Record<string, string>, expectedStatus?: number): Operation;
+  close(): void;
+} {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
-  return {
-    get: (path, headers = {}) => () =>
+  const send =
+    (method: string, path: string, headers: Record<string, string>, body: Buffer | string | undefined, expectedStatus: number): Operation =>
+    () =>
       new Promise<boolean>((resolve, reject) => {
-        const outgoing = request({ host: '127.0.0.1', port, path, method: 'GET', agent, headers }, (response) => {
+        const outgoing = request({ host: '127.0.0.1', port, path, method, agent, headers }, (response) => {
           response.on('error', reject);
-          response.on('end', () => resolve(response.statusCode === 200));
+          response.on('end', () => resolve(response.statusCode === expectedStatus));
           response.resume();
         });
         outgoing.on('error', reject);
-        outgoing.end();
-      }),
+        outgoing.end(body);
+      });
+  return {
+    get: (path, headers = {}, expectedStatus = 200) => send('GET', path, headers, undefined, expectedStatus),
+    post: (path, body, headers = {}, expectedStatus = 200) =>
+      send('POST', path, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers }, body, expectedStatus),
     close: () => agent.destroy(),
   };
 }

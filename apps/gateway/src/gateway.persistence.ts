@@ -8,6 +8,7 @@ import { Migration20261125120000RosterImport } from './migrations/Migration20261
 import { Migration20261125130000StudentSearch } from './migrations/Migration20261125130000StudentSearch';
 import { Migration20261125200000CalendarFeed } from './migrations/Migration20261125200000CalendarFeed';
 import { Migration20261125220000StaffGroups } from './migrations/Migration20261125220000StaffGroups';
+import { Migration20261204000000SchoolAnnouncements } from './migrations/Migration20261204000000SchoolAnnouncements';
 import { RosterImport } from './roster/roster-import.entity';
 
 export const GATEWAY_PERSISTENCE: ServicePersistence = {
@@ -19,5 +20,6 @@ export const GATEWAY_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125130000StudentSearch', class: Migration20261125130000StudentSearch },
     { name: 'Migration20261125200000CalendarFeed', class: Migration20261125200000CalendarFeed },
     { name: 'Migration20261125220000StaffGroups', class: Migration20261125220000StaffGroups },
+    { name: 'Migration20261204000000SchoolAnnouncements', class: Migration20261204000000SchoolAnnouncements },
   ],
 };

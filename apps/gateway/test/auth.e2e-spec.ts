@@ -67,6 +67,41 @@ describe('Authentication', () => {
     expect(afterTheft.body.code).toBe('AUTH.REFRESH_REUSED');
   });
 
+  it('never replays an auth answer for a repeated Idempotency-Key: a replayed refresh is reuse and revokes the family', async () => {
+    const user = await district.user(['payroll']);
+    const session = await signIn(app, user.email);
+    const first = await http().post('/api/auth/refresh').set('Idempotency-Key', 'refresh-once').send({ refreshToken: session.refreshToken }).expect(200);
+    const replay = await http().post('/api/auth/refresh').set('Idempotency-Key', 'refresh-once').send({ refreshToken: session.refreshToken }).expect(401);
+    expect(replay.headers['idempotent-replayed']).toBeUndefined();
+    expect(replay.body).toEqual({ code: 'AUTH.REFRESH_REUSED', message: expect.any(String), correlationId: expect.any(String) });
+    const rotated = await http().post('/api/auth/refresh').send({ refreshToken: first.body.refreshToken }).expect(401);
+    expect(rotated.body.code).toBe('AUTH.REFRESH_REUSED');
+
+    // Sign-in is not replayed either: each answer carries its own tokens.
+    const login = () => http().post('/api/auth/login').set('Idempotency-Key', 'login-once').send({ email: user.email, password: TEST_PASSWORD }).expect(200);
+    const [one, two] = [await login(), await login()];
+    expect(two.headers['idempotent-replayed']).toBeUndefined();
+    expect(two.body.refreshToken).not.toBe(one.body.refreshToken);
+  });
+
+  it('accepts JSON only on auth routes: a form or plain-text body answers 415 in the platform error shape', async () => {
+    const user = await district.user(['payroll']);
+    const refusals = [
+      http().post('/api/auth/login').type('form').send({ email: user.email, password: TEST_PASSWORD }),
+      http().post('/api/auth/login').set('Content-Type', 'text/plain').send(JSON.stringify({ email: user.email, password: TEST_PASSWORD })),
+      http().post('/api/auth/login').field('email', user.email).field('password', TEST_PASSWORD),
+      http().post('/api/auth/refresh').type('form').send({ refreshToken: 'x' }),
+      http().post('/api/auth/logout').set('Content-Type', 'text/plain').send('{"refreshToken":"x"}'),
+      // Parsed elsewhere in the API (roster uploads), never by an auth route.
+      http().post('/api/auth/login').set('Content-Type', 'application/zip').send(Buffer.from('PK')),
+    ];
+    for (const refusal of refusals) {
+      const response = await refusal.expect(415);
+      expect(response.body).toEqual({ code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', message: expect.any(String), correlationId: expect.any(String) });
+    }
+    await http().post('/api/auth/login').set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify({ email: user.email, password: TEST_PASSWORD })).expect(200);
+  });
+
   it('logs out: the refresh token no longer works', async () => {
     const user = await district.user(['payroll']);
     const session = await signIn(app, user.email);
@@ -159,5 +194,107 @@ describe('Sign-in throttling per client address', () => {
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 2100));
     await http().post('/api/auth/login').send({ email: district.admin.email, password: TEST_PASSWORD }).expect(200);
+  });
+});
+
+/*
+ * Client addresses are simulated with X-Forwarded-For, believed because the
+ * test client connects from a trusted proxy address.
+ */
+const TRUSTED_LOOPBACK = '127.0.0.1,::1,::ffff:127.0.0.1';
+
+describe('Sign-in throttling counts failures only', () => {
+  let app: NestFastifyApplication;
+  let district: TestDistrict;
+
+  beforeAll(async () => {
+    app = await startGateway({
+      TRUSTED_PROXIES: TRUSTED_LOOPBACK,
+      LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '5',
+      LOGIN_THROTTLE_WINDOW_SECONDS: '60',
+      REDIS_PREFIX: `${currentTestRun().redisPrefix}-fails`,
+    });
+    district = await createDistrict(app, 1);
+  });
+
+  afterAll(() => stopApps(app));
+
+  const login = (address: string, email: string, password: string) =>
+    request(app.getHttpServer()).post('/api/auth/login').set('X-Forwarded-For', address).send({ email, password });
+
+  it('lets 60 staff sign in from one school address; only failures get the address throttled', async () => {
+    const school = '203.0.113.10';
+    const staff = [await district.user(['payroll']), await district.user(['payroll']), await district.user(['payroll'])];
+    for (let i = 0; i < 60; i++) await login(school, staff[i % staff.length].email, TEST_PASSWORD).expect(200);
+
+    for (let i = 0; i < 5; i++) await login(school, `guess-${i}@${district.domain}`, 'guess').expect(401);
+    const newcomer = await district.user(['payroll']);
+    const throttled = await login(school, newcomer.email, TEST_PASSWORD).expect(429);
+    expect(throttled.body.code).toBe('AUTH.ADDRESS_THROTTLED');
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+    // Staff who signed in from this address before are not locked out by someone else's guesses there…
+    await login(school, staff[0].email, TEST_PASSWORD).expect(200);
+    // …and the newcomer gets in from anywhere else.
+    await login('203.0.113.99', newcomer.email, TEST_PASSWORD).expect(200);
+  });
+});
+
+describe('Sign-in throttling per account and address', () => {
+  let app: NestFastifyApplication;
+  let district: TestDistrict;
+
+  beforeAll(async () => {
+    app = await startGateway({
+      TRUSTED_PROXIES: TRUSTED_LOOPBACK,
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_ACCOUNT_WIDE_FAILURE_CEILING: '6',
+      LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100',
+      LOGIN_THROTTLE_WINDOW_SECONDS: '60',
+      REDIS_PREFIX: `${currentTestRun().redisPrefix}-pair`,
+    });
+    district = await createDistrict(app, 1);
+  });
+
+  afterAll(() => stopApps(app));
+
+  const login = (address: string, email: string, password: string) =>
+    request(app.getHttpServer()).post('/api/auth/login').set('X-Forwarded-For', address).send({ email, password });
+  const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 150));
+
+  it('delays a stranger guessing from one address ever longer, while the user signs in from another', async () => {
+    const user = await district.user(['provider'], { schoolIds: [district.schools[0].id], providerKind: 'tutor' });
+    const stranger = '198.51.100.7';
+    for (let i = 0; i < 3; i++) await login(stranger, user.email, `guess ${i}`).expect(401);
+
+    const delays: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const throttled = await login(stranger, user.email, TEST_PASSWORD).expect(429);
+      expect(throttled.body).toEqual({
+        code: 'AUTH.ACCOUNT_THROTTLED',
+        message: expect.any(String),
+        details: { retryAfterSeconds: Number(throttled.headers['retry-after']) },
+        correlationId: expect.any(String),
+      });
+      delays.push(Number(throttled.headers['retry-after']));
+      // The owner, elsewhere, is not held up by the stranger's guesses.
+      await login('192.0.2.20', user.email, TEST_PASSWORD).expect(200);
+      if (round === 2) break;
+      await sleep(delays[round]);
+      await login(stranger, user.email, `another guess ${round}`).expect(401);
+    }
+    expect(delays).toEqual([1, 2, 4]);
+  });
+
+  it('tightens every address once the account has many failures in all, without locking the owner out', async () => {
+    const user = await district.user(['payroll']);
+    // Six addresses, one guess each: none reaches the per-address allowance of 3.
+    for (let i = 1; i <= 6; i++) await login(`10.0.0.${i}`, user.email, 'guess').expect(401);
+    // Past the account-wide ceiling, one failure is enough to delay an address.
+    await login('10.0.0.7', user.email, 'guess').expect(401);
+    expect((await login('10.0.0.7', user.email, 'guess').expect(429)).body.code).toBe('AUTH.ACCOUNT_THROTTLED');
+    expect((await login('10.0.0.1', user.email, 'guess').expect(401)).body.code).toBe('AUTH.INVALID_CREDENTIALS');
+    await login('10.0.0.1', user.email, TEST_PASSWORD).expect(429);
+    // An address that has not failed for this account is never delayed.
+    await login('192.0.2.30', user.email, TEST_PASSWORD).expect(200);
   });
 });

@@ -218,6 +218,10 @@ describe('Calendar: occurrences and sessions merged, double bookings, provider f
   it('reads the strict iCalendar rules it checks the feed with (the checks can fail)', () => {
     expect(() => parseICalendar('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR')).toThrow(ICalError);
     expect(() => parseICalendar('BEGIN:VCALENDAR\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n')).toThrow(ICalError);
+    expect(() => parseICalendar('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n')).toThrow(/no component/);
+    expect(() =>
+      parseICalendar('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260101T100000Z\r\nSEQUENCE:-1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n'),
+    ).toThrow(/SEQUENCE/);
     expect(() => unfold(`X-LONG:${'a'.repeat(69)}\r\n`)).toThrow(/76 octets/);
     expect(unfold(`X-LONG:${'a'.repeat(68)}\r\n ab\r\n`)).toEqual([`X-LONG:${'a'.repeat(68)}ab`]);
     expect(() => unescapeText('a, b')).toThrow(ICalError);
@@ -228,10 +232,12 @@ describe('Calendar: occurrences and sessions merged, double bookings, provider f
     ).toThrow(/not a valid date-time/);
   });
 
-  it('publishes a provider’s occurrences as RFC 5545 at a secret URL, without student names, and rotates and revokes it', async () => {
-    const tutor = await provider();
+  it('publishes a provider’s occurrences as RFC 5545 at a secret URL, without student names or the typed place, and rotates and revokes it', async () => {
+    const calendarName = 'Zoë; the "reading" tutor \\ of the east wing, señal ñ é, with a name long enough to fold';
+    const tutorUser = await district.user(['provider'], { schoolIds: [school], providerKind: 'tutor', name: calendarName });
+    const tutor = { user: tutorUser, session: await signIn(platform.gateway, tutorUser.email) };
     const named = await addStudent(platform.gateway, admin, school, { firstName: 'Zebulon', lastName: 'Quixotic' });
-    const place = 'Library; east wing, the "blue" room \\ by the windows — señal ñ é, a place name long enough to fold';
+    const place = '1234 Elm Street, Zebulon’s home';
     const series = await createSeries(tutor.session, {
       type: 'individual',
       studentIds: [named.id],
@@ -258,9 +264,10 @@ describe('Calendar: occurrences and sessions merged, double bookings, provider f
     const feed = await request(platform.gateway.getHttpServer()).get(path).buffer(true).parse(textParser).expect(200);
     expect(feed.headers['content-type']).toMatch(/^text\/calendar/);
     const document = feed.body as string;
-    expect(document).not.toMatch(/Zebulon|Quixotic|quiet corner/);
+    expect(document).not.toMatch(/Zebulon|Quixotic|quiet corner|Elm Street/);
     const vcalendar = parseICalendar(document);
     expect(only(vcalendar, 'PRODID')).toBeTruthy();
+    expect(text(vcalendar, 'X-WR-CALNAME')).toContain(calendarName);
     const events = vcalendar.components.filter((c) => c.name === 'VEVENT');
     expect(events).toHaveLength(3);
     const compact = (iso: string) => `${iso.replace(/[-:]/g, '').slice(0, 15)}Z`;
@@ -270,7 +277,7 @@ describe('Calendar: occurrences and sessions merged, double bookings, provider f
       expect(only(event, 'DTSTART')).toBe(compact(occurrence.startsAt));
       expect(only(event, 'DTEND')).toBe(compact(occurrence.endsAt));
       expect(text(event, 'SUMMARY')).toBe('Tutoring');
-      expect(text(event, 'LOCATION')).toBe(`${place}, ${district.schools[0].name}`);
+      expect(text(event, 'LOCATION')).toBe(district.schools[0].name);
       expect(text(event, 'DESCRIPTION')).toMatch(/^Individual session, 1 student\./);
       expect(only(event, 'STATUS')).toBe(index === 1 ? 'CANCELLED' : 'CONFIRMED');
     });

@@ -102,7 +102,8 @@ describe('Pay schedule, pay periods and pay lines over HTTP (gateway → BullMQ 
     const past = await as(gateway, admin).get(`/api/pay-periods/${pastPeriodId}`);
     expect(past.status).toBe(200);
     // Pay: 45 → 30 min (2438, -2438, 1625) and 60 min (3250) for the tutor, 30 min (1625) for Eve.
-    // Billing: four students at 45 minutes (3 units) per version; A's four charges reversed and re-added.
+    // Billing: four students per session, each there throughout, so billed the paid minutes: A's four charges
+    // (45 min, 3 units) reversed and re-added at 30 (2 units), B's at 60 (4 units), Eve's at 30 (2 units): 8 + 16 + 8.
     expect(past.body).toEqual({
       id: pastPeriodId,
       startsOn: '2025-06-09',
@@ -111,7 +112,7 @@ describe('Pay schedule, pay periods and pay lines over HTTP (gateway → BullMQ 
       lateEntryCutoff: '2025-06-29',
       closedAt: null,
       closedBy: null,
-      totals: { payLines: 5, providers: 2, minutes: 120, amountCents: 6500, billableLines: 20, billableUnits: 36 },
+      totals: { payLines: 5, providers: 2, minutes: 120, amountCents: 6500, billableLines: 20, billableUnits: 32 },
     });
 
     const closedOnly = await as(gateway, payrollUser).get('/api/pay-periods?status=closed');
@@ -152,18 +153,18 @@ describe('Pay schedule, pay periods and pay lines over HTTP (gateway → BullMQ 
     expect(closedOnly.body.items.map((p: { id: string }) => p.id)).toEqual([pastPeriodId]);
   });
 
-  it('exports a period as CSV, one row per provider, with formula-like names made inert', async () => {
+  it('exports a closed period as its final CSV, one row per provider × work order type × rate, with formula-like names made inert', async () => {
     const response = await as(gateway, payrollUser).get(`/api/pay-periods/${pastPeriodId}/export.csv`);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/csv/);
     expect(response.headers['content-disposition']).toBe('attachment; filename="pay-period-2025-06-09-to-2025-06-15.csv"');
     const lines = response.text.split('\r\n');
-    expect(lines[0]).toBe('provider_id,provider_name,hours,amount,lines');
+    expect(lines[0]).toBe('provider_id,employee_number,provider_name,period_start,period_end,work_order_type,rate,hours,amount,lines,status');
     expect(lines.slice(1).sort()).toEqual(
       [
-        `${evil.id},"'=HYPERLINK(""http://evil.example"",""Click"")",0.50,16.25,1`,
-        // 45 − 45 + 30 + 60 minutes = 1.50 h; 2438 − 2438 + 1625 + 3250 cents.
-        `${tutor.id},Tess Tutor,1.50,48.75,4`,
+        `${evil.id},,"'=HYPERLINK(""http://evil.example"",""Click"")",2025-06-09,2025-06-15,tutoring,32.50,0.50,16.25,1,final`,
+        // 45 − 45 + 30 + 60 minutes = 1.50 h; 2438 − 2438 + 1625 + 3250 cents, all at one rate.
+        `${tutor.id},,Tess Tutor,2025-06-09,2025-06-15,tutoring,32.50,1.50,48.75,4,final`,
         '',
       ].sort(),
     );
@@ -246,6 +247,7 @@ describe('Pay schedule, pay periods and pay lines over HTTP (gateway → BullMQ 
       [api.put('/api/pay-schedule').send({ version: 0, frequency: 'weekly', anchorDate: '2026-01-06' }), ['anchorDate']],
       [api.put('/api/pay-schedule').send({ version: 0, frequency: 'weekly', anchorDate: '2026-01-05', billingUnitRule: 'round_up' }), ['billingUnitRule']],
       [api.put('/api/pay-schedule').send({ frequency: 'weekly', anchorDate: '2026-01-05' }), ['version']],
+      [api.put('/api/pay-schedule').send({ version: 0, frequency: 'weekly', anchorDate: '2026-01-05', billingProviderNpi: '12345' }), ['billingProviderNpi']],
     ];
     for (const [pending, fields] of cases) {
       const response = await pending;
@@ -266,10 +268,10 @@ describe('Pay schedule, pay periods and pay lines over HTTP (gateway → BullMQ 
 
     const initial = await as(gateway, thirdPayroll).get('/api/pay-schedule');
     expect(initial.status).toBe(200);
-    expect(initial.body).toEqual({ frequency: 'weekly', anchorDate: '2026-01-05', billingUnitRule: 'cms_8_minute', version: 0 });
+    expect(initial.body).toEqual({ frequency: 'weekly', anchorDate: '2026-01-05', billingUnitRule: 'cms_8_minute', billingProviderNpi: null, renderingProviderNpi: null, version: 0 });
     const set = await as(gateway, thirdAdmin).put('/api/pay-schedule').send({ version: 0, frequency: 'biweekly', anchorDate: '2026-01-05' });
     expect(set.status).toBe(200);
-    expect(set.body).toEqual({ frequency: 'biweekly', anchorDate: '2026-01-05', billingUnitRule: 'cms_8_minute', version: 1 });
+    expect(set.body).toEqual({ frequency: 'biweekly', anchorDate: '2026-01-05', billingUnitRule: 'cms_8_minute', billingProviderNpi: null, renderingProviderNpi: null, version: 1 });
     const stale = await as(gateway, thirdPayroll).put('/api/pay-schedule').send({ version: 0, frequency: 'weekly', anchorDate: '2026-01-05' });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('PAY_SCHEDULE.STALE');

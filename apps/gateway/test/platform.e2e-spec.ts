@@ -1,24 +1,10 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { BACKEND_SERVICES, BackendService } from '@sessionledger/contracts';
-import { messagingTransport } from '@sessionledger/messaging';
-
-import { startApp, stopApps } from '@sessionledger/testing';
-import { PayrollModule } from '../../payroll/src/payroll.module';
-import { SchedulingModule } from '../../scheduling/src/scheduling.module';
-import { SessionLogModule } from '../../session-log/src/session-log.module';
-import { StateReportingModule } from '../../state-reporting/src/state-reporting.module';
+import { DomainError } from '@sessionledger/common';
+import { BACKEND_SERVICES, BackendService, PING } from '@sessionledger/contracts';
+import { ServiceBus } from '@sessionledger/messaging';
+import { stopApps } from '@sessionledger/testing';
+import { startBackend } from './support/backends';
 import { as, createDistrict, Session, signIn, startGateway, TestDistrict } from './support/gateway-harness';
-
-const MODULES: Record<BackendService, unknown> = {
-  scheduling: SchedulingModule,
-  'session-log': SessionLogModule,
-  payroll: PayrollModule,
-  'state-reporting': StateReportingModule,
-};
-
-function startBackend(service: BackendService): Promise<NestFastifyApplication> {
-  return startApp({ service, module: MODULES[service], ...messagingTransport(service) });
-}
 
 async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -69,6 +55,18 @@ describe('Gateway to services over BullMQ', () => {
       (r) => r.body.every((s: { settingsVersion: number }) => s.settingsVersion === current.body.version + 1),
     );
     expect(updated.body.map((s: { settingsVersion: number }) => s.settingsVersion)).toEqual(Array(4).fill(current.body.version + 1));
+  });
+
+  it('has every service refuse a message whose text holds a NUL or a lone surrogate as bad input, naming the field', async () => {
+    const bus = gateway.get(ServiceBus);
+    for (const service of BACKEND_SERVICES) {
+      for (const displayName of ['Ada\u0000Admin', 'Ada\ud800']) {
+        const actor = { userId: district.admin.id, districtId: district.id, roles: ['district_admin' as const], schoolIds: [], displayName };
+        const refusal = await bus.send(PING[service], { actor }).catch((error: unknown) => error);
+        expect(refusal).toBeInstanceOf(DomainError);
+        expect(refusal).toMatchObject({ kind: 'invalid', fields: [{ field: 'actor.displayName', problems: [expect.stringContaining('NUL')] }] });
+      }
+    }
   });
 
   it('refuses the services view to a provider (403) and a stale district update (409)', async () => {

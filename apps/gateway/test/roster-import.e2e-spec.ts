@@ -2,9 +2,13 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { currentTestRun, databaseUrl, stopApps, testEnvironmentFor } from '@sessionledger/testing';
+import request from 'supertest';
+import { redisOptionsFrom } from '@sessionledger/platform';
+import { currentTestRun, databaseUrl, stopApps, TEST_REDIS, testEnvironmentFor } from '@sessionledger/testing';
 import { rosterImportCommand } from '../src/roster/roster-import.command';
+import { ROSTER_IMPORT_QUEUE, RosterImportQueue } from '../src/roster/roster-import.queue';
 import { writeZip } from '../src/roster/zip/zip-writer';
 import { as, createDistrict, Session, signIn, startGateway, TestDistrict } from './support/gateway-harness';
 
@@ -70,8 +74,19 @@ interface ImportBody {
   errorCount: number;
   errors: { file: string; line: number; column: string; reason: string; sourcedId?: string }[];
   notices: { file: string; column?: string; message: string }[];
-  failure: { code: string; message: string } | null;
+  failure: { code: string; message: string; file?: string; line?: number } | null;
   version: string;
+}
+
+const MIB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rewrites a 32-bit field of the named entry's central directory header (the writer puts no extra fields in it). */
+function patchCentral(zip: Buffer, name: string, offset: number, value: number): void {
+  for (let i = 0; i + 46 <= zip.length; i++) {
+    if (zip.readUInt32LE(i) !== 0x02014b50) continue;
+    if (zip.toString('utf8', i + 46, i + 46 + zip.readUInt16LE(i + 28)) === name) zip.writeUInt32LE(value >>> 0, i + offset);
+  }
 }
 
 describe('Roster import (/api/roster/imports)', () => {
@@ -374,6 +389,23 @@ describe('Roster import (/api/roster/imports)', () => {
     expect((await items(first.admin, '/api/students?pageSize=200')).length).toBe(2);
   });
 
+  it('applies the API’s e-mail rules: a look-alike address is a row error, a full-width one is stored in its ASCII spelling', async () => {
+    const lookAlike = sample12();
+    lookAlike['users.csv'] = lookAlike['users.csv'].replace(`jordan.lee@${suffix}.example.org`, `jord\u0430n.lee@${suffix}.example.org`);
+    const { admin } = await newDistrict();
+    const refused = await importSet(admin, lookAlike);
+    expect(refused.errors).toContainEqual(expect.objectContaining({ file: 'users.csv', line: 2, column: 'email', reason: expect.stringContaining('writing systems') }));
+
+    const fullWidth = sample12();
+    const wide = [...'wide.lee'].map((char) => String.fromCodePoint(char.codePointAt(0)! + 0xfee0)).join('');
+    fullWidth['users.csv'] = fullWidth['users.csv'].replace(`jordan.lee@${suffix}.example.org`, `${wide}@${suffix}.example.org`);
+    const other = await newDistrict();
+    const imported = await importSet(other.admin, fullWidth);
+    expect(imported.errors).toEqual([]);
+    const staff = await items(other.admin, '/api/staff?pageSize=200');
+    expect(staff.map((member) => member.email)).toContain(`wide.lee@${suffix}.example.org`);
+  });
+
   it('imports a folder from disk with the operator command, recorded like an upload', async () => {
     const { district, admin } = await newDistrict();
     const saved = { ...process.env };
@@ -390,5 +422,196 @@ describe('Roster import (/api/roster/imports)', () => {
     expect(printed).toMatchObject({ status: 'succeeded', source: 'operator', errorCount: 0, counts: { students: { created: 2 } } });
     expect((await as(app, admin).get(`/api/roster/imports/${printed.id}`).expect(200)).body).toMatchObject({ status: 'succeeded', source: 'operator' });
     expect((await items(admin, '/api/students')).map((s) => s.localId).sort()).toEqual(['S2001', 'S2002']);
+  });
+
+  /** The sample with users.csv = its header and one 100 MiB line of `A`: about 100 KB deflated at level 9. */
+  let hostileZip: Buffer | undefined;
+  function hostile(): Buffer {
+    if (!hostileZip) {
+      const files: Record<string, string | Buffer> = sample12();
+      const header = (files['users.csv'] as string).split('\n')[0];
+      files['users.csv'] = Buffer.concat([Buffer.from(`${header}\n`), Buffer.alloc(100 * MIB, 'A'), Buffer.from('\n')]);
+      hostileZip = writeZip(files, { level: 9 });
+    }
+    return hostileZip;
+  }
+
+  /** Polls an import to its end, checking on every round that the gateway still answers probes and an authenticated read. */
+  async function finishedWhileAnswering(on: NestFastifyApplication, admin: Session, id: string, timeoutMs = 60_000): Promise<{ result: ImportBody; slowestMs: number }> {
+    const deadline = Date.now() + timeoutMs;
+    let slowestMs = 0;
+    for (;;) {
+      const asked = Date.now();
+      await request(on.getHttpServer()).get('/health/live').expect(200);
+      const result = (await as(on, admin).get(`/api/roster/imports/${id}`).expect(200)).body as ImportBody;
+      slowestMs = Math.max(slowestMs, Date.now() - asked);
+      if (result.status === 'succeeded' || result.status === 'failed') return { result, slowestMs };
+      if (Date.now() > deadline) throw new Error(`import ${id} still ${result.status}`);
+      await sleep(100);
+    }
+  }
+
+  describe('hostile and broken uploads', () => {
+    it('survives one 100 MiB line: the import runs outside the gateway, the line is a row error naming users.csv and line 2, the API answers throughout and the gateway’s memory stays flat', async () => {
+      const { admin } = await newDistrict();
+      const zip = hostile();
+      expect(zip.length).toBeLessThan(MIB);
+      const baseline = process.memoryUsage();
+      let peakRss = baseline.rss;
+      let peakHeap = baseline.heapUsed;
+      const sampler = setInterval(() => {
+        const now = process.memoryUsage();
+        peakRss = Math.max(peakRss, now.rss);
+        peakHeap = Math.max(peakHeap, now.heapUsed);
+      }, 10);
+      let outcome: { result: ImportBody; slowestMs: number };
+      try {
+        const accepted = await as(app, admin).post('/api/roster/imports').set('Content-Type', 'application/zip').send(zip).expect(202);
+        outcome = await finishedWhileAnswering(app, admin, accepted.body.id);
+      } finally {
+        clearInterval(sampler);
+      }
+      const { result, slowestMs } = outcome;
+      expect(result.status).toBe('succeeded');
+      expect(result.errors).toContainEqual({ file: 'users.csv', line: 2, column: 'sourcedId', reason: 'the value is longer than 65,536 characters; the row was skipped' });
+      expect(result.counts.rowsRead['users.csv']).toBe(1);
+      // Before: the gateway grew 40-80 times the line (4-8 GiB) and died. Now it only streams the upload into PostgreSQL.
+      expect(peakRss - baseline.rss).toBeLessThan(200 * MIB);
+      expect(peakHeap - baseline.heapUsed).toBeLessThan(100 * MIB);
+      expect(slowestMs).toBeLessThan(2000);
+    });
+
+    it('refuses an entry that would inflate past ROSTER_ZIP_MAX_ENTRY_BYTES before inflating it, naming the entry', async () => {
+      const { admin } = await newDistrict();
+      const zip = writeZip(sample12());
+      patchCentral(zip, 'users.csv', 24, 1536 * MIB);
+      const response = await as(app, admin).post('/api/roster/imports').set('Content-Type', 'application/zip').send(zip).expect(400);
+      expect(response.body).toMatchObject({
+        code: 'ROSTER.ZIP_TOO_LARGE',
+        message: expect.stringContaining('users.csv inflates to 1,610,612,736 bytes; an entry may hold at most 1 GiB'),
+        fields: [{ field: 'users.csv', problems: [expect.any(String)] }],
+        correlationId: expect.any(String),
+      });
+      expect((await as(app, admin).get('/api/roster/imports').expect(200)).body.total).toBe(0);
+    });
+
+    it('refuses an entry whose bytes do not match its CRC-32', async () => {
+      const { admin } = await newDistrict();
+      const zip = writeZip(sample12());
+      patchCentral(zip, 'users.csv', 16, 0x12345678);
+      const response = await as(app, admin).post('/api/roster/imports').set('Content-Type', 'application/zip').send(zip).expect(400);
+      expect(response.body).toMatchObject({ code: 'ROSTER.BAD_ZIP', fields: [{ field: 'users.csv', problems: [expect.stringContaining('CRC-32')] }] });
+      expect((await as(app, admin).get('/api/roster/imports').expect(200)).body.total).toBe(0);
+    });
+
+    it('refuses a users.csv that is not UTF-8 (Latin-1), naming the file and the line, and writes nothing', async () => {
+      const { admin } = await newDistrict();
+      const files: Record<string, string | Buffer> = sample12();
+      files['users.csv'] = Buffer.from((files['users.csv'] as string).replace('Avery,Smith', 'Zoë,Núñez'), 'latin1');
+      // The upload reads the first chunk of every file for its header: a bad byte there is refused at once.
+      const refused = await as(app, admin).post('/api/roster/imports').set('Content-Type', 'application/zip').send(writeZip(files)).expect(400);
+      expect(refused.body).toMatchObject({ code: 'ROSTER.NOT_UTF8', fields: [{ field: 'users.csv', problems: [expect.stringContaining('users.csv is not UTF-8 text: line 3')] }] });
+      // One found further on, by the import, fails it the same way.
+      const padded = Buffer.concat([Buffer.from(`${(files['users.csv'] as Buffer).toString('latin1').split('\n')[0]}\n`), Buffer.from(`${'#'.repeat(80)}\n`.repeat(20_000)), files['users.csv'] as Buffer]);
+      const accepted = await as(app, admin).post('/api/roster/imports').set('Content-Type', 'application/zip').send(writeZip({ ...files, 'users.csv': padded })).expect(202);
+      const result = await finished(admin, accepted.body.id);
+      expect(result).toMatchObject({ status: 'failed', failure: { code: 'ROSTER.NOT_UTF8', file: 'users.csv', line: 20_004, message: expect.stringContaining('users.csv is not UTF-8 text: line 20004') } });
+      expect(await items(admin, '/api/students')).toEqual([]);
+    });
+
+    it('reports a 9 KB sourcedId and a NUL byte as row errors, imports the other rows, and shows no SQL', async () => {
+      const { admin } = await newDistrict();
+      const files = sample12();
+      const stamp = 'active,2025-08-01T00:00:00Z,true';
+      files['users.csv'] +=
+        `${'X'.repeat(9000)},${stamp},huge,{SIS:S2003},Huge,Id,,S2003,,,,,07,,,,,,org-s1,\n` + `usr-s4,${stamp},nul,{SIS:S2004},Ca\u0000rl,Nul,,S2004,,,,,07,,,,,,org-s1,\n`;
+      const accepted = await as(app, admin).post('/api/roster/imports').set('Content-Type', 'application/zip').send(writeZip(files)).expect(202);
+      const result = await finished(admin, accepted.body.id);
+      expect(result.status).toBe('succeeded');
+      expect(result.errors).toEqual(
+        expect.arrayContaining([
+          { file: 'users.csv', line: 5, column: 'sourcedId', reason: 'the value is 9,000 characters long; at most 255 are allowed' },
+          { file: 'users.csv', line: 6, column: 'givenName', sourcedId: 'usr-s4', reason: 'the value contains a NUL character (byte 0), which a text value cannot hold' },
+        ]),
+      );
+      expect(result.counts.students).toMatchObject({ created: 2 });
+      expect(JSON.stringify(result)).not.toMatch(/index row|btree|violates|syntax|SQL|\\u0000/i);
+      expect((await items(admin, '/api/students?pageSize=200')).map((s) => s.localId).sort()).toEqual(['S2001', 'S2002']);
+    });
+
+    it('takes a JSON upload larger than the global body limit: the roster route has its own', async () => {
+      const { admin } = await newDistrict();
+      const files = { ...sample12(), 'courses.csv': `sourcedId,title\n${'c,'.repeat(800_000)}x\n` };
+      expect(JSON.stringify({ files }).length).toBeGreaterThan(1.5 * MIB);
+      const accepted = await as(app, admin).post('/api/roster/imports').send({ files }).expect(202);
+      expect((await finished(admin, accepted.body.id)).status).toBe('succeeded');
+    });
+
+    it('fails an import for good after its worker is killed twice, with a reason the admin can read', async () => {
+      const { admin } = await newDistrict();
+      const queue = app.get(RosterImportQueue);
+      const accepted = await as(app, admin).post('/api/roster/imports').send({ files: v11Set() }).expect(202);
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const deadline = Date.now() + 20_000;
+        while (queue.runningChildren().length === 0) {
+          if (Date.now() > deadline) throw new Error(`no worker for attempt ${attempt}`);
+          await sleep(20);
+        }
+        process.kill(queue.runningChildren()[0], 'SIGKILL');
+        await sleep(200);
+      }
+      const { result } = await finishedWhileAnswering(app, admin, accepted.body.id);
+      expect(result).toMatchObject({
+        status: 'failed',
+        failure: { code: 'ROSTER.WORKER_DIED', message: expect.stringMatching(/nothing was written: its worker process was killed \(SIGKILL\)\. It was tried 2 times and will not be retried/) },
+      });
+      expect(await items(admin, '/api/students')).toEqual([]);
+    }, 120_000);
+  });
+
+  describe('on a gateway whose import workers have a tiny heap and whose upload limit is 1 MiB', () => {
+    let small: NestFastifyApplication;
+    const prefix = `${currentTestRun().redisPrefix}-small`;
+
+    beforeAll(async () => {
+      small = await startGateway({
+        REDIS_PREFIX: prefix,
+        // No import fits in 16 MiB: every child runs out of memory, as one fed a hostile roster would.
+        ROSTER_IMPORT_MAX_HEAP_MB: '16',
+        ROSTER_UPLOAD_MAX_BYTES: String(MIB),
+      });
+    });
+
+    afterAll(() => stopApps(small));
+
+    it('fails the import for good when its worker runs out of memory twice: status readable, no third try, the gateway keeps answering', async () => {
+      const { admin } = await newDistrict();
+      const accepted = await as(small, admin).post('/api/roster/imports').send({ files: v11Set() }).expect(202);
+      const { result, slowestMs } = await finishedWhileAnswering(small, admin, accepted.body.id);
+      expect(result).toMatchObject({
+        status: 'failed',
+        failure: { code: 'ROSTER.WORKER_DIED', message: expect.stringMatching(/the import ran out of memory: its worker process reached its 16 MiB heap limit and died\. It was tried 2 times/) },
+      });
+      expect(slowestMs).toBeLessThan(2000);
+      const queue = new Queue(ROSTER_IMPORT_QUEUE, { connection: redisOptionsFrom(TEST_REDIS, 'commands'), prefix });
+      try {
+        const job = await queue.getJob(accepted.body.id);
+        expect(await job!.getState()).toBe('failed');
+        expect(job!.attemptsStarted).toBe(2);
+        await sleep(1000);
+        expect(await job!.getState()).toBe('failed');
+      } finally {
+        await queue.close();
+      }
+      expect(small.get(RosterImportQueue).runningChildren()).toEqual([]);
+      expect((await as(small, admin).get(`/api/roster/imports/${accepted.body.id}`).expect(200)).body.status).toBe('failed');
+      expect(await items(admin, '/api/students')).toEqual([]);
+    });
+
+    it('answers 413 in the platform’s error shape to an upload over ROSTER_UPLOAD_MAX_BYTES', async () => {
+      const { admin } = await newDistrict();
+      const response = await as(small, admin).post('/api/roster/imports').set('Content-Type', 'application/zip').send(Buffer.alloc(MIB + 1024)).expect(413);
+      expect(response.body).toEqual({ code: 'REQUEST.TOO_LARGE', message: expect.any(String), correlationId: expect.any(String) });
+    });
   });
 });

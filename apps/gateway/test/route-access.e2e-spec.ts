@@ -28,7 +28,7 @@ describe('Route access declarations', () => {
     }
     const publicRoutes = routes.filter((route) => route.access?.kind === 'public').map((route) => route.route).sort();
     expect(publicRoutes).toEqual(
-      ['GET /calendar-feeds/:file', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/refresh'].sort(),
+      ['GET /calendar-feeds/:file', 'GET /health/live', 'GET /health/ready', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/refresh'].sort(),
     );
   });
 

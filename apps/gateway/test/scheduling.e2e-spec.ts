@@ -136,7 +136,11 @@ describe('Scheduling: series, closure days, edits, cancellations, starting an oc
 
     const all = await as(platform.gateway, tutorSession).patch(`/api/series/${split.body.id}`).send({ version: 1, scope: 'all', placeOfService: 'Library' }).expect(200);
     expect(all.body).toMatchObject({ placeOfService: 'Library', version: 2 });
-    expect((await occurrences(tutorSession, split.body.id)).every((o) => o.placeOfService === 'Library')).toBe(true);
+    // These November occurrences have happened: an "all" edit keeps them as they were and applies from now on.
+    expect((await occurrences(tutorSession, split.body.id)).every((o) => o.placeOfService === null)).toBe(true);
+    const ahead = await occurrences(tutorSession, split.body.id, new Date().toISOString(), new Date(Date.now() + 30 * 86_400_000).toISOString());
+    expect(ahead.length).toBeGreaterThan(0);
+    expect(ahead.every((o) => o.placeOfService === 'Library')).toBe(true);
     expect((await occurrences(tutorSession, series.id)).every((o) => o.placeOfService === null)).toBe(true);
   });
 

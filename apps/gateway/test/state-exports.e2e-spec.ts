@@ -11,9 +11,10 @@ import { DistrictReplica, SchoolReplica } from '@sessionledger/district-replica'
 import { messagingTransport, ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { redisOptionsFrom } from '@sessionledger/platform';
-import { startApp, stopApps, waitFor } from '@sessionledger/testing';
+import { Client } from 'pg';
+import { currentTestRun, databaseUrl, startApp, stopApps, waitFor } from '@sessionledger/testing';
 import { amendedSnapshot, NO_QUALIFIERS, postedSnapshot, postedStudent, REMEDIAL } from '../../payroll/test/support/posted-sessions';
-import { STATE_EXPORT_QUEUE } from '../../state-reporting/src/exports/export.queue';
+import { STATE_EXPORT_ATTEMPTS, STATE_EXPORT_QUEUE } from '../../state-reporting/src/exports/export.queue';
 import { StateReportingModule } from '../../state-reporting/src/state-reporting.module';
 import { as, Session, signIn, TestDistrict } from './support/gateway-harness';
 import { addStudent } from './support/session-fixtures';
@@ -323,9 +324,24 @@ describe('State exports: CSV and Ed-Fi JSON as BullMQ jobs, corrections and disc
     const posted = session(1, day, [participant(5, 'attended', 30), participant(4, 'attended', 30, { stateId: null })]);
     await emit({ posted });
     const done = await runExport(body('edfi', day, day));
-    expect(done.counts).toMatchObject({ records: 1, added: 1, skipped: 1, students: 1 });
+    expect(done.counts).toMatchObject({ records: 1, added: 1, skipped: 1, students: 1, skippedReasons: [{ reason: 'The student has no state student id', count: 1 }] });
     const file = await edfiOf(done.id);
     expect(file.studentInterventionAttendanceEvents.map((e) => e.studentReference)).toEqual([{ studentUniqueId: students[5].stateId }]);
+  });
+
+  it('skips, in every format and with the reason, an eligible record whose school has no state school code anywhere', async () => {
+    const day = '2026-02-05';
+    const unknownSchool = randomUUID();
+    await emit({ posted: session(0, day, [participant(0, 'attended', 30)]) }, { posted: session(0, day, [participant(1, 'attended', 30)], { schoolId: unknownSchool, schoolCode: null }) });
+    for (const format of ['csv', 'edfi']) {
+      const done = await runExport(body(format, day, day));
+      expect({ format, counts: done.counts }).toMatchObject({
+        format,
+        counts: { added: format === 'csv' ? 1 : expect.any(Number), skipped: 1, skippedReasons: [{ reason: 'The school has no state school code', count: 1 }] },
+      });
+    }
+    const csv = await csvOf((await runExport(body('csv', day, day))).id);
+    expect(csv.map((row) => row.school_code)).toEqual([schools[0].stateSchoolCode]);
   });
 
   it('sends an amendment made after an export as a correction in the next one (CSV CORRECT/DELETE, Ed-Fi the same natural keys again), then as unchanged', async () => {
@@ -439,7 +455,7 @@ describe('State exports: CSV and Ed-Fi JSON as BullMQ jobs, corrections and disc
     expect(backwards.body.fields).toEqual([{ field: 'to', problems: ['must be on or after from (2026-02-10)'] }]);
     await exportsOf(admin).get('not-a-uuid').expect(400);
 
-    expect((await exportsOf(admin).list().expect(200)).body.total).toBe(10);
+    expect((await exportsOf(admin).list().expect(200)).body.total).toBe(13);
 
     // An export its worker has not finished yet cannot be downloaded.
     const [waiting] = await stateReporting.get(TenantTransactions).run(district.id, (em) =>
@@ -451,5 +467,33 @@ describe('State exports: CSV and Ed-Fi JSON as BullMQ jobs, corrections and disc
     );
     const notReady = await exportsOf(admin).download(waiting.id).expect(409);
     expect(notReady.body).toMatchObject({ code: 'EXPORT.NOT_READY' });
+  });
+
+  it('fails an export for good after its second failed attempt, with a readable status, and never runs it a third time', async () => {
+    const poison = `Poisoned recipient ${randomBytes(4).toString('hex')}`;
+    const trigger = `export_test_fail_${randomBytes(4).toString('hex')}`;
+    const pg = new Client({ connectionString: databaseUrl(currentTestRun().database) });
+    await pg.connect();
+    try {
+      // Every attempt fails as it finishes, as an export whose process dies would.
+      await pg.query(`CREATE FUNCTION state_reporting.${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.status = 'done' AND NEW.recipient = '${poison}' THEN RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$`);
+      await pg.query(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON state_reporting.state_export FOR EACH ROW EXECUTE FUNCTION state_reporting.${trigger}()`);
+      const started = await exportsOf(admin).start(body('csv', '2026-01-01', '2026-01-31', { recipient: poison })).expect(202);
+      let last: { status: string; error: string | null } = started.body;
+      await waitFor(async () => {
+        last = (await exportsOf(admin).get(started.body.id).expect(200)).body;
+        return last.status === 'failed';
+      }, 30_000);
+      expect(last.error).toBe(`The export failed; it was tried ${STATE_EXPORT_ATTEMPTS} times. Start a new one, or ask support with the export id.`);
+      expect(STATE_EXPORT_ATTEMPTS).toBe(2);
+      const job = await exportQueue.getJob(started.body.id);
+      expect(await job!.getState()).toBe('failed');
+      expect(job!.attemptsStarted).toBe(2);
+    } finally {
+      await pg.query(`DROP TRIGGER IF EXISTS ${trigger} ON state_reporting.state_export`);
+      await pg.query(`DROP FUNCTION IF EXISTS state_reporting.${trigger}()`);
+      await pg.end();
+    }
   });
 });

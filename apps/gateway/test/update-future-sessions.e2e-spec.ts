@@ -149,10 +149,12 @@ describe('Update future sessions (gateway → session-log → scheduling)', () =
     expect(explicit.activitiesDescription).toBe('Spelling games');
     await end(explicit);
 
-    const again = await startFrom(series.id, first.occurrenceStart, minutesAgo(5));
-    expect(again).toMatchObject({ description: 'Reading block', activitiesDescription: null });
-    expect(byStudent(again.participants, students[0].id)).toMatchObject({ activities: [], accommodations: [] });
-    await end(again);
+    // The session's own occurrence keeps no defaults (listed[0] above), and it gave its one session.
+    const again = await gateway(tutorSession)
+      .post('/api/sessions')
+      .send({ startedAt: minutesAgo(5), occurrence: { seriesId: series.id, occurrenceStart: first.occurrenceStart } })
+      .expect(409);
+    expect(again.body).toMatchObject({ code: 'OCCURRENCE.ALREADY_STARTED', details: { sessionId: posted.id } });
 
     const stale = await gateway(tutorSession).post(`/api/sessions/${posted.id}/update-future-sessions`).send({ version: series.version }).expect(409);
     expect(stale.body.code).toBe('SERIES.STALE');

@@ -4,6 +4,7 @@ import { districtReplicaControllerFor } from '@sessionledger/district-replica';
 import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
+import { BillingExportsController, BillingExportsService } from './billing/billing-exports.service';
 import { PayReadsService } from './pay/pay-reads.service';
 import { PostedSessionsController } from './pay/posted-sessions.controller';
 import { PAYROLL_PERSISTENCE } from './payroll.persistence';
@@ -19,7 +20,7 @@ import { WorkOrdersService } from './work-orders/work-orders.service';
     PersistenceModule.forService(PAYROLL_PERSISTENCE),
     MessagingModule.forService('payroll', { outbox: true, inbox: true }),
   ],
-  controllers: [districtReplicaControllerFor('payroll'), WorkOrdersController, PostedSessionsController, PayPeriodsController],
-  providers: [WorkOrdersService, PayPeriodsService, PayReadsService],
+  controllers: [districtReplicaControllerFor('payroll'), WorkOrdersController, PostedSessionsController, PayPeriodsController, BillingExportsController],
+  providers: [WorkOrdersService, PayPeriodsService, PayReadsService, BillingExportsService],
 })
 export class PayrollModule {}

@@ -4,6 +4,7 @@ import { ServicePersistence } from '@sessionledger/persistence';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
 import { Migration20261125140000WorkOrders } from './migrations/Migration20261125140000WorkOrders';
 import { Migration20261125160000Pay } from './migrations/Migration20261125160000Pay';
+import { Migration20261204030000MoneyRules } from './migrations/Migration20261204030000MoneyRules';
 import { BillableLine, PayDecision, PayLine, PayPeriod, PaySettings } from './pay/pay.entities';
 import { WorkOrder } from './work-orders/work-order.entity';
 
@@ -14,5 +15,6 @@ export const PAYROLL_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125140000WorkOrders', class: Migration20261125140000WorkOrders },
     { name: 'Migration20261125160000Pay', class: Migration20261125160000Pay },
+    { name: 'Migration20261204030000MoneyRules', class: Migration20261204030000MoneyRules },
   ],
 };

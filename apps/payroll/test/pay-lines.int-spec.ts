@@ -4,7 +4,8 @@ import { PostedSessionSnapshot } from '@sessionledger/contracts';
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { messagingTransport } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { startApp, stopApps, waitFor } from '@sessionledger/testing';
+import { Client } from 'pg';
+import { currentTestRun, databaseUrl, startApp, stopApps, waitFor } from '@sessionledger/testing';
 import { as, createDistrict, Session, signIn, startGateway, TestDistrict, TestUser } from '../../gateway/test/support/gateway-harness';
 import { PayrollModule } from '../src/payroll.module';
 import { deliverPostings, PostingEvent, postedSnapshot, postedStudent as student, payrollRows } from './support/posted-sessions';
@@ -154,7 +155,8 @@ describe('Payroll applies posted and amended sessions (gateway → BullMQ → pa
     const unknownId = randomUUID();
     const none = snapshot({ workOrderId: null, workOrderType: null });
     const unknown = snapshot({ workOrderId: unknownId });
-    const deactivated = snapshot({ workOrderId: other.body.id });
+    // Coverage is judged at the session's time: this one started after the deactivation.
+    const deactivated = snapshot({ workOrderId: other.body.id, sessionDate: new Date().toISOString().slice(0, 10), startedAt: new Date().toISOString() });
     const cancelled = snapshot({
       state: 'cancelled',
       adjustedMinutes: null,
@@ -164,7 +166,7 @@ describe('Payroll applies posted and amended sessions (gateway → BullMQ → pa
 
     expect((await decisions(none.sessionId))[0]).toMatchObject({ payable: false, reason: 'No work order: time tracking only, never paid' });
     expect((await decisions(unknown.sessionId))[0]).toMatchObject({ payable: false, reason: `Work order ${unknownId} is unknown to payroll` });
-    expect((await decisions(deactivated.sessionId))[0]).toMatchObject({ payable: false, reason: 'The work order is deactivated' });
+    expect((await decisions(deactivated.sessionId))[0]).toMatchObject({ payable: false, reason: expect.stringMatching(/^The work order is deactivated \(on .+, before the session started\)$/) });
     expect((await decisions(cancelled.sessionId))[0]).toMatchObject({ payable: false });
     expect((await decisions(cancelled.sessionId))[0].reason).toMatch(/no minutes to pay \(cancelled\)/);
     for (const session of [none, unknown, deactivated, cancelled]) expect(await payLines(session.sessionId)).toEqual([]);
@@ -211,12 +213,13 @@ describe('Payroll applies posted and amended sessions (gateway → BullMQ → pa
       [1, 'posted', null],
       [2, 'amended', 'Ran longer than logged'],
     ]);
-    // Billing follows: four charges reversed, four re-added (one student now 30 minutes → 2 units).
+    // Billing follows: four charges reversed, four re-added — the three there throughout on the paid 60 minutes
+    // (4 units), the one who left after 30 minutes on their own (2 units).
     const billed = await billableLines(v1.sessionId);
     expect(billed.filter((b) => b.kind === 'reversal')).toHaveLength(4);
     const net = new Map<string, number>();
     for (const b of billed) net.set(b.participant_id, (net.get(b.participant_id) ?? 0) + b.units);
-    expect([...net.values()].sort()).toEqual([2, 3, 3, 3]);
+    expect([...net.values()].sort()).toEqual([2, 4, 4, 4]);
     const reversed = new Set(billed.filter((b) => b.kind === 'reversal').map((b) => b.reverses_line_id));
     expect(billed.filter((b) => b.session_version === 1).every((b) => reversed.has(b.id))).toBe(true);
 
@@ -227,6 +230,33 @@ describe('Payroll applies posted and amended sessions (gateway → BullMQ → pa
     expect(after.filter((l) => l.session_version === 3)).toEqual([expect.objectContaining({ kind: 'reversal', amount_cents: -3250 })]);
     expect(after.reduce((sum, l) => sum + l.amount_cents, 0)).toBe(0);
     expect((await decisions(v1.sessionId))[2]).toMatchObject({ payable: false });
+  });
+
+  it('judges a version decided before money bases were kept by its minutes, work order and attendance: a typo fix still moves nothing', async () => {
+    const v1 = snapshot();
+    await deliver({ posted: v1 });
+    // As the version would have been decided before this release: no money basis (as the database owner, triggers off).
+    const owner = new Client({ connectionString: databaseUrl(currentTestRun().database) });
+    await owner.connect();
+    try {
+      await owner.query(`set session_replication_role = replica`);
+      await owner.query(`update payroll.pay_decision set money_basis = null where session_id = $1`, [v1.sessionId]);
+    } finally {
+      await owner.end();
+    }
+    const typo = { ...v1, version: 2, contentHash: 'd'.repeat(64), description: 'Fractions and decimals' };
+    await deliver({ amended: typo, reason: 'Typo' });
+    expect((await payLines(v1.sessionId)).map((l) => [l.session_version, l.kind, l.amount_cents])).toEqual([[1, 'payment', 2438]]);
+    expect((await billableLines(v1.sessionId)).every((l) => l.session_version === 1)).toBe(true);
+    expect((await decisions(v1.sessionId))[1]).toMatchObject({ payable: true, amount_cents: 2438, reason: expect.stringContaining('pay and billing stand') });
+
+    const longer = { ...typo, version: 3, contentHash: 'e'.repeat(64), adjustedMinutes: 60 };
+    await deliver({ amended: longer, reason: 'Ran longer' });
+    expect((await payLines(v1.sessionId)).map((l) => [l.session_version, l.kind, l.amount_cents])).toEqual([
+      [1, 'payment', 2438],
+      [3, 'reversal', -2438],
+      [3, 'payment', 3250],
+    ]);
   });
 
   it('lands an amendment of a session in a closed period in the next open period, as it does a late post', async () => {

@@ -8,6 +8,7 @@ import { Worker } from 'bullmq';
 import { eventQueueOf, localDate } from '@sessionledger/contracts';
 import { messagingTransport } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { MetricsServer } from '@sessionledger/platform';
 import {
   currentTestRun,
   databaseUrl,
@@ -351,7 +352,7 @@ describe('Posting to payroll across crashes (payroll SIGKILLed, Redis emptied)',
 
   /** Session-log's Prometheus counter of republished versions, as scraped from its /metrics. */
   async function republished(): Promise<{ reset: number; newEvent: number }> {
-    const metrics = await request(sessionLog.getHttpServer()).get('/metrics').expect(200);
+    const metrics = await request(sessionLog.get(MetricsServer).url).get('/metrics').expect(200);
     const value = (how: string) => Number(new RegExp(`session_versions_republished_total\\{how="${how}"[^}]*\\} (\\d+)`).exec(metrics.text)?.[1] ?? 0);
     return { reset: value('reset'), newEvent: value('new_event') };
   }

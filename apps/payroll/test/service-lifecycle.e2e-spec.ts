@@ -7,7 +7,7 @@ import { newId } from '@sessionledger/common';
 import { ConfigModule } from '@sessionledger/config';
 import { PING } from '@sessionledger/contracts';
 import { BullMqClient, messagingTransport } from '@sessionledger/messaging';
-import { PlatformModule, redisOptionsFrom } from '@sessionledger/platform';
+import { MetricsServer, PlatformModule, redisOptionsFrom } from '@sessionledger/platform';
 import { Queue } from 'bullmq';
 import { currentTestRun, freePort, spawnTs, startApp, startPrivateRedis, stopApps, TEST_REDIS, testEnvironmentFor, waitFor } from '@sessionledger/testing';
 import { PayrollModule } from '../src/payroll.module';
@@ -24,7 +24,8 @@ describe('Service lifecycle: probes, metrics, logs, graceful shutdown', () => {
       const ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
       expect(ready.body).toEqual({ status: 'ready', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
       await lastValueFrom(client.send(PING.payroll.pattern, { actor: actor() }));
-      const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+      await request(app.getHttpServer()).get('/metrics').expect(404);
+      const metrics = await request(app.get(MetricsServer).url).get('/metrics').expect(200);
       expect(metrics.text).toMatch(/messages_handled_total\{pattern="payroll\.ping",kind="command",outcome="ok",service="payroll"\} [1-9]/);
       expect(metrics.text).toContain('process_cpu_user_seconds_total');
     } finally {

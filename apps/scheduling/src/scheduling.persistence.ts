@@ -5,15 +5,17 @@ import { Migration20261125000000Foundation } from './migrations/Migration2026112
 import { Migration20261125180000Series } from './migrations/Migration20261125180000Series';
 import { Migration20261125190000Reminders } from './migrations/Migration20261125190000Reminders';
 import { Migration20261125200000SessionDefaults } from './migrations/Migration20261125200000SessionDefaults';
-import { ClosureDayRow, OccurrenceOverride, Series } from './series/series.entities';
+import { Migration20261204010000SeriesHistory } from './migrations/Migration20261204010000SeriesHistory';
+import { ClosureDayRow, OccurrenceOverride, Series, SeriesSegment } from './series/series.entities';
 
 export const SCHEDULING_PERSISTENCE: ServicePersistence = {
   service: 'scheduling',
-  entities: [OutboxEvent, DistrictReplica, SchoolReplica, Series, OccurrenceOverride, ClosureDayRow],
+  entities: [OutboxEvent, DistrictReplica, SchoolReplica, Series, SeriesSegment, OccurrenceOverride, ClosureDayRow],
   migrations: [
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125180000Series', class: Migration20261125180000Series },
     { name: 'Migration20261125190000Reminders', class: Migration20261125190000Reminders },
     { name: 'Migration20261125200000SessionDefaults', class: Migration20261125200000SessionDefaults },
+    { name: 'Migration20261204010000SeriesHistory', class: Migration20261204010000SeriesHistory },
   ],
 };

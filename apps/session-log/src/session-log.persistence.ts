@@ -9,11 +9,12 @@ import { Migration20261125170000Reconciliation } from './migrations/Migration202
 import { Migration20261125190000PostedTriggerPlans } from './migrations/Migration20261125190000PostedTriggerPlans';
 import { Migration20261125200000SessionOccurrence } from './migrations/Migration20261125200000SessionOccurrence';
 import { Migration20261125220000TeacherGroups } from './migrations/Migration20261125220000TeacherGroups';
-import { Participant, PostSessionTask, Session, SessionChange, SessionVersion } from './sessions/session.entities';
+import { Migration20261204020000OneSessionPerOccurrence } from './migrations/Migration20261204020000OneSessionPerOccurrence';
+import { OccurrenceClaim, Participant, PostSessionTask, Session, SessionChange, SessionVersion } from './sessions/session.entities';
 
 export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
   service: 'session-log',
-  entities: [OutboxEvent, DistrictReplica, SchoolReplica, SessionCatalog, Session, Participant, PostSessionTask, SessionChange, SessionVersion],
+  entities: [OutboxEvent, DistrictReplica, SchoolReplica, SessionCatalog, Session, Participant, PostSessionTask, SessionChange, SessionVersion, OccurrenceClaim],
   migrations: [
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125150000Sessions', class: Migration20261125150000Sessions },
@@ -22,5 +23,6 @@ export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125190000PostedTriggerPlans', class: Migration20261125190000PostedTriggerPlans },
     { name: 'Migration20261125200000SessionOccurrence', class: Migration20261125200000SessionOccurrence },
     { name: 'Migration20261125220000TeacherGroups', class: Migration20261125220000TeacherGroups },
+    { name: 'Migration20261204020000OneSessionPerOccurrence', class: Migration20261204020000OneSessionPerOccurrence },
   ],
 };

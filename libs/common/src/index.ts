@@ -4,3 +4,5 @@ export * from './ids';
 export * from './clock';
 export * from './pagination';
 export * from './validation';
+export * from './text-safety';
+export * from './email';

@@ -1,11 +1,15 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+export const MAX_PAGE = 1_000_000;
+
 export class PageQuery {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  // Keeps the row offset far inside PostgreSQL's bigint (an unbounded page overflowed it: 500).
+  @Max(MAX_PAGE)
   page = 1;
 
   @IsOptional()

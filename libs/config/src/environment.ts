@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -16,13 +17,16 @@ import {
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 
+const toBoolean = ({ value }: { value: unknown }) => (value === undefined ? undefined : value === true || value === 'true');
+
 /**
  * Every variable the platform reads. This class is the only place that knows
  * about `process.env`; boot fails listing every bad variable at once.
  */
 export class Environment {
+  /** Unset means production: a forgotten variable must never relax the secret checks. */
   @IsIn(['development', 'production', 'test'])
-  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  NODE_ENV: 'development' | 'production' | 'test' = 'production';
 
   @IsInt()
   @Min(0)
@@ -32,6 +36,38 @@ export class Environment {
 
   @IsString()
   HTTP_HOST = '0.0.0.0';
+
+  /**
+   * Prometheus' `/metrics` is served on its own port, never the public one, so an
+   * ingress or a published port cannot expose it. 0 picks a free port (tests).
+   */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @Transform(toInt)
+  METRICS_PORT = 9464;
+
+  @IsString()
+  METRICS_HOST = '0.0.0.0';
+
+  /** Largest request body a route accepts unless it declares its own limit (roster uploads do). */
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  @Transform(toInt)
+  HTTP_BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Deepest nesting of arrays and objects a JSON body may have; deeper bodies are refused before parsing. */
+  @IsInt()
+  @Min(4)
+  @Max(256)
+  @Transform(toInt)
+  JSON_MAX_DEPTH = 32;
+
+  /** Whether the gateway serves the OpenAPI document and its UI at /api/docs. */
+  @IsBoolean()
+  @Transform(toBoolean)
+  API_DOCS_ENABLED = true;
 
   /** Connection used by the running app: a login role that owns nothing and lacks BYPASSRLS. */
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
@@ -80,7 +116,7 @@ export class Environment {
 
   /** Whether this instance relays its service's outbox; every replica may (they share rows safely). */
   @IsBoolean()
-  @Transform(({ value }) => (value === undefined ? undefined : value === true || value === 'true'))
+  @Transform(toBoolean)
   OUTBOX_RELAY_ENABLED = true;
 
   /** How often session-log looks for posted versions payroll never acknowledged and republishes them; 0 turns it off. */
@@ -119,9 +155,13 @@ export class Environment {
   @Transform(toInt)
   SHUTDOWN_GRACE_MS = 25_000;
 
+  /**
+   * Signs access tokens. No default: in production it must be set, at least 32
+   * bytes and not a placeholder (see `signingSecretProblems`); in development and
+   * test an unset secret becomes a random one for this process.
+   */
   @IsString()
-  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
-  JWT_SECRET = 'development-only-secret-change-me-0123456789';
+  JWT_SECRET = '';
 
   @IsString()
   JWT_ISSUER = 'sessionledger';
@@ -141,17 +181,25 @@ export class Environment {
   @Transform(toInt)
   REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
 
+  /** Failed sign-ins for one account from one address before each further try there is delayed (1 s, 2 s, 4 s …); also the e-signature's allowance. */
   @IsInt()
   @Min(1)
   @Transform(toInt)
   LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
 
+  /** Failed sign-ins for one account from all addresses after which every address is delayed from its first failure. */
+  @IsInt()
+  @Min(1)
+  @Transform(toInt)
+  LOGIN_ACCOUNT_WIDE_FAILURE_CEILING = 50;
+
+  /** Failed sign-ins (successes never count) from one address, any account, before it is refused for the window. */
   @IsInt()
   @Min(1)
   @Transform(toInt)
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS = 50;
 
-  /** Window over which failures count; the lock lifts by itself when it passes. */
+  /** Window over which failures count, and the longest delay; held-back sign-ins lift by themselves. */
   @IsInt()
   @Min(1)
   @Max(86_400)
@@ -164,6 +212,50 @@ export class Environment {
   @IsString()
   @MinLength(8)
   DEMO_PASSWORD = 'demo-password-1';
+
+  /** Largest roster upload (the zip as sent, or the JSON form): the roster route's own body limit. */
+  @IsInt()
+  @Min(1024 * 1024)
+  @Max(4 * 1024 * 1024 * 1024)
+  @Transform(toInt)
+  ROSTER_UPLOAD_MAX_BYTES = 256 * 1024 * 1024;
+
+  /**
+   * Inflated bytes one zip entry, and a whole archive, may hold: a 200,000-student
+   * district's largest file is a few hundred megabytes, while a zip bomb inflates
+   * a few kilobytes into gigabytes.
+   */
+  @IsInt()
+  @Min(1024 * 1024)
+  @Max(64 * 1024 * 1024 * 1024)
+  @Transform(toInt)
+  ROSTER_ZIP_MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
+
+  @IsInt()
+  @Min(1024 * 1024)
+  @Max(64 * 1024 * 1024 * 1024)
+  @Transform(toInt)
+  ROSTER_ZIP_MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
+
+  /** Longest CSV value and line (characters) a roster file may have; the parser drops the rest of a longer one unread. */
+  @IsInt()
+  @Min(256)
+  @Max(256 * 1024 * 1024)
+  @Transform(toInt)
+  ROSTER_CSV_MAX_FIELD_CHARS = 64 * 1024;
+
+  @IsInt()
+  @Min(1024)
+  @Max(256 * 1024 * 1024)
+  @Transform(toInt)
+  ROSTER_CSV_MAX_LINE_CHARS = 1024 * 1024;
+
+  /** Heap (MiB) of the child process each roster import runs in; past it the child dies, never the gateway. */
+  @IsInt()
+  @Min(16)
+  @Max(64 * 1024)
+  @Transform(toInt)
+  ROSTER_IMPORT_MAX_HEAP_MB = 1024;
 
   /** Comma-separated proxies whose X-Forwarded-For is believed; empty trusts none. */
   @IsOptional()
@@ -184,10 +276,37 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   );
   const env = plainToInstance(Environment, relevant, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false });
-  if (errors.length > 0) {
-    throw new EnvironmentError(
-      errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`),
-    );
-  }
+  const problems = errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`);
+  problems.push(...signingSecretProblems(env.JWT_SECRET, env.NODE_ENV));
+  if (problems.length > 0) throw new EnvironmentError(problems);
+  // Development and tests need no configured secret; tokens then live as long as the process.
+  if (env.JWT_SECRET === '') env.JWT_SECRET = randomBytes(48).toString('base64url');
   return env;
+}
+
+/** Placeholders this repository has shipped, and words that mark a value as an example. */
+const KNOWN_PLACEHOLDERS = [
+  'development-only-secret-change-me-0123456789',
+  'dev-only-jwt-secret-change-me-0123456789abcdef',
+  'REPLACE-ME-example-jwt-secret-at-least-32-characters',
+  'test-secret-that-is-long-enough-0123456789',
+];
+const PLACEHOLDER_WORDS = /change[-_ ]?me|replace[-_ ]?me|example|placeholder|dev(elopment)?[-_ ]only|secret-that-is|your[-_ ]?secret/i;
+const MIN_SECRET_BYTES = 32;
+const MIN_DISTINCT_CHARACTERS = 10;
+
+/**
+ * Anyone who can read this repository knows its example secrets, and a token
+ * signed with one is a district admin's token. Outside development and test
+ * the secret must be set, long and not recognisably a placeholder.
+ */
+export function signingSecretProblems(secret: string, nodeEnv: Environment['NODE_ENV']): string[] {
+  const relaxed = nodeEnv === 'development' || nodeEnv === 'test';
+  if (secret === '') {
+    return relaxed ? [] : ['JWT_SECRET: must be set outside development and test (for example: openssl rand -base64 48)'];
+  }
+  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) return [`JWT_SECRET: must be at least ${MIN_SECRET_BYTES} bytes`];
+  if (relaxed) return [];
+  const placeholder = KNOWN_PLACEHOLDERS.includes(secret) || PLACEHOLDER_WORDS.test(secret) || new Set(secret).size < MIN_DISTINCT_CHARACTERS;
+  return placeholder ? ['JWT_SECRET: is a placeholder or example value; generate a random one (for example: openssl rand -base64 48)'] : [];
 }

@@ -17,4 +17,5 @@ export * from './sessions/session-rules';
 export * from './sessions/session-catalog';
 export * from './sessions/work-order-types';
 export * from './sessions/posted-content';
+export * from './sessions/billing-rules';
 export * from './registry';

@@ -4,7 +4,7 @@ import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { lastValueFrom, isObservable } from 'rxjs';
-import { newId, requestContext, ValidationFailed } from '@sessionledger/common';
+import { newId, requestContext, unsafeTextFields, ValidationFailed } from '@sessionledger/common';
 import { commandQueueOf, CONTRACTS, eventQueueOf, ServiceName } from '@sessionledger/contracts';
 import type { Metrics } from '@sessionledger/platform';
 import { redisOptionsFrom } from '@sessionledger/platform';
@@ -172,6 +172,11 @@ export class BullMqServer extends Server implements CustomTransportStrategy {
     if (!contract) throw new ValidationFailed([{ field: 'pattern', problems: [`${pattern} is not a known message`] }]);
     if (data === null || typeof data !== 'object') {
       throw new ValidationFailed([{ field: 'payload', problems: ['must be an object'] }]);
+    }
+    // Redis is a boundary too: text PostgreSQL cannot store is refused here, never as a 500 at the insert.
+    const unsafe = unsafeTextFields(data);
+    if (unsafe.length > 0) {
+      throw new ValidationFailed(unsafe.map((field) => ({ field, problems: ['must not contain NUL characters or unpaired surrogates'] })), `Invalid ${pattern} payload`);
     }
     const payload = plainToInstance(contract.payload as new () => object, data);
     const errors = await validate(payload, { whitelist: true, forbidNonWhitelisted: true });

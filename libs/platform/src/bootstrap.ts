@@ -4,7 +4,9 @@ import { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { newId } from '@sessionledger/common';
 import { Environment, loadEnvironment } from '@sessionledger/config';
+import { clientErrorHandler, installJsonBodyParser, installSecurityHeaders } from './http-hardening';
 import { JsonLogger } from './json-logger';
+import { MetricsServer } from './metrics-server';
 
 export interface ServiceBootstrap {
   service: string;
@@ -29,9 +31,13 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const logger = new JsonLogger(bootstrap.service, env.LOG_LEVEL);
   const trustProxy = env.TRUSTED_PROXIES ? env.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()) : false;
-  const app = await factory(new FastifyAdapter({ trustProxy, bodyLimit: 20 * 1024 * 1024, genReqId: () => newId() }), { logger, bufferLogs: true });
+  const adapter = new FastifyAdapter({ trustProxy, bodyLimit: env.HTTP_BODY_LIMIT_BYTES, genReqId: () => newId(), clientErrorHandler });
+  const app = await factory(adapter, { logger, bufferLogs: true });
   app.useLogger(logger);
   app.flushLogs();
+  installJsonBodyParser(app, { bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES, jsonMaxDepth: env.JSON_MAX_DEPTH });
+  installSecurityHeaders(app);
+  await app.get(MetricsServer).start(env.METRICS_HOST, env.METRICS_PORT);
   await bootstrap.configureHttp?.(app, env);
   if (bootstrap.transport) {
     // Message handlers get their own filters, not the HTTP ones. Listeners are registered at

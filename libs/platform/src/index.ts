@@ -1,5 +1,7 @@
 export * from './json-logger';
 export * from './metrics';
+export * from './metrics-server';
+export * from './http-hardening';
 export * from './health';
 export * from './redis';
 export * from './public.decorator';

@@ -24,6 +24,32 @@ export const REDACTED_KEYS = [
   'adminNote',
 ];
 
+// From a statement's first keyword to the last " - ", where drivers append the database's own message;
+// greedy and across lines, since bound values (notes) may hold newlines and dashes.
+const SQL_STATEMENT = /\b(select|insert\s+into|update|delete\s+from|with|copy|merge\s+into)\s[\s\S]*\s-\s/i;
+const QUOTED = /"[^"\n]*"/g;
+
+/**
+ * Database drivers put the failed statement, with its bound values, into the
+ * error message (`insert into … values ('a student's note') - invalid byte …`).
+ * Logs keep the database's own words and drop the statement and quoted values.
+ */
+export function redactSql(text: string): string {
+  const redacted = text.replace(SQL_STATEMENT, '[sql redacted] - ');
+  return redacted === text ? text : redacted.replace(QUOTED, '"[redacted]"');
+}
+
+function describeError(error: unknown): { type?: string; message?: string; stack?: string; code?: unknown } {
+  if (!error || typeof error !== 'object') return { message: redactSql(String(error)) };
+  const { name, message, stack, code } = error as { name?: string; message?: unknown; stack?: unknown; code?: unknown };
+  return {
+    ...(name && error instanceof Error ? { type: name } : {}),
+    ...(typeof message === 'string' ? { message: redactSql(message) } : {}),
+    ...(typeof stack === 'string' ? { stack: redactSql(stack) } : {}),
+    ...(code !== undefined ? { code } : {}),
+  };
+}
+
 export class JsonLogger implements LoggerService {
   private readonly pino: Pino;
 
@@ -85,18 +111,20 @@ export class JsonLogger implements LoggerService {
     const context = strings.length > 0 ? strings[strings.length - 1] : undefined;
     if (context) fields.context = context;
     for (const part of rest) {
-      if (part instanceof Error) fields.err = { type: part.name, message: part.message, stack: part.stack };
+      if (part instanceof Error) fields.err = describeError(part);
       else if (part && typeof part === 'object') Object.assign(fields, part);
     }
     if (message instanceof Error) {
-      fields.err = { type: message.name, message: message.message, stack: message.stack };
-      this.pino[level](fields, message.message);
+      fields.err = describeError(message);
+      this.pino[level](fields, redactSql(message.message));
     } else if (message && typeof message === 'object') {
       const text = strings.length > 1 ? strings[0] : (context ?? 'event');
-      this.pino[level]({ ...fields, ...(message as object) }, text);
+      const merged: Record<string, unknown> = { ...fields, ...(message as object) };
+      if (merged.err) merged.err = describeError(merged.err);
+      this.pino[level](merged, redactSql(text));
     } else {
-      if (level === 'error' && strings.length > 1) fields.stack = strings[0];
-      this.pino[level](fields, String(message));
+      if (level === 'error' && strings.length > 1) fields.stack = redactSql(strings[0]);
+      this.pino[level](fields, redactSql(String(message)));
     }
   }
 }

@@ -1,19 +1,15 @@
-import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from './public.decorator';
 import { HealthRegistry } from './health';
-import { Metrics } from './metrics';
 
-/** Probes and metrics, outside `/api`, for the orchestrator and Prometheus only. */
+/** Probes, outside `/api`, for the orchestrator; metrics have their own port (MetricsServer). */
 @ApiExcludeController()
 @Public()
 @Controller()
 export class OpsController {
-  constructor(
-    private readonly health: HealthRegistry,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly health: HealthRegistry) {}
 
   @Get('health/live')
   @HttpCode(200)
@@ -25,11 +21,5 @@ export class OpsController {
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const report = await this.health.readiness();
     await reply.status(report.status === 'ready' ? 200 : 503).send(report);
-  }
-
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4')
-  async scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
   }
 }

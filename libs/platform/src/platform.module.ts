@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { Environment } from '@sessionledger/config';
 import { HealthRegistry } from './health';
 import { Metrics } from './metrics';
+import { MetricsServer } from './metrics-server';
 import { OpsController } from './ops.controller';
 import { createRedis } from './redis';
 
@@ -53,8 +54,9 @@ export class PlatformModule {
           useFactory: (env: Environment) => createRedis(env.REDIS_URL, 'commands', `${service}:general`),
         },
         RedisLifecycle,
+        MetricsServer,
       ],
-      exports: [SERVICE_NAME, Metrics, HealthRegistry, REDIS],
+      exports: [SERVICE_NAME, Metrics, HealthRegistry, REDIS, MetricsServer],
     };
   }
 }

@@ -43,6 +43,8 @@ export function testEnvironmentFor(service: ServiceName, run: TestRun, overrides
     REDIS_URL: TEST_REDIS,
     REDIS_PREFIX: run.redisPrefix,
     JWT_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    // Files run side by side: each app's metrics port is one the OS picks.
+    METRICS_PORT: '0',
     // Off unless a test is about event flow: most tests check one service's own effects, and a
     // relay (or session-log's reconciler) would deliver events no service of the test consumes.
     OUTBOX_RELAY_ENABLED: 'false',

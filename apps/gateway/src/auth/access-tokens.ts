@@ -11,7 +11,8 @@ export interface AccessClaims {
 /**
  * Short-lived HS256 access tokens. Verification pins the algorithm (so `none`
  * and key-confusion tokens fail), the issuer and the audience, and honours
- * expiry with no leeway. Roles are not trusted from the token: they are read
+ * expiry with no leeway, and refuses a token whose lifetime exceeds the
+ * access-token TTL. Roles are not trusted from the token: they are read
  * from the database on every request.
  */
 @Injectable()
@@ -43,7 +44,12 @@ export class AccessTokens {
         issuer: this.env.JWT_ISSUER,
         audience: this.env.JWT_AUDIENCE,
         requiredClaims: ['sub', 'exp', 'iat'],
+        maxTokenAge: this.env.ACCESS_TOKEN_TTL_SECONDS,
       });
+      // A token we issued never outlives the TTL; a longer one was minted elsewhere.
+      if (payload.exp! - payload.iat! > this.env.ACCESS_TOKEN_TTL_SECONDS) {
+        throw new Unauthenticated('AUTH.TOKEN_INVALID', 'The access token is not valid');
+      }
       if (!isUuid(payload.sub) || !isUuid(payload.did)) throw new Unauthenticated('AUTH.TOKEN_INVALID', 'The access token is not valid');
       return { userId: payload.sub, districtId: payload.did };
     } catch (error) {

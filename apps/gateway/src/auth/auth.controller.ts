@@ -1,14 +1,22 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '@sessionledger/auth';
+import { NoIdempotentReplay } from '../http/idempotency.interceptor';
 import { RefreshRequest, SignInRequest, TokenPair } from './dto/auth.dto';
+import { JsonOnlyGuard } from './json-only.guard';
 import { RefreshSessionUseCase } from './use-cases/refresh-session.use-case';
 import { SignInUseCase } from './use-cases/sign-in.use-case';
 import { SignOutUseCase } from './use-cases/sign-out.use-case';
 
+/*
+ * No idempotent replay: a replayed answer would hand out live tokens again and
+ * let a spent refresh token pass without reuse detection.
+ */
 @ApiTags('auth')
 @Controller('auth')
+@UseGuards(JsonOnlyGuard)
+@NoIdempotentReplay()
 export class AuthController {
   constructor(
     private readonly signIn: SignInUseCase,

@@ -8,9 +8,11 @@ import { Passwords } from './passwords';
 
 /**
  * The e-signature: the signed-in user types their password again. It is
- * checked like a sign-in (argon2id, and the same per-account failure count,
- * so a stolen token cannot be used to guess the password through the signing
- * routes; a failed signature also throttles sign-in, and the reverse).
+ * checked like a sign-in (argon2id, growing delays after repeated failures, so
+ * a stolen token cannot be used to guess the password through the signing
+ * routes), but with its own counter per user: a stranger's failed sign-ins
+ * must not stop a provider from signing, and a mistyped signature must not
+ * stop them from signing in.
  */
 @Injectable()
 export class ESignature {
@@ -21,15 +23,14 @@ export class ESignature {
   ) {}
 
   async confirm(actor: Actor, password: string): Promise<Signer> {
+    await this.throttle.admitSignature(actor.userId);
     const [account] = await this.transactions.run(actor.districtId, (em) =>
-      em.execute<{ email: string; password_hash: string | null }[]>('select email, password_hash from gateway.app_user where id = ?', [actor.userId]),
+      em.execute<{ password_hash: string | null }[]>('select password_hash from gateway.app_user where id = ?', [actor.userId]),
     );
-    await this.throttle.admitAccount(account.email);
     if (!(await this.passwords.verify(account.password_hash, password))) {
-      await this.throttle.recordFailure(account.email);
       throw new Forbidden('SIGNATURE.PASSWORD_INCORRECT', 'The password is not correct: the signature was not applied');
     }
-    await this.throttle.recordSuccess(account.email);
+    await this.throttle.recordSignatureSuccess(actor.userId);
     return { userId: actor.userId, name: actor.displayName };
   }
 }

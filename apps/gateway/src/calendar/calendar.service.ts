@@ -6,6 +6,7 @@ import { Forbidden, isUuid, NotFound, ValidationFailed } from '@sessionledger/co
 import {
   ActorSnapshot,
   CalendarReply,
+  isStaffView,
   LIST_CALENDAR_OCCURRENCES,
   LIST_SESSIONS,
   MAX_CALENDAR_WINDOW_DAYS,
@@ -101,8 +102,9 @@ export class CalendarService {
   /**
    * The feed behind `<district>.<secret>.ics`. An unknown, rotated or revoked
    * secret, or a provider no longer active, is not found. The document holds
-   * no student names and no free text a provider typed (descriptions may name
-   * students): service, place, school and the number of students only.
+   * no student names and no free text a provider typed (descriptions and the
+   * place of service may name students or their homes): service, school and
+   * the number of students only.
    */
   async feed(file: string): Promise<string> {
     const [districtId, secret, extension, ...rest] = file.split('.');
@@ -140,9 +142,11 @@ export class CalendarService {
         start: new Date(o.startsAt),
         end: new Date(o.endsAt),
         summary: serviceLabel(o.service),
-        location: [o.placeOfService, owner.schoolNames.get(o.schoolId)].filter(Boolean).join(', ') || null,
+        // The place of service is free text (it can be a student's home address, or name): the school is what the feed may say.
+        location: owner.schoolNames.get(o.schoolId) ?? null,
         description: `${o.type === 'group' ? 'Group' : 'Individual'} session, ${count} ${count === 1 ? 'student' : 'students'}.${cancelled}`,
         cancelled: o.cancellation !== null,
+        sequence: o.sequence,
       };
     });
     return calendarDocument(events, { name: `Sessionledger: ${owner.user.displayName}`, now });
@@ -194,7 +198,8 @@ export class CalendarService {
         page,
         pageSize: 200,
       });
-      sessions.push(...reply.items);
+      // Calendars are staff's (no viewer is passed), so every session comes in the staff view.
+      sessions.push(...reply.items.filter(isStaffView));
       if (page * reply.pageSize >= reply.total) break;
       if (page >= MAX_SESSION_PAGES) throw invalid('to', 'the window holds too many sessions: choose a shorter one');
     }

@@ -5,6 +5,17 @@ describe('iCalendar writing (RFC 5545)', () => {
     expect(escapeText('a\\b;c,d\r\ne\nf')).toBe('a\\\\b\\;c\\,d\\ne\\nf');
   });
 
+  it('drops control characters (a tab reads as a space), which RFC 5545 allows in no value', () => {
+    expect(escapeText('Room\u00074\tB\u0000\u001b[31m\u007f\u0085')).toBe('Room4 B[31m');
+  });
+
+  it('keeps a calendar with no events valid: one component (a UTC zone), no VEVENT', () => {
+    const lines = calendarDocument([], { name: 'Cal', now: new Date('2026-11-01T00:00:00Z') }).split('\r\n');
+    expect(lines.slice(0, 3)).toEqual(['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Sessionledger//Provider calendar//EN']);
+    expect(lines).toEqual(expect.arrayContaining(['BEGIN:VTIMEZONE', 'END:VTIMEZONE', 'END:VCALENDAR']));
+    expect(lines).not.toContain('BEGIN:VEVENT');
+  });
+
   it('folds at 75 octets, each continuation starting with one space that counts', () => {
     const folded = fold(`DESCRIPTION:${'x'.repeat(200)}`).split('\r\n');
     expect(folded.map((line) => Buffer.byteLength(line))).toEqual([75, 75, 64]);
@@ -22,13 +33,13 @@ describe('iCalendar writing (RFC 5545)', () => {
 
   it('writes a calendar with CRLF endings and a cancelled event', () => {
     const document = calendarDocument(
-      [{ uid: 'u1@x', start: new Date('2026-11-03T22:00:00Z'), end: new Date('2026-11-03T23:00:00Z'), summary: 'Tutoring', location: null, description: '1 student.', cancelled: true }],
+      [{ uid: 'u1@x', start: new Date('2026-11-03T22:00:00Z'), end: new Date('2026-11-03T23:00:00Z'), summary: 'Tutoring', location: null, description: '1 student.', cancelled: true, sequence: 2 }],
       { name: 'Cal', now: new Date('2026-11-01T00:00:00Z') },
     );
     expect(document.endsWith('\r\n')).toBe(true);
     expect(document.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     expect(document.split('\r\n')).toEqual(
-      expect.arrayContaining(['DTSTAMP:20261101T000000Z', 'DTSTART:20261103T220000Z', 'DTEND:20261103T230000Z', 'STATUS:CANCELLED']),
+      expect.arrayContaining(['DTSTAMP:20261101T000000Z', 'DTSTART:20261103T220000Z', 'DTEND:20261103T230000Z', 'SEQUENCE:2', 'STATUS:CANCELLED']),
     );
     expect(document).not.toContain('LOCATION');
   });

@@ -5,7 +5,7 @@ import { requestContext } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { Metrics } from '@sessionledger/platform';
 import { ErrorFilter } from './error.filter';
-import { validationPipe } from './validation';
+import { TextSafetyPipe, validationPipe } from './validation';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const VALID_CORRELATION = /^[A-Za-z0-9._-]{8,100}$/;
@@ -15,7 +15,7 @@ const VALID_CORRELATION = /^[A-Za-z0-9._-]{8,100}$/;
  * error shape, a correlation id on every request (taken from the caller when
  * well-formed), per-route latency metrics, OpenAPI at /api/docs.
  */
-export function configureGatewayHttp(app: NestFastifyApplication, _env: Environment): void {
+export function configureGatewayHttp(app: NestFastifyApplication, env: Environment): void {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(Metrics);
   const accessLog = new Logger('Http');
@@ -42,12 +42,26 @@ export function configureGatewayHttp(app: NestFastifyApplication, _env: Environm
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  app.useGlobalPipes(validationPipe());
+  app.useGlobalPipes(new TextSafetyPipe(), validationPipe());
   app.useGlobalFilters(new ErrorFilter());
 
+  if (env.API_DOCS_ENABLED) serveApiDocs(app);
+}
+
+/**
+ * The docs UI is the one HTML page the gateway serves: it may load its own
+ * scripts and styles, nothing from elsewhere, and may not be framed.
+ */
+const DOCS_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+function serveApiDocs(app: NestFastifyApplication): void {
+  app.getHttpAdapter().getInstance().addHook('onSend', (request, reply, payload, done) => {
+    if (request.url.startsWith('/api/docs')) void reply.header('content-security-policy', DOCS_CONTENT_SECURITY_POLICY);
+    done(null, payload);
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Inject, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +14,14 @@ import { toErrorResponse } from './error-response';
 const KEY_HEADER = 'idempotency-key';
 const RETENTION_SECONDS = 24 * 3600;
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+const NO_REPLAY_METADATA = 'sessionledger:no-idempotent-replay';
+
+/**
+ * Opts a controller or route out of idempotent replay: the header is ignored
+ * and every request runs. For answers that must never be handed out twice or
+ * whose refusal of a repeat is the point (tokens, refresh-token rotation).
+ */
+export const NoIdempotentReplay = (): ClassDecorator & MethodDecorator => SetMetadata(NO_REPLAY_METADATA, true);
 
 interface StoredOutcome {
   state: 'pending' | 'done';
@@ -23,7 +31,7 @@ interface StoredOutcome {
 }
 
 /**
- * `Idempotency-Key` on every POST. The first request with a key runs and its
+ * `Idempotency-Key` on every POST but `@NoIdempotentReplay()` ones. The first request with a key runs and its
  * answer (success or a 4xx refusal) is kept for 24 h; the same key with the
  * same body gets that answer again without running twice; with another body,
  * 422; while the first is still running, 409. A 5xx is not kept, so the
@@ -40,7 +48,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const key = request.headers[KEY_HEADER];
-    if (request.method !== 'POST' || key === undefined) return next.handle();
+    if (request.method !== 'POST' || key === undefined || this.replayRefused(context)) return next.handle();
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
       return throwError(
         () => new ValidationFailed([{ field: 'Idempotency-Key', problems: ['must be 1 to 255 visible ASCII characters'] }]),
@@ -71,6 +79,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }),
     );
+  }
+
+  private replayRefused(context: ExecutionContext): boolean {
+    return Boolean(Reflect.getMetadata(NO_REPLAY_METADATA, context.getHandler()) ?? Reflect.getMetadata(NO_REPLAY_METADATA, context.getClass()));
   }
 
   /** Returns the stored outcome to replay, or undefined when this request now owns the key. */

@@ -36,9 +36,10 @@ export class DemoSeeder {
         domain: DEMO_DOMAIN,
         name: 'Demo Unified School District',
         timeZone: 'America/Chicago',
+        // Numeric state school ids, as Ed-Fi's schoolId requires, so the demo's own Ed-Fi export has records.
         schools: [
-          ['Lincoln Elementary', 'DEMO-0001'],
-          ['Washington Middle', 'DEMO-0002'],
+          ['Lincoln Elementary', '255901101'],
+          ['Washington Middle', '255901041'],
         ],
         studentsPerSchool: 20,
       }),
@@ -46,7 +47,7 @@ export class DemoSeeder {
         domain: SECOND_DEMO_DOMAIN,
         name: 'Riverside Demo District',
         timeZone: 'America/Denver',
-        schools: [['Riverside High', 'RIV-0001']],
+        schools: [['Riverside High', '255902001']],
         studentsPerSchool: 8,
       }),
     ];

@@ -2,7 +2,17 @@ import { Body, Controller, Get, HttpCode, Post, Put, Query, Res } from '@nestjs/
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
-import { PayLinePageReply, PayPeriodPageReply, PayPeriodReply, PayScheduleBody, PayScheduleReply, SessionPayReply } from '@sessionledger/contracts';
+import {
+  BillingExportBody,
+  EmployeeNumberBody,
+  EmployeeNumberReply,
+  PayLinePageReply,
+  PayPeriodPageReply,
+  PayPeriodReply,
+  PayScheduleBody,
+  PayScheduleReply,
+  SessionPayReply,
+} from '@sessionledger/contracts';
 import { IdParam } from '../http/id-param';
 import { MyPayLineListQuery, PayLineListQuery, PayPeriodListQuery } from './pay.dto';
 import { PayService } from './pay.service';
@@ -59,6 +69,23 @@ export class PayController {
   @Get('pay-periods/:id/export.csv')
   async exportPeriod(@CurrentActor() actor: Actor, @IdParam() id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const exported = await this.pay.exportPeriod(actor, id);
+    reply.header('Content-Type', 'text/csv; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="${exported.filename}"`);
+    return exported.csv;
+  }
+
+  @Roles('payroll', 'district_admin')
+  @Put('pay-employees/:id')
+  setEmployeeNumber(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: EmployeeNumberBody): Promise<EmployeeNumberReply> {
+    return this.pay.setEmployeeNumber(actor, id, body.employeeNumber);
+  }
+
+  /** Claims-ready lines (837P map); answered at once as CSV, like the payroll export. */
+  @Roles('payroll', 'district_admin')
+  @Post('billing/exports')
+  @HttpCode(200)
+  async exportBilling(@CurrentActor() actor: Actor, @Body() body: BillingExportBody, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const exported = await this.pay.exportBilling(actor, body);
     reply.header('Content-Type', 'text/csv; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="${exported.filename}"`);
     return exported.csv;

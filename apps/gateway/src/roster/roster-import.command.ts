@@ -8,12 +8,13 @@ import { PersistenceModule, TenantTransactions } from '@sessionledger/persistenc
 import { JsonLogger, PlatformModule } from '@sessionledger/platform';
 import { GATEWAY_PERSISTENCE } from '../gateway.persistence';
 import { HeaderRefused, Notice } from './oneroster/oneroster-files';
-import { preflight, RosterRefused } from './import/roster-importer';
-import { directoryFiles, NamedFile, rosterSourceOf, zipFiles } from './import/roster-sources';
+import { csvLimitsOf, preflight, RosterRefused } from './import/roster-importer';
+import { directoryFiles, NamedFile, rosterSourceOf, zipFiles, zipLimitsOf } from './import/roster-sources';
 import { RosterImport } from './roster-import.entity';
 import { toRosterImportResponse } from './roster-import.queries';
 import { RosterImportCoreModule } from './roster.module';
 import { RunRosterImport } from './use-cases/run-roster-import.use-case';
+import { ZipRefused } from './zip/zip-archive';
 
 const USAGE = `roster-import --district DISTRICT_ID (--dir DIRECTORY | --zip FILE) [--dry-run]
   Imports a OneRoster 1.1 / 1.2 CSV set from disk into the district, in this process,
@@ -30,17 +31,18 @@ export async function rosterImportCommand(args: string[]): Promise<void> {
   });
   if (!values.district || !isUuid(values.district) || Boolean(values.dir) === Boolean(values.zip)) throw new Error(`missing or bad arguments\n${USAGE}`);
   if (values.dir && !(await stat(values.dir)).isDirectory()) throw new Error(`${values.dir} is not a directory`);
-  const files: NamedFile[] = values.dir ? await directoryFiles(values.dir) : zipFiles(await readFile(values.zip!));
+  const env = loadEnvironment();
   const notices: Notice[] = [];
-  const source = rosterSourceOf(files, notices);
+  let source;
   try {
-    await preflight(source, notices);
+    const files: NamedFile[] = values.dir ? await directoryFiles(values.dir) : await zipFiles(await readFile(values.zip!), zipLimitsOf(env));
+    source = rosterSourceOf(files, notices);
+    await preflight(source, notices, csvLimitsOf(env));
   } catch (error) {
-    if (error instanceof HeaderRefused || error instanceof RosterRefused) throw new Error(`refused, nothing was imported: ${error.message}`);
+    if (error instanceof HeaderRefused || error instanceof RosterRefused || error instanceof ZipRefused) throw new Error(`refused, nothing was imported: ${error.message}`);
     throw error;
   }
 
-  const env = loadEnvironment();
   const context: INestApplicationContext = await NestFactory.createApplicationContext(RosterOperatorModule, { logger: new JsonLogger('gateway-operator', env.LOG_LEVEL) });
   try {
     const districtId = values.district;

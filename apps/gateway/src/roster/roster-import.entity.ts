@@ -12,6 +12,8 @@ export interface RosterImportFailure {
   code: string;
   message: string;
   file?: string;
+  /** The line of `file` at fault (a file that is not UTF-8). */
+  line?: number;
 }
 
 /** One import of a OneRoster set into a district: its request, progress and result. */

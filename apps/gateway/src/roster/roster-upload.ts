@@ -1,15 +1,33 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DomainError, ValidationFailed } from '@sessionledger/common';
-import { NamedFile, textFiles, zipFiles } from './import/roster-sources';
-import { ZipFormatError } from './zip/zip-reader';
+import { Environment } from '@sessionledger/config';
+import { NamedFile, textFiles, zipFiles, zipLimitsOf } from './import/roster-sources';
+import { ZipRefused } from './zip/zip-archive';
 
 export const ZIP_CONTENT_TYPES = ['application/zip', 'application/x-zip-compressed'];
-/** A zip of a 200,000-student district is tens of megabytes; this leaves room. */
-export const MAX_ZIP_BYTES = 256 * 1024 * 1024;
 const MAX_JSON_FILE_CHARS = 20 * 1024 * 1024;
+
+type ByteLimitVariable = 'ROSTER_UPLOAD_MAX_BYTES';
+
+/**
+ * Gives a route its own body limit, read from the environment. Nest passes a
+ * handler's RouteConfig to Fastify only as `config`, while Fastify reads the
+ * limit from the route's top-level `bodyLimit`; installRouteBodyLimits moves
+ * it there as each route is registered.
+ */
+export const RouteBodyLimit = (variable: ByteLimitVariable) => RouteConfig({ bodyLimitFrom: variable });
+
+/** Must run before Nest registers the routes (a module's `configure` does). */
+export function installRouteBodyLimits(fastify: FastifyInstance, env: Environment): void {
+  fastify.addHook('onRoute', (route) => {
+    const variable = (route.config as { bodyLimitFrom?: ByteLimitVariable } | undefined)?.bodyLimitFrom;
+    if (variable) route.bodyLimit = env[variable];
+  });
+}
 
 /**
  * A zip body as parsed: only its digest is enumerable, so the idempotency
@@ -28,22 +46,33 @@ export class ZipUpload {
 /** Registers the zip body parser on the gateway's Fastify instance (JSON is built in). */
 @Injectable()
 export class RosterUploadParser implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly env: Environment,
+  ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || fastify.hasContentTypeParser('application/zip')) return;
-    fastify.addContentTypeParser(ZIP_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: MAX_ZIP_BYTES }, (_request, body, done) => done(null, new ZipUpload(body as Buffer)));
+    fastify.addContentTypeParser(ZIP_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: this.env.ROSTER_UPLOAD_MAX_BYTES }, (_request, body, done) =>
+      done(null, new ZipUpload(body as Buffer)),
+    );
   }
 }
 
+/** A zip the upload refuses whole: unreadable, damaged (CRC), or inflating past a limit; the entry at fault is named. */
+export function zipRefusal(error: ZipRefused): DomainError {
+  const message = error.code === 'ROSTER.ZIP_TOO_LARGE' ? `Refused: ${error.message}` : `The upload is not a readable zip: ${error.message}`;
+  return new DomainError('invalid', error.code, message, error.entry ? [{ field: error.entry, problems: [error.message] }] : undefined);
+}
+
 /** The files of a request body: a zip, or `{ files: { name: text }, dryRun? }`. */
-export function uploadedFiles(body: unknown): { files: NamedFile[]; dryRun?: boolean } {
+export async function uploadedFiles(body: unknown, env: Environment): Promise<{ files: NamedFile[]; dryRun?: boolean }> {
   if (body instanceof ZipUpload) {
     try {
-      return { files: zipFiles(body.bytes) };
+      return { files: await zipFiles(body.bytes, zipLimitsOf(env)) };
     } catch (error) {
-      if (error instanceof ZipFormatError) throw new DomainError('invalid', 'ROSTER.BAD_ZIP', `The upload is not a readable zip: ${error.message}`);
+      if (error instanceof ZipRefused) throw zipRefusal(error);
       throw error;
     }
   }

@@ -14,6 +14,7 @@ import {
   GET_CLOSURE_DAYS,
   GET_SERIES,
   GET_WORK_ORDER,
+  LIST_OCCURRENCE_SESSIONS,
   LIST_OCCURRENCES,
   LIST_SERIES,
   OccurrenceReply,
@@ -89,8 +90,15 @@ export class SchedulingService {
     return this.bus.send(LIST_OCCURRENCES, { actor: actor.snapshot(), seriesId, from: query.from, to: query.to });
   }
 
-  edit(actor: Actor, seriesId: string, body: EditSeriesBody): Promise<SeriesReply> {
-    return this.bus.send(EDIT_SERIES, { actor: actor.snapshot(), seriesId, body });
+  /**
+   * Only session-log knows which occurrences gave a session, and an edit of
+   * the whole series must leave those as they are; a "this occurrence" edit
+   * changes nothing a session points at.
+   */
+  async edit(actor: Actor, seriesId: string, body: EditSeriesBody): Promise<SeriesReply> {
+    const startedOccurrences =
+      body.scope === 'this' ? undefined : (await this.bus.send(LIST_OCCURRENCE_SESSIONS, { actor: actor.snapshot(), seriesId })).items.map((item) => item.occurrenceStart);
+    return this.bus.send(EDIT_SERIES, { actor: actor.snapshot(), seriesId, body, startedOccurrences });
   }
 
   cancel(actor: Actor, seriesId: string, body: CancelOccurrenceBody): Promise<OccurrenceReply> {

@@ -12,7 +12,7 @@ import {
   SessionChangeReply,
   SessionPageReply,
   SeriesReply,
-  SessionReply,
+  SessionView,
   SessionWriteReply,
   StartSessionBody,
   TagsBody,
@@ -27,7 +27,7 @@ import { SessionsService } from './sessions.service';
 
 /** Who changes sessions: their provider, or an admin of their school (session-log checks which). */
 const STAFF = ['provider', 'school_admin', 'district_admin'] as const;
-/** Who reads them; guardians and students see their own part only, notes cut to their audience. */
+/** Who reads them; guardians and students see posted sessions only, their own part, in the family view (session-log cuts it). */
 const READERS = [...STAFF, 'guardian', 'student'] as const;
 
 @ApiTags('sessions')
@@ -50,7 +50,7 @@ export class SessionsController {
 
   @Roles(...READERS)
   @Get(':id')
-  get(@CurrentActor() actor: Actor, @IdParam() id: string): Promise<SessionReply> {
+  get(@CurrentActor() actor: Actor, @IdParam() id: string): Promise<SessionView> {
     return this.sessions.get(actor, id);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@sessionledger/auth';
-import { Conflict, DomainError, ValidationFailed } from '@sessionledger/common';
+import { Conflict, DomainError, NotFound, ValidationFailed } from '@sessionledger/common';
 import {
   ADD_PARTICIPANT,
   AddParticipantBody,
@@ -20,6 +20,7 @@ import {
   GET_SESSION_CATALOG,
   GET_SESSION_HISTORY,
   GET_WORK_ORDER,
+  isStaffView,
   LIST_SESSIONS,
   LIST_TASKS,
   localDate,
@@ -34,6 +35,7 @@ import {
   SessionChangeReply,
   SessionPageReply,
   SessionReply,
+  SessionView,
   SessionWriteReply,
   SET_DURATION,
   SET_TAGS,
@@ -138,7 +140,7 @@ export class SessionsService {
    * series' defaults for the occurrences after the session's own.
    */
   async updateFutureSessions(actor: Actor, sessionId: string, version?: number): Promise<SeriesReply> {
-    const session = await this.get(actor, sessionId);
+    const session = await this.staffSession(actor, sessionId);
     if (!session.occurrence) throw new Conflict('SESSION.NOT_SCHEDULED', 'This session was not started from a scheduled occurrence');
     const defaults: SessionDefaults = {
       description: session.description,
@@ -172,8 +174,15 @@ export class SessionsService {
     });
   }
 
-  async get(actor: Actor, sessionId: string): Promise<SessionReply> {
+  async get(actor: Actor, sessionId: string): Promise<SessionView> {
     return this.bus.send(GET_SESSION, { actor: actor.snapshot(), sessionId, viewer: { studentIds: await this.viewer(actor) } });
+  }
+
+  /** The session as staff who may change it see it; a staff member who is also a guardian gets no family view here. */
+  private async staffSession(actor: Actor, sessionId: string): Promise<SessionReply> {
+    const view = await this.bus.send(GET_SESSION, { actor: actor.snapshot(), sessionId, viewer: { studentIds: [] } });
+    if (!isStaffView(view)) throw new NotFound('session', sessionId);
+    return view;
   }
 
   update(actor: Actor, sessionId: string, body: UpdateSessionBody): Promise<SessionWriteReply> {
@@ -212,7 +221,7 @@ export class SessionsService {
 
   /** A work order that can cover the session as it stands (its provider, school and day), as a snapshot for session-log. */
   async workOrderFor(actor: Actor, sessionId: string, workOrderId: string, field = 'workOrderId'): Promise<WorkOrderSnapshot> {
-    const session = await this.get(actor, sessionId);
+    const session = await this.staffSession(actor, sessionId);
     return this.coveringWorkOrder(actor, workOrderId, session, field);
   }
 

@@ -53,6 +53,11 @@ export class UpdateWorkOrderRequest extends VersionedUpdate {
   @Max(MAX_PAY_RATE_CENTS)
   payRateCents?: number;
 
+  @ApiPropertyOptional({ description: 'The day the new payRateCents takes effect (YYYY-MM-DD; default today, never earlier): sessions before it keep the old rate' })
+  @IfPresent()
+  @IsCalendarDate()
+  rateEffectiveFrom?: string;
+
   @ApiPropertyOptional({ description: 'YYYY-MM-DD' })
   @IfPresent()
   @IsCalendarDate()

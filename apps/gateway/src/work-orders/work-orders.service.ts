@@ -58,6 +58,7 @@ export class WorkOrdersService {
       workOrderId,
       version: request.version,
       payRateCents: request.payRateCents,
+      rateEffectiveFrom: request.rateEffectiveFrom,
       validFrom: request.validFrom,
       validTo: request.validTo,
       ...(request.description !== undefined ? { description: request.description || null } : {}),

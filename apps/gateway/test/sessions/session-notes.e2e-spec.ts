@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'supertest';
-import { as, Session, signIn, TestDistrict, TestUser } from '../support/gateway-harness';
+import { as, Session, signIn, TEST_PASSWORD, TestDistrict, TestUser } from '../support/gateway-harness';
 import { addGroup, addStudent, guardianOf, linkStudentAccount } from '../support/session-fixtures';
 import { minutesAgo, SessionPlatform, sessionLogRows, startSession, startSessionPlatform } from '../support/session-harness';
 
@@ -95,13 +95,13 @@ describe('Session notes: writing, hints, audiences and read scoping', () => {
     notesReply = (await ok(
       as(gateway, tutorASession)
         .patch(`/api/sessions/${shared.id}/participants/${mine.id}`)
-        .send({ version: mine.version, studentNote: GOOD_NOTE, clientNote: `For the family: ${CLIENT_CANARY}`, adminNote: `Internal: ${ADMIN_CANARY}` }),
+        .send({ version: mine.version, present: true, studentNote: GOOD_NOTE, clientNote: `For the family: ${CLIENT_CANARY}`, adminNote: `Internal: ${ADMIN_CANARY}` }),
     )) as SessionBody & { noteHints: unknown[] };
     const theirs = participantOf(shared, otherChild.id);
     const afterOther = await ok(
       as(gateway, tutorASession)
         .patch(`/api/sessions/${shared.id}/participants/${theirs.id}`)
-        .send({ version: theirs.version, studentNote: `Student note ${OTHER_CHILD_CANARY}.`, clientNote: `Client ${OTHER_CHILD_CANARY}`, adminNote: `Admin ${ADMIN_CANARY}` }),
+        .send({ version: theirs.version, present: true, studentNote: `Student note ${OTHER_CHILD_CANARY}.`, clientNote: `Client ${OTHER_CHILD_CANARY}`, adminNote: `Admin ${ADMIN_CANARY}` }),
     );
     flagReply = await ok(as(gateway, tutorASession).patch(`/api/sessions/${shared.id}`).send({ version: afterOther.version, needsAttention: true }));
     shared = await ok(as(gateway, tutorASession).post(`/api/sessions/${shared.id}/end`).send({ version: flagReply.version, endedAt: minutesAgo(1) }));
@@ -159,6 +159,22 @@ describe('Session notes: writing, hints, audiences and read scoping', () => {
       version = participantOf(response.body, otherChild.id).version;
       const [row] = await sessionLogRows(platform.sessionLog, district.id, 'select student_note from session_log.participant where id = ?', [entryId]);
       expect(row).toEqual({ student_note: note });
+    }
+  });
+
+  it('hides a session from guardians and students until it is posted (404, absent from every list), then shows it', async () => {
+    for (const reader of [studentSession, guardianSession]) {
+      const client = as(platform.gateway, reader);
+      await client.get(`/api/sessions/${shared.id}`).expect(404);
+      for (const url of ['/api/sessions', `/api/sessions?studentId=${child.id}`, `/api/sessions?providerId=${tutorA.id}`]) {
+        expect((await client.get(url).expect(200)).body).toMatchObject({ items: [], total: 0 });
+      }
+    }
+    await as(platform.gateway, tutorASession).post(`/api/sessions/${shared.id}/post`).send({ password: TEST_PASSWORD }).expect(200);
+    shared = await ok(as(platform.gateway, tutorASession).get(`/api/sessions/${shared.id}`));
+    for (const reader of [studentSession, guardianSession]) {
+      await as(platform.gateway, reader).get(`/api/sessions/${shared.id}`).expect(200);
+      expect((await as(platform.gateway, reader).get('/api/sessions').expect(200)).body.items.map((s: SessionBody) => s.id)).toEqual([shared.id]);
     }
   });
 
@@ -306,11 +322,11 @@ describe('Session notes: writing, hints, audiences and read scoping', () => {
     await as(platform.gateway, tutorASession).get('/api/needs-attention').expect(403);
     await as(platform.gateway, tutorBSession).get('/api/needs-attention').expect(403);
 
-    // Cleared by the school's admin, it leaves the queue.
-    const current = await as(platform.gateway, schoolAdmin).get(`/api/sessions/${shared.id}`).expect(200);
-    await as(platform.gateway, schoolAdmin).patch(`/api/sessions/${shared.id}`).send({ version: current.body.version, needsAttention: false }).expect(200);
-    const after = await as(platform.gateway, schoolAdmin).get('/api/needs-attention').expect(200);
-    expect(ids(after)).toEqual([]);
+    // Cleared by an admin of its school, it leaves the queue (the shared session is posted by now: it changes only by amendment).
+    const current = await as(platform.gateway, admin).get(`/api/sessions/${otherSchoolSession.id}`).expect(200);
+    await as(platform.gateway, admin).patch(`/api/sessions/${otherSchoolSession.id}`).send({ version: current.body.version, needsAttention: false }).expect(200);
+    const after = await as(platform.gateway, admin).get('/api/needs-attention').expect(200);
+    expect(ids(after)).toEqual([shared.id]);
   });
 
   /** Every route a guardian or student may call, as they would call it. */

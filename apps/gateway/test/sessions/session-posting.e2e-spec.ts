@@ -8,9 +8,8 @@ const GOOD_NOTE = 'Sam, you kept going on the hard problems today. Your fraction
 const DAY = 24 * 60 * 60_000;
 
 /*
- * Every signature attempt counts against the client address like a sign-in
- * (LOGIN_MAX_ATTEMPTS_PER_ADDRESS, 50 per file's Redis prefix): this file
- * stays well under it.
+ * Failed sign-ins count against the client address (LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
+ * 50 per file's Redis prefix; signatures do not): this file stays well under it.
  */
 describe('Posting with an e-signature (gateway → session-log)', () => {
   let platform: SessionPlatform;
@@ -227,26 +226,40 @@ describe('Posting with an e-signature (gateway → session-log)', () => {
     expect(await postedOf(session.id)).toBeNull();
   });
 
-  it('throttles repeated wrong passwords like sign-ins (429 with Retry-After), even when the right one follows', async () => {
+  /** A provider of their own, signed in, with a complete session only they may sign. */
+  async function ownSigner() {
     const signer = await district.user(['provider'], { schoolIds: [district.schools[0].id], providerKind: 'tutor' });
     const signerSession = await signIn(platform.gateway, signer.email);
     const signerGroup = await addGroup(platform.gateway, admin, district.schools[0].id, signer.id, [students[0].id]);
     const session = await completeSession({ provider: signerSession, groupId: signerGroup.id, workOrderId: null });
-    // The session itself could be posted: the refusals below are the throttle's.
+    // The session itself could be posted: any refusal below is a throttle's.
     expect((await as(platform.gateway, signerSession).get(`/api/sessions/${session.id}/audit`).expect(200)).body.problems).toEqual([]);
+    return { signer, signerSession, session };
+  }
+  const login = (email: string, password: string) => request(platform.gateway.getHttpServer()).post('/api/auth/login').send({ email, password });
 
+  it('throttles repeated wrong signature passwords with their own counter (429 with Retry-After), even when the right one follows', async () => {
+    const { signer, signerSession, session } = await ownSigner();
     for (let attempt = 0; attempt < 5; attempt += 1) {
       await as(platform.gateway, signerSession).post(`/api/sessions/${session.id}/post`).send({ password: `guess ${attempt}` }).expect(403);
     }
     const throttled = await as(platform.gateway, signerSession).post(`/api/sessions/${session.id}/post`).send({ password: TEST_PASSWORD }).expect(429);
-    expect(throttled.body.code).toBe('AUTH.ACCOUNT_THROTTLED');
+    expect(throttled.body.code).toBe('SIGNATURE.THROTTLED');
     const retryAfter = Number(throttled.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(900);
-    // One throttle: the guesses through the signing route lock the sign-in too.
-    await request(platform.gateway.getHttpServer()).post('/api/auth/login').send({ email: signer.email, password: TEST_PASSWORD }).expect(429);
     expect(await versionRows(session.id)).toEqual([]);
     expect(await postedOf(session.id)).toBeNull();
+    // Mistyped signatures do not hold back signing in.
+    await login(signer.email, TEST_PASSWORD).expect(200);
+  });
+
+  it('signs with the right password while sign-in is throttled: failed sign-ins never block a signature', async () => {
+    const { signer, signerSession, session } = await ownSigner();
+    for (let attempt = 0; attempt < 5; attempt += 1) await login(signer.email, `guess ${attempt}`).expect(401);
+    expect((await login(signer.email, TEST_PASSWORD).expect(429)).body.code).toBe('AUTH.ACCOUNT_THROTTLED');
+    await as(platform.gateway, signerSession).post(`/api/sessions/${session.id}/post`).send({ password: TEST_PASSWORD }).expect(200);
+    expect(await versionRows(session.id)).toEqual([{ version: 1 }]);
   });
 
   it('refuses an incomplete session with 422 and exactly the problems its audit view lists, and leaves it unposted', async () => {

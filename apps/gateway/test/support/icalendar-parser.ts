@@ -3,8 +3,8 @@
  * installed). It refuses what a lenient client would forgive: bare LF or CR,
  * a physical line over 75 octets, a missing final CRLF, a malformed content
  * line, unbalanced BEGIN/END, a TEXT value with an unescaped `,` `;` or `\`
- * or a bad escape, a malformed DATE-TIME, and VCALENDAR/VEVENT without their
- * required properties.
+ * or a bad escape, a malformed DATE-TIME, a VCALENDAR with no component, a
+ * bad SEQUENCE, and VCALENDAR/VEVENT without their required properties.
  */
 
 export interface ICalProperty {
@@ -137,6 +137,8 @@ export function parseICalendar(document: string): ICalComponent {
   const calendar = root.components[0];
   if (only(calendar, 'VERSION') !== '2.0') fail('VERSION must be 2.0');
   only(calendar, 'PRODID');
+  // §3.4: icalbody = calprops component, and component = 1*(...): a calendar with no component at all is not one.
+  if (!calendar.components.length) fail('VCALENDAR holds no component (at least one is required)');
   const uids = new Set<string>();
   for (const event of calendar.components.filter((c) => c.name === 'VEVENT')) {
     const uid = only(event, 'UID');
@@ -147,6 +149,8 @@ export function parseICalendar(document: string): ICalComponent {
     const ends = event.properties.filter((p) => p.name === 'DTEND' || p.name === 'DURATION');
     if (ends.length > 1) fail(`VEVENT ${uid} has both DTEND and DURATION, or either twice`);
     if (ends[0]?.name === 'DTEND' && parseDateTime(ends[0].value) <= start) fail(`VEVENT ${uid} ends before it starts`);
+    const sequence = event.properties.filter((p) => p.name === 'SEQUENCE');
+    if (sequence.length > 1 || (sequence.length && !/^\d+$/.test(sequence[0].value))) fail(`VEVENT ${uid} has a bad or repeated SEQUENCE`);
     for (const once of ['SUMMARY', 'LOCATION', 'DESCRIPTION', 'STATUS', 'TRANSP']) {
       if (event.properties.filter((p) => p.name === once).length > 1) fail(`VEVENT ${uid} has ${once} twice`);
     }

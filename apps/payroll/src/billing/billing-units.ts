@@ -16,3 +16,12 @@ export function billingUnits(minutes: number, rule: BillingUnitRule): number {
       return whole;
   }
 }
+
+/**
+ * Units are owed on a student's total timed minutes for the day with the
+ * provider, not per session: the units to add (or give back, when negative)
+ * so that lines already holding `unitsBilled` come to the units of `dayMinutes`.
+ */
+export function dayUnitsAdjustment(dayMinutes: number, unitsBilled: number, rule: BillingUnitRule): number {
+  return billingUnits(dayMinutes, rule) - unitsBilled;
+}

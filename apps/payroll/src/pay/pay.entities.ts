@@ -19,6 +19,14 @@ export class PaySettings {
   @Property({ type: 'text' })
   billingUnitRule: BillingUnitRule;
 
+  /** The 837P billing provider (the LEA's NPI, loop 2010AA). */
+  @Property({ type: 'text', nullable: true })
+  billingProviderNpi: string | null = null;
+
+  /** The 837P rendering provider (loop 2310B); the billing provider's when the state takes the LEA as both. */
+  @Property({ type: 'text', nullable: true })
+  renderingProviderNpi: string | null = null;
+
   @Property({ type: 'integer', version: true })
   version = 1;
 
@@ -115,6 +123,10 @@ export class PayDecision extends TenantScopedEntity {
   @Property({ type: 'text' })
   contentHash: string;
 
+  /** A hash of what money depends on in the version (null for decisions made before it was kept). */
+  @Property({ type: 'text', nullable: true })
+  moneyBasis: string | null = null;
+
   @Property({ type: 'timestamptz' })
   decidedAt: Date = new Date();
 
@@ -175,7 +187,11 @@ export class PayLine extends TenantScopedEntity {
   }
 }
 
-/** Units billed for one student of a session version; reversed and re-added on amendment like pay. */
+/**
+ * Units billed for one student of a session version; reversed and re-added on
+ * amendment like pay. An `adjustment` (no minutes) brings the student's day
+ * with the provider to the units of its total minutes; it is never reversed.
+ */
 @Entity({ tableName: 'billable_line' })
 export class BillableLine extends TenantScopedEntity {
   @PrimaryKey({ type: 'uuid' })
@@ -191,7 +207,7 @@ export class BillableLine extends TenantScopedEntity {
   sessionVersion: number;
 
   @Property({ type: 'text' })
-  kind: 'charge' | 'reversal';
+  kind: 'charge' | 'reversal' | 'adjustment';
 
   @Property({ type: 'uuid' })
   participantId: string;
@@ -225,6 +241,10 @@ export class BillableLine extends TenantScopedEntity {
 
   @Property({ type: 'text' })
   unitRule: BillingUnitRule;
+
+  /** CMS place-of-service code (null on lines written before it was kept). */
+  @Property({ type: 'text', nullable: true })
+  placeOfService: string | null = null;
 
   @Property({ type: 'uuid', nullable: true })
   reversesLineId: string | null = null;

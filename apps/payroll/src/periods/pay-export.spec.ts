@@ -1,9 +1,19 @@
 import { dollarsOf, hoursOf, payExportCsv, safeText } from './pay-export';
 
 describe('pay export CSV', () => {
-  it('writes a header and one CRLF-terminated row per provider', () => {
-    const csv = payExportCsv([{ providerId: 'p1', providerName: 'Ada Lovelace', minutes: 45, amountCents: 2438, lines: 1 }]);
-    expect(csv).toBe('provider_id,provider_name,hours,amount,lines\r\np1,Ada Lovelace,0.75,24.38,1\r\n');
+  const period = { startsOn: '2026-03-02', endsOn: '2026-03-08', status: 'final' as const };
+  const row = { providerId: 'p1', employeeNumber: 'E-17', providerName: 'Ada Lovelace', workOrderType: 'tutoring', rateCents: 3250, minutes: 45, amountCents: 2438, lines: 1 };
+
+  it('writes a header and one CRLF-terminated row per provider × work order type × rate, with the period and its status', () => {
+    const csv = payExportCsv(period, [row, { ...row, rateCents: 4000, minutes: 30, amountCents: 2000 }]);
+    expect(csv).toBe(
+      'provider_id,employee_number,provider_name,period_start,period_end,work_order_type,rate,hours,amount,lines,status\r\n' +
+        'p1,E-17,Ada Lovelace,2026-03-02,2026-03-08,tutoring,32.50,0.75,24.38,1,final\r\n' +
+        'p1,E-17,Ada Lovelace,2026-03-02,2026-03-08,tutoring,40.00,0.50,20.00,1,final\r\n',
+    );
+    expect(payExportCsv({ ...period, status: 'provisional' }, [{ ...row, employeeNumber: null }]).split('\r\n')[1]).toBe(
+      'p1,,Ada Lovelace,2026-03-02,2026-03-08,tutoring,32.50,0.75,24.38,1,provisional',
+    );
   });
 
   it.each([
@@ -17,8 +27,8 @@ describe('pay export CSV', () => {
     ['Line\nbreak', '"Line\nbreak"'],
     ['Plain', 'Plain'],
   ])('makes the text %j safe and well quoted', (name, cell) => {
-    const csv = payExportCsv([{ providerId: 'p', providerName: name, minutes: 0, amountCents: 0, lines: 1 }]);
-    expect(csv.split('\r\n')[1]).toBe(`p,${cell},0.00,0.00,1`);
+    const csv = payExportCsv(period, [{ ...row, providerId: 'p', employeeNumber: name, providerName: name, minutes: 0, amountCents: 0 }]);
+    expect(csv.split('\r\n')[1]).toBe(`p,${cell},${cell},2026-03-02,2026-03-08,tutoring,32.50,0.00,0.00,1,final`);
   });
 
   it('prefixes only what would start a formula', () => {

@@ -1,5 +1,7 @@
 /**
- * The payroll export of a period: one row per provider, RFC 4180 (CRLF line
+ * The payroll export of a period: one row per provider × work order type ×
+ * rate (a provider paid at two rates has two rows, so hours × rate is the
+ * amount on every row), RFC 4180 (CRLF line
  * ends, fields with a comma, quote, CR or LF quoted, quotes doubled).
  * Text that a spreadsheet would run as a formula (starting with = + - @, TAB
  * or CR) gets a leading single quote. The numbers are written by this module
@@ -8,14 +10,37 @@
  */
 export interface ProviderTotals {
   providerId: string;
+  /** The payee's number in the district's payroll system; empty until payroll records it. */
+  employeeNumber: string | null;
   providerName: string;
+  workOrderType: string;
+  rateCents: number;
   /** Net of reversals. */
   minutes: number;
   amountCents: number;
   lines: number;
 }
 
-export const PAY_EXPORT_HEADER = ['provider_id', 'provider_name', 'hours', 'amount', 'lines'] as const;
+export interface ExportedPeriod {
+  startsOn: string;
+  endsOn: string;
+  /** An open period's file can still change (late entries, amendments): only the file after closing is final. */
+  status: 'provisional' | 'final';
+}
+
+export const PAY_EXPORT_HEADER = [
+  'provider_id',
+  'employee_number',
+  'provider_name',
+  'period_start',
+  'period_end',
+  'work_order_type',
+  'rate',
+  'hours',
+  'amount',
+  'lines',
+  'status',
+] as const;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -47,11 +72,25 @@ export function dollarsOf(cents: number): string {
   return hundredths(BigInt(cents));
 }
 
-export function payExportCsv(rows: ProviderTotals[]): string {
+const text = (value: string | null): string => csvField(safeText(value ?? ''));
+
+export function payExportCsv(period: ExportedPeriod, rows: ProviderTotals[]): string {
   const lines = [PAY_EXPORT_HEADER.join(',')];
   for (const row of rows) {
     lines.push(
-      [csvField(safeText(row.providerId)), csvField(safeText(row.providerName)), hoursOf(row.minutes), dollarsOf(row.amountCents), String(row.lines)].join(','),
+      [
+        text(row.providerId),
+        text(row.employeeNumber),
+        text(row.providerName),
+        period.startsOn,
+        period.endsOn,
+        text(row.workOrderType),
+        dollarsOf(row.rateCents),
+        hoursOf(row.minutes),
+        dollarsOf(row.amountCents),
+        String(row.lines),
+        period.status,
+      ].join(','),
     );
   }
   return `${lines.join('\r\n')}\r\n`;

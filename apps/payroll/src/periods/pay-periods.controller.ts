@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CLOSE_PAY_PERIOD,
+  EmployeeNumberReply,
   EXPORT_PAY_PERIOD,
   GET_PAY_PERIOD,
   GET_PAY_SCHEDULE,
@@ -19,7 +20,9 @@ import {
   PayScheduleReply,
   SessionPayCommand,
   SessionPayReply,
+  SET_EMPLOYEE_NUMBER,
   SET_PAY_SCHEDULE,
+  SetEmployeeNumberCommand,
   SetPayScheduleCommand,
 } from '@sessionledger/contracts';
 import { PayReadsService } from '../pay/pay-reads.service';
@@ -61,6 +64,11 @@ export class PayPeriodsController {
   @MessagePattern(EXPORT_PAY_PERIOD.pattern)
   exportPeriod(@Payload() command: PayPeriodCommand): Promise<PayExportReply> {
     return this.periods.exportPeriod(command.actor, command.periodId);
+  }
+
+  @MessagePattern(SET_EMPLOYEE_NUMBER.pattern)
+  setEmployeeNumber(@Payload() command: SetEmployeeNumberCommand): Promise<EmployeeNumberReply> {
+    return this.periods.setEmployeeNumber(command);
   }
 
   @MessagePattern(LIST_PAY_LINES.pattern)

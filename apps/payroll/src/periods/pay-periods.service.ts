@@ -5,12 +5,14 @@ import { Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed } f
 import {
   ActorSnapshot,
   DistrictSettings,
+  EmployeeNumberReply,
   ListPayPeriodsCommand,
   localDate,
   PayExportReply,
   PayPeriodPageReply,
   PayPeriodReply,
   PayScheduleReply,
+  SetEmployeeNumberCommand,
   SetPayScheduleCommand,
   settingsWithDefaults,
 } from '@sessionledger/contracts';
@@ -113,8 +115,10 @@ export class PayPeriodsService {
         } else {
           Object.assign(settings, { frequency: body.frequency, anchorDate: body.anchorDate, billingUnitRule, updatedBy: actor.userId, updatedAt: new Date() });
         }
+        if (body.billingProviderNpi !== undefined) settings.billingProviderNpi = body.billingProviderNpi;
+        if (body.renderingProviderNpi !== undefined) settings.renderingProviderNpi = body.renderingProviderNpi;
         await em.flush();
-        return { frequency: settings.frequency, anchorDate: settings.anchorDate, billingUnitRule: settings.billingUnitRule, version: settings.version };
+        return payScheduleOf(em, actor.districtId);
       });
     } catch (error) {
       if (error instanceof OptimisticLockError || error instanceof UniqueConstraintViolationException) throw stale();
@@ -182,20 +186,60 @@ export class PayPeriodsService {
     });
   }
 
-  /** One row per provider with lines in the period: net hours, net amount, line count. */
+  /**
+   * One row per provider × work order type × rate with lines in the period:
+   * net hours, net amount, line count. An open period's file is marked
+   * provisional (name and column); the file made after closing is the final one.
+   */
   exportPeriod(actor: ActorSnapshot, periodId: string): Promise<PayExportReply> {
     requirePayroll(actor);
     return this.transactions.run(actor.districtId, async (em) => {
       const period = await this.periodReply(em, actor.districtId, periodId);
-      const rows: { providerId: string; providerName: string; minutes: string; amountCents: string; lines: number }[] = await em.execute(
-        `select provider_id as "providerId", (array_agg(provider_name order by created_at desc, id desc))[1] as "providerName",
-                sum(minutes)::bigint as minutes, sum(amount_cents)::bigint as "amountCents", count(*)::int as lines
-           from payroll.pay_line where district_id = ? and period_id = ?
-          group by provider_id order by 2, 1`,
+      const rows: {
+        providerId: string;
+        employeeNumber: string | null;
+        providerName: string;
+        workOrderType: string;
+        rateCents: number;
+        minutes: string;
+        amountCents: string;
+        lines: number;
+      }[] = await em.execute(
+        `select l.provider_id as "providerId", e.employee_number as "employeeNumber",
+                (array_agg(l.provider_name order by l.created_at desc, l.id desc))[1] as "providerName",
+                w.type as "workOrderType", l.rate_cents as "rateCents",
+                sum(l.minutes)::bigint as minutes, sum(l.amount_cents)::bigint as "amountCents", count(*)::int as lines
+           from payroll.pay_line l
+           join payroll.work_order w on w.district_id = l.district_id and w.id = l.work_order_id
+           left join payroll.payee e on e.district_id = l.district_id and e.provider_id = l.provider_id
+          where l.district_id = ? and l.period_id = ?
+          group by l.provider_id, e.employee_number, w.type, l.rate_cents
+          order by 3, 1, 4, 5`,
         [actor.districtId, periodId],
       );
       const totals: ProviderTotals[] = rows.map((row) => ({ ...row, minutes: Number(row.minutes), amountCents: Number(row.amountCents) }));
-      return { filename: `pay-period-${period.startsOn}-to-${period.endsOn}.csv`, csv: payExportCsv(totals) };
+      const status = period.status === 'closed' ? 'final' : 'provisional';
+      const name = `pay-period-${period.startsOn}-to-${period.endsOn}${status === 'provisional' ? '-provisional' : ''}.csv`;
+      return { filename: name, csv: payExportCsv({ startsOn: period.startsOn, endsOn: period.endsOn, status }, totals) };
+    });
+  }
+
+  /** The provider's number in the district's payroll system, as the export writes it. */
+  setEmployeeNumber(command: SetEmployeeNumberCommand): Promise<EmployeeNumberReply> {
+    const { actor } = command;
+    requirePayrollReader(actor);
+    return this.transactions.run(actor.districtId, async (em) => {
+      const employeeNumber = command.employeeNumber.trim() || null;
+      if (employeeNumber === null) {
+        await em.execute(`delete from payroll.payee where district_id = ? and provider_id = ?`, [actor.districtId, command.providerId]);
+      } else {
+        await em.execute(
+          `insert into payroll.payee (district_id, provider_id, employee_number, updated_by) values (?, ?, ?, ?)
+           on conflict (district_id, provider_id) do update set employee_number = excluded.employee_number, updated_by = excluded.updated_by, updated_at = now()`,
+          [actor.districtId, command.providerId, employeeNumber, actor.userId],
+        );
+      }
+      return { providerId: command.providerId, employeeNumber };
     });
   }
 

@@ -14,8 +14,15 @@ export interface PeriodRow {
 /** The district's schedule and unit rule, or the defaults while it never set them (version 0). */
 export async function payScheduleOf(em: EntityManager, districtId: string): Promise<PayScheduleReply> {
   const settings = await em.findOne(PaySettings, { districtId });
-  if (!settings) return { ...DEFAULT_PAY_SCHEDULE, version: 0 };
-  return { frequency: settings.frequency, anchorDate: settings.anchorDate, billingUnitRule: settings.billingUnitRule, version: settings.version };
+  if (!settings) return { ...DEFAULT_PAY_SCHEDULE, billingProviderNpi: null, renderingProviderNpi: null, version: 0 };
+  return {
+    frequency: settings.frequency,
+    anchorDate: settings.anchorDate,
+    billingUnitRule: settings.billingUnitRule,
+    billingProviderNpi: settings.billingProviderNpi,
+    renderingProviderNpi: settings.renderingProviderNpi,
+    version: settings.version,
+  };
 }
 
 /**

@@ -37,6 +37,10 @@ export class WorkOrder extends TenantScopedEntity {
   @Property({ type: 'boolean' })
   active = true;
 
+  /** Set while deactivated: work started before it stays covered (pay is judged at the session's time). */
+  @Property({ type: 'timestamptz', nullable: true })
+  deactivatedAt: Date | null = null;
+
   @Property({ type: 'integer', version: true })
   version = 1;
 

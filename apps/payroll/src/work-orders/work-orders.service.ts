@@ -9,13 +9,16 @@ import {
   SetWorkOrderActiveCommand,
   UpdateWorkOrderCommand,
   findWorkOrderType,
+  localDate,
   WorkOrderPageReply,
+  WorkOrderRate,
   WorkOrderReply,
 } from '@sessionledger/contracts';
+import { DistrictReplica } from '@sessionledger/district-replica';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { WorkOrder } from './work-order.entity';
 
-export function toWorkOrderReply(order: WorkOrder): WorkOrderReply {
+export function toWorkOrderReply(order: WorkOrder, rates: WorkOrderRate[]): WorkOrderReply {
   return {
     id: order.id,
     type: order.type,
@@ -23,10 +26,12 @@ export function toWorkOrderReply(order: WorkOrder): WorkOrderReply {
     providerId: order.providerId,
     schoolId: order.schoolId,
     payRateCents: order.payRateCents,
+    rates,
     validFrom: order.validFrom,
     validTo: order.validTo,
     description: order.description,
     active: order.active,
+    deactivatedAt: order.deactivatedAt?.toISOString() ?? null,
     version: order.version,
     createdAt: order.createdAt.toISOString(),
     createdBy: order.createdBy,
@@ -53,6 +58,42 @@ function canSee(actor: ActorSnapshot, order: WorkOrder): boolean {
     administers(actor, order.schoolId) ||
     (actor.roles.includes('provider') && order.providerId === actor.userId)
   );
+}
+
+/** The dated rates of the work orders, oldest first, in one statement. */
+async function ratesOf(em: EntityManager, orderIds: string[]): Promise<Map<string, WorkOrderRate[]>> {
+  const rates = new Map<string, WorkOrderRate[]>(orderIds.map((id) => [id, []]));
+  if (!orderIds.length) return rates;
+  const rows: { workOrderId: string; effectiveFrom: string; payRateCents: number }[] = await em.execute(
+    `select work_order_id as "workOrderId", effective_from::text as "effectiveFrom", pay_rate_cents as "payRateCents"
+       from payroll.work_order_rate where work_order_id in (?) order by effective_from`,
+    [orderIds],
+  );
+  for (const row of rows) rates.get(row.workOrderId)?.push({ effectiveFrom: row.effectiveFrom, payRateCents: row.payRateCents });
+  return rates;
+}
+
+async function replyOf(em: EntityManager, order: WorkOrder): Promise<WorkOrderReply> {
+  return toWorkOrderReply(order, (await ratesOf(em, [order.id])).get(order.id)!);
+}
+
+/** A rate from `effectiveFrom` on (replacing one set for that very day); the work order shows its newest rate. */
+async function setRate(em: EntityManager, order: WorkOrder, effectiveFrom: string, payRateCents: number, by: string): Promise<void> {
+  await em.execute(
+    `insert into payroll.work_order_rate (district_id, work_order_id, effective_from, pay_rate_cents, created_by) values (?, ?, ?::date, ?, ?)
+     on conflict (district_id, work_order_id, effective_from) do update set pay_rate_cents = excluded.pay_rate_cents, created_by = excluded.created_by, created_at = now()`,
+    [order.districtId, order.id, effectiveFrom, payRateCents, by],
+  );
+  const [newest]: { payRateCents: number }[] = await em.execute(
+    `select pay_rate_cents as "payRateCents" from payroll.work_order_rate where work_order_id = ? order by effective_from desc limit 1`,
+    [order.id],
+  );
+  order.payRateCents = newest.payRateCents;
+}
+
+async function districtToday(em: EntityManager, districtId: string): Promise<string> {
+  const replica = await em.findOne(DistrictReplica, { districtId });
+  return localDate(new Date(), replica?.timeZone ?? 'UTC');
 }
 
 function assertDates(validFrom: string, validTo: string): void {
@@ -91,12 +132,13 @@ export class WorkOrdersService {
       });
       em.persist(order);
       await em.flush();
-      return toWorkOrderReply(order);
+      await setRate(em, order, order.validFrom, order.payRateCents, actor.userId);
+      return replyOf(em, order);
     });
   }
 
   get(actor: ActorSnapshot, workOrderId: string): Promise<WorkOrderReply> {
-    return this.transactions.run(actor.districtId, async (em) => toWorkOrderReply(await this.visible(em, actor, workOrderId)));
+    return this.transactions.run(actor.districtId, async (em) => replyOf(em, await this.visible(em, actor, workOrderId)));
   }
 
   list(command: ListWorkOrdersCommand): Promise<WorkOrderPageReply> {
@@ -115,7 +157,8 @@ export class WorkOrdersService {
         limit: command.pageSize,
         offset: (command.page - 1) * command.pageSize,
       });
-      return { items: orders.map(toWorkOrderReply), page: command.page, pageSize: command.pageSize, total };
+      const rates = await ratesOf(em, orders.map((order) => order.id));
+      return { items: orders.map((order) => toWorkOrderReply(order, rates.get(order.id)!)), page: command.page, pageSize: command.pageSize, total };
     });
   }
 
@@ -132,12 +175,22 @@ export class WorkOrdersService {
         const validFrom = command.validFrom ?? order.validFrom;
         const validTo = command.validTo ?? order.validTo;
         assertDates(validFrom, validTo);
-        if (command.payRateCents !== undefined) order.payRateCents = command.payRateCents;
+        if (command.payRateCents !== undefined) {
+          // Pay already settled was priced at the rate of its day; a rate reaching back would make amended and unamended sessions disagree.
+          const today = await districtToday(em, actor.districtId);
+          const requested = command.rateEffectiveFrom ?? today;
+          if (requested < today) {
+            throw new ValidationFailed([{ field: 'rateEffectiveFrom', problems: [`must be today (${today}) or later: sessions already worked keep the rate of their day`] }]);
+          }
+          await setRate(em, order, requested < validFrom ? validFrom : requested, command.payRateCents, actor.userId);
+        } else if (command.rateEffectiveFrom !== undefined) {
+          throw new ValidationFailed([{ field: 'rateEffectiveFrom', problems: ['goes with payRateCents'] }]);
+        }
         order.validFrom = validFrom;
         order.validTo = validTo;
         if (command.description !== undefined) order.description = command.description?.trim() || null;
         await em.flush();
-        return toWorkOrderReply(order);
+        return replyOf(em, order);
       }),
     );
   }
@@ -150,9 +203,10 @@ export class WorkOrdersService {
         const order = await this.managed(em, actor, command.workOrderId);
         if (order.active !== command.active) {
           order.active = command.active;
+          order.deactivatedAt = command.active ? null : new Date();
           await em.flush();
         }
-        return toWorkOrderReply(order);
+        return replyOf(em, order);
       }),
     );
   }

@@ -66,6 +66,18 @@ export class Series extends TenantScopedEntity {
   @Property({ type: 'timestamptz', nullable: true })
   defaultsFrom: Date | null = null;
 
+  /** Set by an "all" edit that froze the past in a SeriesSegment: the series' own definition gives no occurrence before it. */
+  @Property({ type: 'timestamptz', nullable: true })
+  effectiveFrom: Date | null = null;
+
+  /** Set by a split: local midnight of the split day, so no later edit of this series can reach the successor's days. */
+  @Property({ type: 'timestamptz', nullable: true })
+  endsBefore: Date | null = null;
+
+  /** iCalendar SEQUENCE of the occurrences the definition gives; raised by every edit that changes them. */
+  @Property({ type: 'integer' })
+  sequence = 0;
+
   /** Checked and raised by hand under a row lock: a "this occurrence" edit changes no column of the series but must still make older copies stale. */
   @Property({ type: 'integer' })
   version = 1;
@@ -76,7 +88,7 @@ export class Series extends TenantScopedEntity {
   @Property({ type: 'uuid' })
   createdBy: string;
 
-  constructor(fields: Omit<Series, 'id' | 'version' | 'createdAt' | 'splitFrom' | 'sessionDefaults' | 'defaultsFrom'> & { splitFrom?: string | null }) {
+  constructor(fields: Omit<Series, 'id' | 'version' | 'createdAt' | 'splitFrom' | 'sessionDefaults' | 'defaultsFrom' | 'effectiveFrom' | 'endsBefore' | 'sequence'> & { splitFrom?: string | null }) {
     super();
     Object.assign(this, fields);
   }
@@ -125,6 +137,10 @@ export class OccurrenceOverride extends TenantScopedEntity {
   @Property({ type: 'text', nullable: true })
   attendance: 'cancelled_billable' | 'cancelled_nonbillable' | null = null;
 
+  /** Added to the definition's sequence in the feed: raised by each edit or cancellation of this one occurrence. */
+  @Property({ type: 'integer' })
+  sequence = 0;
+
   @Property({ type: 'timestamptz' })
   updatedAt: Date = new Date();
 
@@ -137,6 +153,74 @@ export class OccurrenceOverride extends TenantScopedEntity {
     this.seriesId = seriesId;
     this.occurrenceStart = occurrenceStart;
     this.updatedBy = updatedBy;
+  }
+}
+
+/**
+ * A definition a series had before an "all" edit, still giving the
+ * occurrences in [effectiveFrom, endsBefore): they had happened (or had a
+ * session) when the edit came, so their keys, times and text stay.
+ */
+@Entity({ tableName: 'series_segment' })
+export class SeriesSegment extends TenantScopedEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = newId();
+
+  @Property({ type: 'uuid' })
+  seriesId: string;
+
+  @Property({ type: 'text' })
+  dtstart: string;
+
+  @Property({ type: 'text' })
+  rrule: string;
+
+  @Property({ type: 'jsonb' })
+  exdates: string[] = [];
+
+  @Property({ type: 'integer' })
+  durationMinutes: number;
+
+  @Property({ type: 'text' })
+  service: string;
+
+  @Property({ type: 'text', nullable: true })
+  description: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  placeOfService: string | null = null;
+
+  @Property({ type: 'integer' })
+  sequence: number;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  effectiveFrom: Date | null = null;
+
+  @Property({ type: 'timestamptz' })
+  endsBefore: Date;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'uuid' })
+  createdBy: string;
+
+  /** The series' definition as it stands, frozen up to `endsBefore`. */
+  constructor(series: Series, endsBefore: Date, createdBy: string) {
+    super();
+    this.districtId = series.districtId;
+    this.seriesId = series.id;
+    this.dtstart = series.dtstart;
+    this.rrule = series.rrule;
+    this.exdates = [...series.exdates];
+    this.durationMinutes = series.durationMinutes;
+    this.service = series.service;
+    this.description = series.description;
+    this.placeOfService = series.placeOfService;
+    this.sequence = series.sequence;
+    this.effectiveFrom = series.effectiveFrom;
+    this.endsBefore = endsBefore;
+    this.createdBy = createdBy;
   }
 }
 

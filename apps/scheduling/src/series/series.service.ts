@@ -25,8 +25,8 @@ import {
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { expandSeries, type Occurrence, parseRecurrenceRule, RecurrenceInvalid, type SeriesDefinition } from '../recurrence';
-import { instantAt, parseLocalDateTime } from '../recurrence/local-time';
-import { ClosureDayRow, OccurrenceOverride, Series } from './series.entities';
+import { civilDate, instantAt, localDayAt, parseLocalDateTime } from '../recurrence/local-time';
+import { ClosureDayRow, OccurrenceOverride, Series, SeriesSegment } from './series.entities';
 
 interface District {
   timeZone: string;
@@ -36,6 +36,42 @@ interface District {
 /** Both 'HH:MM' and 'HH:MM:SS' are accepted; the rule engine reads seconds. */
 function withSeconds(localDateTime: string): string {
   return localDateTime.length === 16 ? `${localDateTime}:00` : localDateTime;
+}
+
+/** `exdates` take what `start` takes ('HH:MM' or 'HH:MM:SS'), and dates; stored as the rule engine reads them. */
+function exdatesOf(exdates: string[]): string[] {
+  return exdates.map((text) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(text) ? `${text}:00` : text));
+}
+
+/**
+ * What an occurrence takes from the definition that gave it: the series'
+ * own, or a segment an "all" edit froze. Each gives occurrences in
+ * [effectiveFrom, endsBefore) only.
+ */
+type Definition = Pick<
+  Series,
+  'dtstart' | 'rrule' | 'exdates' | 'durationMinutes' | 'service' | 'description' | 'placeOfService' | 'sequence' | 'effectiveFrom' | 'endsBefore'
+>;
+
+interface DefinedOccurrence {
+  occurrence: Occurrence;
+  definition: Definition;
+}
+
+/** Fields of an edit that change what occurrences look like (the version and scope do not). */
+const DEFINITION_FIELDS = ['service', 'description', 'placeOfService', 'durationMinutes', 'startTime', 'rrule', 'exdates'] as const;
+
+function laterOf(a: Date, b: Date | null): Date {
+  return b && b > a ? b : a;
+}
+
+function earlierOf(a: Date, b: Date | null): Date {
+  return b && b < a ? b : a;
+}
+
+/** The instant a district day (a day number) begins. */
+function midnightOf(day: number, timeZone: string): Date {
+  return instantAt({ ...civilDate(day), hour: 0, minute: 0, second: 0 }, timeZone);
 }
 
 function invalid(field: string, problem: string): ValidationFailed {
@@ -108,15 +144,22 @@ function toSeriesReply(series: Series, timeZone: string): SeriesReply {
     splitFrom: series.splitFrom,
     sessionDefaults: series.sessionDefaults,
     defaultsFrom: series.defaultsFrom?.toISOString() ?? null,
+    effectiveFrom: series.effectiveFrom?.toISOString() ?? null,
+    endsBefore: series.endsBefore?.toISOString() ?? null,
     version: series.version,
     createdAt: series.createdAt.toISOString(),
     createdBy: series.createdBy,
   };
 }
 
-function toOccurrenceReply(series: Series, occurrence: Occurrence, override: OccurrenceOverride | undefined, timeZone: string): OccurrenceReply {
+function toOccurrenceReply(
+  series: Series,
+  { occurrence, definition }: DefinedOccurrence,
+  override: OccurrenceOverride | undefined,
+  timeZone: string,
+): OccurrenceReply {
   const edited = override?.edited ? override : undefined;
-  const durationMinutes = edited?.durationMinutes ?? series.durationMinutes;
+  const durationMinutes = edited?.durationMinutes ?? definition.durationMinutes;
   const startsAt = edited?.startsAt ?? occurrence.start;
   const local = edited?.startsAt ? localOf(edited.startsAt, timeZone) : { localStart: occurrence.localStart, localDate: occurrence.localDate };
   const defaults = series.defaultsFrom && occurrence.start > series.defaultsFrom ? series.sessionDefaults : null;
@@ -127,10 +170,10 @@ function toOccurrenceReply(series: Series, occurrence: Occurrence, override: Occ
     endsAt: new Date(startsAt.getTime() + durationMinutes * 60_000).toISOString(),
     ...local,
     durationMinutes,
-    service: edited?.service ?? series.service,
+    service: edited?.service ?? definition.service,
     // A "this occurrence" edit is more specific than the defaults a session left for all later ones.
-    description: edited && edited.description !== null ? edited.description : (defaults?.description ?? series.description),
-    placeOfService: edited && edited.placeOfService !== null ? edited.placeOfService : series.placeOfService,
+    description: edited && edited.description !== null ? edited.description : (defaults?.description ?? definition.description),
+    placeOfService: edited && edited.placeOfService !== null ? edited.placeOfService : definition.placeOfService,
     type: series.type,
     providerId: series.providerId,
     schoolId: series.schoolId,
@@ -148,6 +191,7 @@ function toOccurrenceReply(series: Series, occurrence: Occurrence, override: Occ
             attendance: override.attendance,
           }
         : null,
+    sequence: definition.sequence + (override?.sequence ?? 0),
   };
 }
 
@@ -198,7 +242,7 @@ export class SeriesService {
         dtstart: withSeconds(body.start),
         durationMinutes: body.durationMinutes,
         rrule: body.rrule.trim(),
-        exdates: body.exdates ?? [],
+        exdates: exdatesOf(body.exdates ?? []),
         workOrderId: body.workOrderId ?? null,
         createdBy: actor.userId,
       });
@@ -244,10 +288,11 @@ export class SeriesService {
     return this.transactions.run(actor.districtId, async (em) => {
       const district = await this.district(em, actor.districtId);
       const series = await this.visibleSeries(em, actor, command.seriesId);
-      const occurrences = expandSeries(this.definition(series, district, await this.closures(em)), { from, to });
+      const segments = await em.find(SeriesSegment, { seriesId: series.id });
+      const occurrences = this.expand(series, segments, district, await this.closures(em), { from, to });
       const overrides = await em.find(OccurrenceOverride, { seriesId: series.id, occurrenceStart: { $gte: from, $lt: to } });
       const byStart = new Map(overrides.map((override) => [override.occurrenceStart.getTime(), override]));
-      return occurrences.map((occurrence) => toOccurrenceReply(series, occurrence, byStart.get(occurrence.start.getTime()), district.timeZone));
+      return occurrences.map((one) => toOccurrenceReply(series, one, byStart.get(one.occurrence.start.getTime()), district.timeZone));
     });
   }
 
@@ -275,12 +320,17 @@ export class SeriesService {
       );
       if (!series.length) return [];
       const closures = await this.closures(em);
-      const overrides = await em.find(OccurrenceOverride, { seriesId: { $in: series.map((one) => one.id) }, occurrenceStart: { $gte: from, $lt: to } });
+      const seriesIds = series.map((one) => one.id);
+      const overrides = await em.find(OccurrenceOverride, { seriesId: { $in: seriesIds }, occurrenceStart: { $gte: from, $lt: to } });
       const byKey = new Map(overrides.map((override) => [`${override.seriesId}/${override.occurrenceStart.getTime()}`, override]));
+      const segments = new Map<string, SeriesSegment[]>();
+      for (const segment of await em.find(SeriesSegment, { seriesId: { $in: seriesIds }, endsBefore: { $gt: from } })) {
+        segments.set(segment.seriesId, [...(segments.get(segment.seriesId) ?? []), segment]);
+      }
       return series
         .flatMap((one) =>
-          expandSeries(this.definition(one, district, closures), { from, to }).map((occurrence) =>
-            toOccurrenceReply(one, occurrence, byKey.get(`${one.id}/${occurrence.start.getTime()}`), district.timeZone),
+          this.expand(one, segments.get(one.id) ?? [], district, closures, { from, to }).map((defined) =>
+            toOccurrenceReply(one, defined, byKey.get(`${one.id}/${defined.occurrence.start.getTime()}`), district.timeZone),
           ),
         )
         .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.seriesId.localeCompare(b.seriesId));
@@ -291,9 +341,9 @@ export class SeriesService {
     return this.transactions.run(actor.districtId, async (em) => {
       const district = await this.district(em, actor.districtId);
       const series = await this.visibleSeries(em, actor, seriesId);
-      const occurrence = await this.occurrenceOf(em, series, district, new Date(occurrenceStart));
-      const override = await em.findOne(OccurrenceOverride, { seriesId, occurrenceStart: occurrence.start });
-      return toOccurrenceReply(series, occurrence, override ?? undefined, district.timeZone);
+      const defined = await this.occurrenceOf(em, series, district, new Date(occurrenceStart));
+      const override = await em.findOne(OccurrenceOverride, { seriesId, occurrenceStart: defined.occurrence.start });
+      return toOccurrenceReply(series, defined, override ?? undefined, district.timeZone);
     });
   }
 
@@ -303,9 +353,10 @@ export class SeriesService {
       const district = await this.district(em, actor.districtId);
       const series = await this.lockedSeries(em, actor, command.seriesId, body.version);
       let written = series;
+      const started = (command.startedOccurrences ?? []).map((start) => new Date(start));
       if (body.scope === 'this') await this.editOne(em, actor, series, district, body);
-      else if (body.scope === 'all') this.editAll(series, district, body);
-      else written = await this.split(em, actor, series, district, body);
+      else if (body.scope === 'all') await this.editAll(em, actor, series, district, body, started);
+      else written = await this.split(em, actor, series, district, body, started);
       series.version += 1;
       await em.flush();
       return toSeriesReply(written, district.timeZone);
@@ -320,7 +371,8 @@ export class SeriesService {
     return this.transactions.run(actor.districtId, async (em) => {
       const district = await this.district(em, actor.districtId);
       const series = await this.lockedSeries(em, actor, command.seriesId);
-      const occurrence = await this.occurrenceOf(em, series, district, new Date(body.occurrenceStart));
+      const defined = await this.occurrenceOf(em, series, district, new Date(body.occurrenceStart));
+      const { occurrence } = defined;
       let override = await em.findOne(OccurrenceOverride, { seriesId: series.id, occurrenceStart: occurrence.start });
       if (override?.cancelledAt) throw new Conflict('OCCURRENCE.ALREADY_CANCELLED', 'This occurrence is already cancelled');
       if (!override) {
@@ -332,11 +384,12 @@ export class SeriesService {
       override.cancelledBy = actor.userId;
       override.cancelReason = body.reason?.trim() || null;
       override.attendance = cancellationStatus(startsAt, cancelledAt, district.settings.cancellationNoticeHours);
+      override.sequence += 1;
       override.updatedAt = now;
       override.updatedBy = actor.userId;
       series.version += 1;
       await em.flush();
-      return toOccurrenceReply(series, occurrence, override, district.timeZone);
+      return toOccurrenceReply(series, defined, override, district.timeZone);
     });
   }
 
@@ -385,7 +438,7 @@ export class SeriesService {
     for (const field of ['rrule', 'exdates'] as const) {
       if (body[field] !== undefined) throw invalid(field, 'changes the series: use scope following or all');
     }
-    const occurrence = await this.occurrenceOf(em, series, district, new Date(body.occurrenceStart ?? ''));
+    const { occurrence } = await this.occurrenceOf(em, series, district, new Date(body.occurrenceStart ?? ''));
     let override = await em.findOne(OccurrenceOverride, { seriesId: series.id, occurrenceStart: occurrence.start });
     if (override?.cancelledAt) throw new Conflict('OCCURRENCE.CANCELLED', 'A cancelled occurrence cannot be changed');
     if (!override) {
@@ -402,28 +455,109 @@ export class SeriesService {
       if (!moved) throw invalid('startTime', 'must be a local time of day HH:MM');
       override.startsAt = instantAt(moved, district.timeZone);
     }
+    override.sequence += 1;
     override.updatedAt = new Date();
     override.updatedBy = actor.userId;
   }
 
-  private editAll(series: Series, district: District, body: EditSeriesBody): void {
+  /**
+   * "All" keeps history (DESIGN.md "Series edits keep history"): the edit
+   * applies from the day after the last occurrence that has happened, been
+   * moved into the past or has a session (`effectiveFrom`); those and every
+   * earlier one keep the definition they had, frozen in a segment, so their
+   * keys (which sessions point at), times and text stay. Cancellations and
+   * "this occurrence" edits from there on move with their day onto the new
+   * definition's occurrence; one whose day the new rule no longer gives is
+   * a 409 listing them unless the caller drops them.
+   */
+  private async editAll(em: EntityManager, actor: ActorSnapshot, series: Series, district: District, body: EditSeriesBody, started: Date[]): Promise<void> {
+    // Nothing to change: no segment either (repeated empty edits would pile them up).
+    if (!DEFINITION_FIELDS.some((field) => body[field] !== undefined)) return;
+    const zone = district.timeZone;
+    const now = new Date();
+    const closures = await this.closures(em);
+    const first = instantAt(parseLocalDateTime(series.dtstart)!, zone);
+    // A day earlier than DTSTART's instant: a spring-forward gap can put the first occurrence before it.
+    const lower = series.effectiveFrom ?? new Date(first.getTime() - 86_400_000);
+    const upper = series.endsBefore;
+    const bounded = (start: Date) => start >= lower && (!upper || start < upper);
+    const overrides = await em.find(OccurrenceOverride, { seriesId: series.id, occurrenceStart: { $gte: lower } });
+    const isOccurrence = (start: Date) =>
+      bounded(start) && expandSeries(this.definition(series, district, closures), { from: start, to: new Date(start.getTime() + 1) }).length === 1;
+
+    const frozenDays: number[] = [];
+    const pastWindow = { from: lower, to: earlierOf(now, upper) };
+    if (pastWindow.to > pastWindow.from) {
+      const past = expandSeries(this.definition(series, district, closures), pastWindow);
+      if (past.length) frozenDays.push(localDayAt(past[past.length - 1].start, zone));
+    }
+    for (const override of overrides) {
+      if (override.edited && override.startsAt && override.startsAt < now && isOccurrence(override.occurrenceStart)) frozenDays.push(localDayAt(override.occurrenceStart, zone));
+    }
+    for (const start of started) if (isOccurrence(start)) frozenDays.push(localDayAt(start, zone));
+
+    const lastFrozenDay = frozenDays.length ? Math.max(...frozenDays) : undefined;
+    const cut = lastFrozenDay === undefined ? now : laterOf(now, midnightOf(lastFrozenDay + 1, zone));
+    if (cut > lower) {
+      if (lastFrozenDay !== undefined) em.persist(new SeriesSegment(series, cut, actor.userId));
+      series.effectiveFrom = cut;
+    }
+
+    // Overrides of occurrences the old definition gives from the cut on; others (frozen, or of days no rule gives) stay where they are.
+    const ahead = overrides.filter((override) => override.occurrenceStart >= (series.effectiveFrom ?? lower) && isOccurrence(override.occurrenceStart));
+    const orphans = overrides.filter((override) => !ahead.includes(override) && override.occurrenceStart >= (series.effectiveFrom ?? lower));
+
     this.apply(series, body);
     assertDefinition(this.definition(series, district, []));
+    series.sequence += 1;
+
+    const lost: OccurrenceOverride[] = [];
+    for (const override of ahead) {
+      const day = localDayAt(override.occurrenceStart, zone);
+      const window = { from: laterOf(midnightOf(day, zone), series.effectiveFrom), to: earlierOf(midnightOf(day + 1, zone), series.endsBefore) };
+      const [target] = window.to > window.from ? expandSeries(this.definition(series, district, closures), window) : [];
+      if (!target) lost.push(override);
+      else if (target.start.getTime() !== override.occurrenceStart.getTime()) {
+        // A row left keyed to this start by an edit before this rule would collide; the live override supersedes it.
+        const stale = orphans.find((orphan) => orphan.occurrenceStart.getTime() === target.start.getTime());
+        if (stale) await em.nativeDelete(OccurrenceOverride, { id: stale.id });
+        override.occurrenceStart = target.start;
+      }
+    }
+    if (lost.length && !body.dropOverrides) {
+      throw new Conflict(
+        'SERIES.OVERRIDES_WOULD_BE_LOST',
+        `The new rule gives no occurrence on ${lost.length === 1 ? 'a day that has' : 'days that have'} a cancellation or a "this occurrence" edit; send dropOverrides: true to drop ${lost.length === 1 ? 'it' : 'them'}`,
+        {
+          occurrences: lost.map((override) => ({
+            occurrenceStart: override.occurrenceStart.toISOString(),
+            cancelled: override.cancelledAt !== null,
+            edited: override.edited,
+          })),
+        },
+      );
+    }
+    for (const override of lost) em.remove(override);
   }
 
   /**
    * "This and following": the series ends before the occurrence (UNTIL, or
-   * the COUNT generated so far) and a new one starts there with the changes,
-   * taking the overrides from there on. What happened before stays as it was.
+   * the COUNT generated so far, and `endsBefore` the local midnight of its
+   * day, which a later "all" edit of time or rule cannot move) and a new one
+   * starts there with the changes, taking the overrides from there on. What
+   * happened before stays as it was.
    */
-  private async split(em: EntityManager, actor: ActorSnapshot, series: Series, district: District, body: EditSeriesBody): Promise<Series> {
-    const occurrence = await this.occurrenceOf(em, series, district, new Date(body.occurrenceStart ?? ''));
+  private async split(em: EntityManager, actor: ActorSnapshot, series: Series, district: District, body: EditSeriesBody, started: Date[]): Promise<Series> {
+    const { occurrence, definition } = await this.occurrenceOf(em, series, district, new Date(body.occurrenceStart ?? ''));
+    if (definition !== series) {
+      throw new Conflict('SERIES.OCCURRENCE_FROZEN', 'This occurrence keeps the definition it had before an "all" edit; split at one from the series’ effectiveFrom on');
+    }
     const rule = parseRecurrenceRule(series.rrule);
     const original = this.definition(series, district, []);
     const firstStart = instantAt(parseLocalDateTime(series.dtstart)!, district.timeZone);
     const generatedBefore = expandSeries({ ...original, exdates: [] }, { from: firstStart, to: occurrence.start }).length;
     if (generatedBefore === 0) {
-      this.editAll(series, district, body);
+      await this.editAll(em, actor, series, district, body, started);
       return series;
     }
     const next = new Series({
@@ -446,9 +580,12 @@ export class SeriesService {
       splitFrom: series.id,
     });
     [next.sessionDefaults, next.defaultsFrom] = [series.sessionDefaults, series.defaultsFrom];
+    // An earlier split of this series already ended it: the new part must not reach that successor's days either.
+    next.endsBefore = series.endsBefore;
     this.apply(next, body);
     assertDefinition(this.definition(next, district, []));
     series.rrule = withEnd(series.rrule, rule.count === undefined ? `UNTIL=${utcStamp(new Date(occurrence.start.getTime() - 1000))}` : `COUNT=${generatedBefore}`);
+    series.endsBefore = earlierOf(midnightOf(localDayAt(occurrence.start, district.timeZone), district.timeZone), series.endsBefore);
     em.persist(next);
     const moved = await em.find(OccurrenceOverride, { seriesId: series.id, occurrenceStart: { $gte: occurrence.start } });
     for (const override of moved) override.seriesId = next.id;
@@ -462,10 +599,10 @@ export class SeriesService {
     if (body.durationMinutes !== undefined) series.durationMinutes = body.durationMinutes;
     if (body.startTime !== undefined) series.dtstart = `${series.dtstart.slice(0, 10)}T${body.startTime}:00`;
     if (body.rrule !== undefined) series.rrule = body.rrule.trim();
-    if (body.exdates !== undefined) series.exdates = body.exdates;
+    if (body.exdates !== undefined) series.exdates = exdatesOf(body.exdates);
   }
 
-  private definition(series: Series, district: District, closures: string[]): SeriesDefinition {
+  private definition(series: Definition, district: District, closures: string[]): SeriesDefinition {
     return {
       rrule: series.rrule,
       dtstart: series.dtstart,
@@ -476,12 +613,26 @@ export class SeriesService {
     };
   }
 
-  /** The occurrence the rule gives at exactly `start` (closure days and excluded dates have none). */
-  private async occurrenceOf(em: EntityManager, series: Series, district: District, start: Date): Promise<Occurrence> {
+  /** The occurrences in the window of the frozen segments and of the series' own definition, each within its bounds, in order. */
+  private expand(series: Series, segments: SeriesSegment[], district: District, closures: string[], window: { from: Date; to: Date }): DefinedOccurrence[] {
+    const definitions: Definition[] = [...segments, series];
+    return definitions
+      .flatMap((definition) => {
+        const from = laterOf(window.from, definition.effectiveFrom);
+        const to = earlierOf(earlierOf(window.to, definition.endsBefore), series.endsBefore);
+        if (to <= from) return [];
+        return expandSeries(this.definition(definition, district, closures), { from, to }).map((occurrence) => ({ occurrence, definition }));
+      })
+      .sort((a, b) => a.occurrence.start.getTime() - b.occurrence.start.getTime());
+  }
+
+  /** The occurrence the series gives at exactly `start` (closure days and excluded dates have none), with the definition that gives it. */
+  private async occurrenceOf(em: EntityManager, series: Series, district: District, start: Date): Promise<DefinedOccurrence> {
     if (Number.isNaN(start.getTime())) throw invalid('occurrenceStart', 'must be the start of an occurrence of the series');
-    const [occurrence] = expandSeries(this.definition(series, district, await this.closures(em)), { from: start, to: new Date(start.getTime() + 1) });
-    if (!occurrence) throw new NotFound('occurrence');
-    return occurrence;
+    const segments = await em.find(SeriesSegment, { seriesId: series.id });
+    const [found] = this.expand(series, segments, district, await this.closures(em), { from: start, to: new Date(start.getTime() + 1) });
+    if (!found) throw new NotFound('occurrence');
+    return found;
   }
 
   private async closures(em: EntityManager): Promise<string[]> {

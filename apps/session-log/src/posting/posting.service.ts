@@ -243,6 +243,18 @@ function applyAmendment(unit: SessionUnit, command: AmendSessionCommand): string
     if (problems.length) throw new ValidationFailed(problems.map((p) => ({ field: `changes.participants.${index}.${p.field}`, problems: p.problems })));
     changed.push(...Object.keys(fields).map((field) => `participants.${participant.id}.${field}`));
   }
+  for (const [index, participantId] of (changes.removeParticipants ?? []).entries()) {
+    const field = `changes.removeParticipants.${index}`;
+    const participant = unit.participants.find((p) => p.id === participantId);
+    if (!participant) throw new ValidationFailed([{ field, problems: ['is not a participant of the session'] }]);
+    if (changes.participants?.some((p) => p.participantId === participantId)) {
+      throw new ValidationFailed([{ field, problems: ['is also changed by this amendment: remove or change a participant, not both'] }]);
+    }
+    // The row goes (the immutability trigger lets this amendment's transaction through); the signed versions keep who it was.
+    unit.em.remove(participant);
+    unit.participants.splice(unit.participants.indexOf(participant), 1);
+    changed.push(`participants.${participant.id}.removed`);
+  }
   if (!changed.length) throw new ValidationFailed([{ field: 'changes', problems: ['must change something'] }]);
   return changed;
 }

@@ -59,9 +59,6 @@ export function auditProblems(session: Session, participants: Participant[], cat
 
   const description = descriptionProblem(session, catalog);
   if (description) problems.push({ code: description.code, message: description.message });
-  if (session.workOrderType === CAREER_LADDER && session.state !== 'cancelled' && !careerLadderGoalTagged(session, catalog)) {
-    problems.push({ code: 'SESSION.CAREER_LADDER_GOAL_MISSING', message: `${findWorkOrderType(session.districtId, CAREER_LADDER)?.name} sessions must be tagged with a Career Ladder goal` });
-  }
 
   for (const p of participants) {
     if (!p.attendanceStatus) problems.push({ code: 'PARTICIPANT.NO_ATTENDANCE', message: `${p.name} has no attendance status`, participantId: p.id });
@@ -95,4 +92,21 @@ export function auditProblems(session: Session, participants: Participant[], cat
     }
   }
   return problems;
+}
+
+/**
+ * What does not stop posting but keeps the session out of pay or the state
+ * export. An untagged Career Ladder session is the seeds' case: it "will not be
+ * eligible for export" (and is not paid), yet it is a true record of a
+ * session that happened, so it is posted and can be tagged by amendment.
+ */
+export function auditWarnings(session: Session, catalog: SessionCatalogDocument): AuditProblem[] {
+  const warnings: AuditProblem[] = [];
+  if (session.workOrderType === CAREER_LADDER && session.state !== 'cancelled' && !careerLadderGoalTagged(session, catalog)) {
+    warnings.push({
+      code: 'SESSION.CAREER_LADDER_GOAL_MISSING',
+      message: `${findWorkOrderType(session.districtId, CAREER_LADDER)?.name} sessions not tagged with a Career Ladder goal are neither paid nor exported to the state`,
+    });
+  }
+  return warnings;
 }

@@ -9,15 +9,16 @@ import {
   SessionChangeReply,
   SessionPageReply,
   SessionRef,
-  SessionReply,
+  SessionView,
   TaskPageReply,
   ViewSessionCommand,
 } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { catalogOf, serviceOf } from '../catalog/session-catalog.service';
 import { audienceFor, canChange } from './session-access';
-import { auditProblems, paymentOf } from './session-audit';
-import { toSessionReply } from './session-view';
+import { auditProblems, auditWarnings, paymentOf } from './session-audit';
+import { billingWarnings } from './billing-warnings';
+import { toSessionReply, toSessionView } from './session-view';
 import { Participant, PostSessionTask, Session, SessionChange } from './session.entities';
 
 interface Scope {
@@ -27,7 +28,7 @@ interface Scope {
 
 /**
  * The sessions a reader may list, as SQL: admins their schools, providers
- * their own, guardians and students those their children / they took part in.
+ * their own, guardians and students the posted ones their children / they took part in.
  * Null when the reader may see none.
  */
 function readableScope(actor: ActorSnapshot, viewerStudentIds: string[]): Scope | null {
@@ -37,7 +38,7 @@ function readableScope(actor: ActorSnapshot, viewerStudentIds: string[]): Scope 
   if (actor.roles.includes('provider')) parts.push({ sql: 's.provider_id = ?', params: [actor.userId] });
   if ((actor.roles.includes('guardian') || actor.roles.includes('student')) && viewerStudentIds.length) {
     parts.push({
-      sql: `s.id in (select p.session_id from session_log.participant p where p.kind = 'student' and p.person_id = any(?::uuid[]))`,
+      sql: `(s.posted_version is not null and s.id in (select p.session_id from session_log.participant p where p.kind = 'student' and p.person_id = any(?::uuid[])))`,
       params: [pgArray(viewerStudentIds)],
     });
   }
@@ -54,22 +55,26 @@ function pgArray(values: readonly string[]): string {
 export class SessionReadsService {
   constructor(private readonly transactions: TenantTransactions) {}
 
-  get(command: ViewSessionCommand): Promise<SessionReply> {
+  get(command: ViewSessionCommand): Promise<SessionView> {
     const { actor } = command;
     return this.transactions.run(actor.districtId, async (em) => {
       const { session, participants } = await this.load(em, command.sessionId);
       const audience = audienceFor(actor, session, participants, command.viewer.studentIds);
       if (!audience) throw new NotFound('session', command.sessionId);
       const { catalog } = await catalogOf(em, actor.districtId);
-      return toSessionReply(session, participants, audience, command.viewer.studentIds, serviceOf(catalog, session.service)?.noteTemplate ?? null);
+      return toSessionView(session, participants, audience, command.viewer.studentIds, serviceOf(catalog, session.service)?.noteTemplate ?? null);
     });
   }
 
   list(command: ListSessionsCommand): Promise<SessionPageReply> {
     const { actor } = command;
-    // Filtering by what guardians and students may not see (the flag, another child) would reveal it by
-    // which of their sessions come back: such filters apply to the staff part of the scope only.
-    const revealing = command.needsAttention !== undefined || (command.studentId !== undefined && !command.viewer.studentIds.includes(command.studentId));
+    // Filtering by what guardians and students may not see (the flag, the state, the school, another child) would
+    // reveal it by which of their sessions come back: such filters apply to the staff part of the scope only.
+    const revealing =
+      command.needsAttention !== undefined ||
+      command.state !== undefined ||
+      command.schoolId !== undefined ||
+      (command.studentId !== undefined && !command.viewer.studentIds.includes(command.studentId));
     const scope = readableScope(actor, revealing ? [] : command.viewer.studentIds);
     const empty = { items: [], page: command.page, pageSize: command.pageSize, total: 0 };
     if (!scope) return Promise.resolve(empty);
@@ -105,7 +110,7 @@ export class SessionReadsService {
         const session = byId.get(id)!;
         const own = participants.filter((p) => p.sessionId === id);
         const audience = audienceFor(actor, session, own, command.viewer.studentIds);
-        return audience ? [toSessionReply(session, own, audience, command.viewer.studentIds, serviceOf(catalog, session.service)?.noteTemplate ?? null)] : [];
+        return audience ? [toSessionView(session, own, audience, command.viewer.studentIds, serviceOf(catalog, session.service)?.noteTemplate ?? null)] : [];
       });
       return { items, page: command.page, pageSize: command.pageSize, total: Number(rows[0].total) };
     });
@@ -118,11 +123,12 @@ export class SessionReadsService {
       const { session, participants } = await this.loadForStaff(em, actor, command.sessionId);
       const { catalog } = await catalogOf(em, actor.districtId);
       const problems = auditProblems(session, participants, catalog);
-      const view = toSessionReply(session, participants, 'admin', []);
+      const view = toSessionReply(session, participants, 'admin');
       return {
         sessionId: session.id,
         postable: problems.length === 0,
         problems,
+        warnings: [...auditWarnings(session, catalog), ...billingWarnings(session, participants)],
         payment: paymentOf(session, participants, catalog),
         durationOverride: view.durationOverride,
       };

@@ -1,4 +1,4 @@
-import { ParticipantReply, SessionAudience, SessionReply, rawMinutes } from '@sessionledger/contracts';
+import { FamilySessionReply, ParticipantReply, SessionAudience, SessionReply, SessionView, StaffAudience, rawMinutes } from '@sessionledger/contracts';
 import { Participant, Session } from './session.entities';
 
 /**
@@ -10,19 +10,43 @@ import { Participant, Session } from './session.entities';
  * | client note  |  yes  |   yes    |   yes    |   no    |
  * | admin note   |  yes  |   yes    |   no     |   no    |
  *
- * Guardians and students see only their own children's / their own part of
- * the session, and none of its internal flags. A note a reader may not see is
- * left out of the reply, not blanked.
+ * Guardians and students get another shape altogether (`toFamilyReply`),
+ * built field by field from what DESIGN.md "What families see" allows, so a
+ * field added to the staff view never reaches them by default. A note a
+ * reader may not see is left out of the reply, not blanked.
  */
-export function toSessionReply(
+export function toSessionView(
   session: Session,
   participants: Participant[],
   audience: SessionAudience,
   viewerStudentIds: readonly string[],
   noteTemplate: string | null = null,
-): SessionReply {
-  const staffView = audience === 'admin' || audience === 'provider';
-  const visible = staffView ? participants : participants.filter((p) => p.kind === 'student' && viewerStudentIds.includes(p.personId));
+): SessionView {
+  if (audience === 'guardian' || audience === 'student') return toFamilyReply(session, participants, audience, viewerStudentIds);
+  return toSessionReply(session, participants, audience, noteTemplate);
+}
+
+/** Date, time, provider, and per own child (or self) the subject tutored and the notes of the audience; nothing else. */
+function toFamilyReply(session: Session, participants: Participant[], audience: 'guardian' | 'student', viewerStudentIds: readonly string[]): FamilySessionReply {
+  const own = participants.filter((p) => p.kind === 'student' && viewerStudentIds.includes(p.personId)).sort(byArrival);
+  return {
+    id: session.id,
+    audience,
+    sessionDate: session.sessionDate,
+    startedAt: session.startedAt.toISOString(),
+    endedAt: session.endedAt?.toISOString() ?? null,
+    providerName: session.providerName,
+    participants: own.map((p) => ({
+      personId: p.personId,
+      name: p.name,
+      subject: p.subject,
+      studentNote: p.studentNote,
+      ...(audience === 'guardian' ? { clientNote: p.clientNote } : {}),
+    })),
+  };
+}
+
+export function toSessionReply(session: Session, participants: Participant[], audience: StaffAudience, noteTemplate: string | null = null): SessionReply {
   return {
     id: session.id,
     audience,
@@ -51,7 +75,7 @@ export function toSessionReply(
       : {}),
     adjustedMinutes: session.adjustedMinutes,
     durationOverride:
-      staffView && session.durationOverrideReason && session.adjustedMinutes !== null
+      session.durationOverrideReason && session.adjustedMinutes !== null
         ? {
             minutes: session.adjustedMinutes,
             reason: session.durationOverrideReason,
@@ -60,11 +84,12 @@ export function toSessionReply(
           }
         : null,
     cancelledAt: session.cancelledAt?.toISOString() ?? null,
-    cancelReason: staffView ? session.cancelReason : null,
-    ...(staffView ? { needsAttention: session.needsAttention, noteTemplate } : {}),
+    cancelReason: session.cancelReason,
+    needsAttention: session.needsAttention,
+    noteTemplate,
     tags: session.tags,
-    coachingLog: staffView ? session.coachingLog : null,
-    participants: visible.sort(byArrival).map((p) => toParticipantReply(p, audience)),
+    coachingLog: session.coachingLog,
+    participants: [...participants].sort(byArrival).map(toParticipantReply),
     version: session.version,
     createdAt: session.createdAt.toISOString(),
   };
@@ -74,8 +99,8 @@ function byArrival(a: Participant, b: Participant): number {
   return a.addedAt.getTime() - b.addedAt.getTime() || a.id.localeCompare(b.id);
 }
 
-function toParticipantReply(p: Participant, audience: SessionAudience): ParticipantReply {
-  const reply: ParticipantReply = {
+function toParticipantReply(p: Participant): ParticipantReply {
+  return {
     id: p.id,
     kind: p.kind,
     personId: p.personId,
@@ -97,9 +122,8 @@ function toParticipantReply(p: Participant, audience: SessionAudience): Particip
     activities: p.activities,
     accommodations: p.accommodations,
     studentNote: p.studentNote,
+    clientNote: p.clientNote,
+    adminNote: p.adminNote,
     version: p.version,
   };
-  if (audience !== 'student') reply.clientNote = p.clientNote;
-  if (audience === 'admin' || audience === 'provider') reply.adminNote = p.adminNote;
-  return reply;
 }

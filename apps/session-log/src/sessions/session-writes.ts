@@ -6,7 +6,7 @@ import { ActorSnapshot, NoteHint, SessionCatalogDocument, SessionWriteReply } fr
 import { TenantTransactions } from '@sessionledger/persistence';
 import { catalogOf, serviceOf } from '../catalog/session-catalog.service';
 import { DistrictContext, districtContext } from '../district-context';
-import { audienceFor, canChange } from './session-access';
+import { administers, audienceFor, canChange } from './session-access';
 import { refreshTasks } from './post-session-tasks';
 import { toSessionReply } from './session-view';
 import { Participant, Session, SessionChange } from './session.entities';
@@ -123,8 +123,9 @@ export class SessionWrites {
   }
 
   reply(unit: Pick<SessionUnit, 'actor' | 'session' | 'participants' | 'catalog'>, hints: NoteHint[]): SessionWriteReply {
-    const audience = audienceFor(unit.actor, unit.session, unit.participants, []) ?? 'provider';
+    // Only staff write (load checked it): the writer is the school's admin or the session's provider.
+    const audience = administers(unit.actor, unit.session.schoolId) ? 'admin' : 'provider';
     const template = serviceOf(unit.catalog, unit.session.service)?.noteTemplate ?? null;
-    return { ...toSessionReply(unit.session, unit.participants, audience, [], template), noteHints: hints };
+    return { ...toSessionReply(unit.session, unit.participants, audience, template), noteHints: hints };
   }
 }

@@ -353,3 +353,24 @@ export class SessionVersion extends TenantScopedEntity {
     Object.assign(this, fields);
   }
 }
+
+/** The session an occurrence gave: at most one (the primary key), released only by deleting that session. */
+@Entity({ tableName: 'occurrence_claim' })
+export class OccurrenceClaim extends TenantScopedEntity {
+  @PrimaryKey({ type: 'uuid' })
+  seriesId: string;
+
+  @PrimaryKey({ type: 'timestamptz' })
+  occurrenceStart: Date;
+
+  @Property({ type: 'uuid' })
+  sessionId: string;
+
+  constructor(districtId: string, seriesId: string, occurrenceStart: Date, sessionId: string) {
+    super();
+    this.districtId = districtId;
+    this.seriesId = seriesId;
+    this.occurrenceStart = occurrenceStart;
+    this.sessionId = sessionId;
+  }
+}

@@ -15,12 +15,15 @@ import {
   GET_SESSION,
   GET_SESSION_AUDIT,
   GET_SESSION_HISTORY,
+  LIST_OCCURRENCE_SESSIONS,
   LIST_SESSIONS,
   LIST_TASKS,
+  ListOccurrenceSessionsCommand,
   ListSessionsCommand,
   ListTasksCommand,
   MARK_NO_SHOW,
   NoShowCommand,
+  OccurrenceSessionsReply,
   ParticipantRef,
   REMOVE_PARTICIPANT,
   SAVE_COACHING_LOG,
@@ -28,7 +31,7 @@ import {
   SessionChangeReply,
   SessionPageReply,
   SessionRef,
-  SessionReply,
+  SessionView,
   SessionWriteReply,
   SET_DURATION,
   SET_TAGS,
@@ -60,8 +63,13 @@ export class SessionsController {
     return this.sessions.start(command);
   }
 
+  @MessagePattern(LIST_OCCURRENCE_SESSIONS.pattern)
+  occurrenceSessions(@Payload() command: ListOccurrenceSessionsCommand): Promise<OccurrenceSessionsReply> {
+    return this.sessions.occurrenceSessions(command);
+  }
+
   @MessagePattern(GET_SESSION.pattern)
-  get(@Payload() command: ViewSessionCommand): Promise<SessionReply> {
+  get(@Payload() command: ViewSessionCommand): Promise<SessionView> {
     return this.reads.get(command);
   }
 

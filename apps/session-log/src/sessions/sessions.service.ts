@@ -9,9 +9,11 @@ import {
   defaultAdjustedMinutes,
   DurationCommand,
   EndSessionCommand,
+  ListOccurrenceSessionsCommand,
   localDate,
   MIN_DURATION_MINUTES,
   NoShowCommand,
+  OccurrenceSessionsReply,
   rawMinutes,
   SessionRef,
   SessionWriteReply,
@@ -27,7 +29,7 @@ import { createTasks } from './post-session-tasks';
 import { assertDescription, CLOCK_SKEW_MS, startTimeProblem } from './session-rules';
 import { applyDuration, applySessionFields, applyTags, applyWorkOrder } from './session-changes';
 import { recordChange, SessionWrites } from './session-writes';
-import { Participant, Session } from './session.entities';
+import { OccurrenceClaim, Participant, Session } from './session.entities';
 
 function emptyToNull(text: string | null | undefined): string | null {
   return text?.trim() || null;
@@ -95,6 +97,13 @@ export class SessionsService {
         const problems = assertDescription(session, catalog);
         if (problems.length) throw new ValidationFailed(problems);
 
+        if (session.occurrenceSeriesId && session.occurrenceStart) {
+          // Fail early naming the first session; the claim's primary key is what makes it true under concurrency.
+          const claim = await em.findOne(OccurrenceClaim, { seriesId: session.occurrenceSeriesId, occurrenceStart: session.occurrenceStart });
+          if (claim) throw alreadyStarted(claim.sessionId);
+          em.persist(new OccurrenceClaim(actor.districtId, session.occurrenceSeriesId, session.occurrenceStart, session.id));
+        }
+
         // Fail early with the session's id; the unique index below is what makes it true under concurrency.
         const active = await em.findOne(Session, { providerId: actor.userId, state: 'active' }, { fields: ['id'] });
         if (active) throw alreadyActive(active.id);
@@ -139,8 +148,21 @@ export class SessionsService {
         const active = await this.transactions.run(actor.districtId, (em) => em.findOne(Session, { providerId: actor.userId, state: 'active' }, { fields: ['id'] }));
         throw alreadyActive(active?.id ?? null);
       }
+      if (error instanceof UniqueConstraintViolationException && /occurrence_claim_pkey/.test(error.message) && body.occurrence) {
+        const { seriesId, occurrenceStart } = body.occurrence;
+        const claim = await this.transactions.run(actor.districtId, (em) => em.findOne(OccurrenceClaim, { seriesId, occurrenceStart: new Date(occurrenceStart) }));
+        throw alreadyStarted(claim?.sessionId ?? null);
+      }
       throw error;
     }
+  }
+
+  /** The occurrences of a series that gave a session: an "all" edit of the series leaves them as they are. */
+  occurrenceSessions(command: ListOccurrenceSessionsCommand): Promise<OccurrenceSessionsReply> {
+    return this.transactions.run(command.actor.districtId, async (em) => {
+      const claims = await em.find(OccurrenceClaim, { seriesId: command.seriesId }, { orderBy: { occurrenceStart: 'asc' } });
+      return { items: claims.map((claim) => ({ sessionId: claim.sessionId, occurrenceStart: claim.occurrenceStart.toISOString() })) };
+    });
   }
 
   update(command: UpdateSessionCommand): Promise<SessionWriteReply> {
@@ -273,7 +295,7 @@ export class SessionsService {
     );
   }
 
-  /** Only a running session is deleted (a mistaken start); its tasks go with it, its trail stays. */
+  /** Only a running session is deleted (a mistaken start); its tasks and its occurrence claim go with it (the occurrence can be started again), its trail stays. */
   async delete(command: SessionRef): Promise<{ deleted: true }> {
     const { actor } = command;
     await this.writes.change(actor, command.sessionId, { lock: 'session', states: ['active'] }, async ({ em, session, participants, now }) => {
@@ -290,6 +312,15 @@ function markAbsent(p: Participant, status: Participant['attendanceStatus']): vo
   p.present = false;
   p.attendanceStatus = status;
   p.timeIn = p.timeOut = null;
+}
+
+/** A second session of one occurrence would be paid twice for one planned slot. */
+function alreadyStarted(sessionId: string | null): Conflict {
+  return new Conflict(
+    'OCCURRENCE.ALREADY_STARTED',
+    sessionId ? `A session was already started from this occurrence (${sessionId})` : 'A session was already started from this occurrence',
+    { sessionId },
+  );
 }
 
 function alreadyActive(activeSessionId: string | null): Conflict {

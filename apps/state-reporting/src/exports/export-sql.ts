@@ -9,8 +9,26 @@ const S = 'state_reporting';
 
 export const CANDIDATES = 'export_candidate';
 
-/** What Ed-Fi can carry: a state student id (studentUniqueId, at most 32) and a numeric school code (educationOrganizationId). */
-const EDFI_CARRIABLE = (alias: string) => `${alias}.state_id IS NOT NULL AND length(${alias}.state_id) <= 32 AND ${alias}.school_code ~ '^[0-9]{1,9}$'`;
+/**
+ * What each format cannot carry, in the order reasons are given: the state
+ * takes no record without its school's code, and Ed-Fi also needs a state
+ * student id (studentUniqueId, at most 32 characters) and a numeric school
+ * code (educationOrganizationId). A record that meets one is skipped and
+ * counted under that reason; it stays eligible, so fixing the data sends it.
+ */
+const CANNOT_CARRY: Record<ExportFormat, { reason: string; when: (alias: string) => string }[]> = {
+  csv: [{ reason: 'The school has no state school code', when: (a) => `${a}.school_code IS NULL` }],
+  edfi: [
+    { reason: 'The school has no state school code', when: (a) => `${a}.school_code IS NULL` },
+    { reason: 'The student has no state student id', when: (a) => `${a}.state_id IS NULL` },
+    { reason: 'The state student id is longer than Ed-Fi allows (32 characters)', when: (a) => `length(${a}.state_id) > 32` },
+    { reason: 'The state school code is not a number of at most 9 digits (Ed-Fi educationOrganizationId)', when: (a) => `${a}.school_code !~ '^[0-9]{1,9}$'` },
+  ],
+};
+
+/** A condition true exactly when the format can carry the record (NULLs count as "cannot"). */
+const carriableBy = (format: ExportFormat, alias: string) =>
+  CANNOT_CARRY[format].map(({ when }) => `(${when(alias)}) IS NOT TRUE`).join(' AND ');
 
 export interface ExportScope {
   format: ExportFormat;
@@ -32,7 +50,7 @@ const CONTENT_HASH = `md5(row(r.session_date, r.school_id, r.school_code, r.stat
  * A temporary table: computed once, read by every pass, dropped at commit.
  */
 export function candidatesSql(scope: ExportScope): { sql: string; params: unknown[] } {
-  const carriable = (alias: string) => (scope.format === 'edfi' ? ` AND ${EDFI_CARRIABLE(alias)}` : '');
+  const carriable = (alias: string) => ` AND ${carriableBy(scope.format, alias)}`;
   const school = (alias: string) => (scope.schoolId ? ` AND ${alias}.school_id = ?` : '');
   const schoolParam = scope.schoolId ? [scope.schoolId] : [];
   const sql = `CREATE TEMP TABLE ${CANDIDATES} ON COMMIT DROP AS
@@ -59,13 +77,16 @@ export function candidatesSql(scope: ExportScope): { sql: string; params: unknow
   return { sql, params: [scope.format, scope.from, scope.to, ...schoolParam, scope.format, scope.from, scope.to, ...schoolParam] };
 }
 
-/** Eligible records of the range the format cannot carry (Ed-Fi only): the export says how many it left out. */
+/** Eligible records of the range the format cannot carry, counted by the first reason that applies. */
 export function skippedSql(scope: ExportScope): { sql: string; params: unknown[] } {
-  if (scope.format !== 'edfi') return { sql: 'SELECT 0 AS count', params: [] };
+  const reasons = CANNOT_CARRY[scope.format];
+  const firstReason = `CASE ${reasons.map((_, index) => `WHEN (${reasons[index].when('r')}) IS TRUE THEN ?`).join(' ')} END`;
   return {
-    sql: `SELECT count(*)::int AS count FROM ${S}.reportable_record r
-      WHERE r.current AND r.eligible AND r.session_date BETWEEN ? AND ?${scope.schoolId ? ' AND r.school_id = ?' : ''} AND NOT (${EDFI_CARRIABLE('r')})`,
-    params: [scope.from, scope.to, ...(scope.schoolId ? [scope.schoolId] : [])],
+    sql: `SELECT reason, count(*)::int AS count FROM (
+        SELECT ${firstReason} AS reason FROM ${S}.reportable_record r
+        WHERE r.current AND r.eligible AND r.session_date BETWEEN ? AND ?${scope.schoolId ? ' AND r.school_id = ?' : ''}
+      ) skipped WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason`,
+    params: [...reasons.map(({ reason }) => reason), scope.from, scope.to, ...(scope.schoolId ? [scope.schoolId] : [])],
   };
 }
 

@@ -7,7 +7,8 @@ import { ExportsStore } from './exports.store';
 import { RunExport } from './run-export';
 
 export const STATE_EXPORT_QUEUE = 'state-reporting.exports';
-const ATTEMPTS = 3;
+/** A second failure (or death) is not bad luck: the export is failed for good rather than retried forever. */
+export const STATE_EXPORT_ATTEMPTS = 2;
 
 /** The job's payload: which export of which district. */
 export interface StateExportJob {
@@ -19,7 +20,10 @@ export interface StateExportJob {
  * State reporting's own queue of exports. Any replica may run a job (the file
  * goes to PostgreSQL); one export at a time per replica, since an export keeps
  * a connection and a core busy. A worker killed mid-export leaves nothing
- * written, and the job runs again after its lock expires.
+ * written, and the job runs again after its lock expires, once: an export that
+ * kills its process (out of memory) would otherwise kill every restart of it,
+ * so a job is started at most twice, stalls and failures counted together,
+ * and then the export reads `failed` with its reason.
  */
 @Injectable()
 export class StateExportQueue implements OnModuleInit, OnApplicationShutdown {
@@ -41,16 +45,19 @@ export class StateExportQueue implements OnModuleInit, OnApplicationShutdown {
       prefix: this.env.REDIS_PREFIX,
       concurrency: 1,
       lockDuration: 120_000,
-      maxStalledCount: 5,
+      maxStalledCount: 1,
+      maxStartedAttempts: STATE_EXPORT_ATTEMPTS,
     });
     this.worker.on('error', (error) => this.logger.error({ err: { message: error.message } }, 'state export worker error'));
+    // A job failed by the stalled check or the start limit never reached handle(): its export is closed here.
+    this.worker.on('failed', (job, error) => void this.afterFailure(job, error));
   }
 
   async enqueue(job: StateExportJob): Promise<void> {
     if (!this.queue) throw new Error('the state export queue is not started');
     await this.queue.add('run', job, {
       jobId: job.exportId,
-      attempts: ATTEMPTS,
+      attempts: STATE_EXPORT_ATTEMPTS,
       backoff: { type: 'exponential', delay: 5_000 },
       removeOnComplete: 1000,
       removeOnFail: 1000,
@@ -69,10 +76,26 @@ export class StateExportQueue implements OnModuleInit, OnApplicationShutdown {
       } catch (error) {
         // The message may quote row values; the export keeps a plain one, the log the detail.
         this.logger.error({ exportId, attempt: job.attemptsMade + 1, err: { message: (error as Error).message } }, 'state export failed');
-        if (job.attemptsMade + 1 >= ATTEMPTS) await this.store.markFailed(districtId, exportId, 'The export failed; it was tried 3 times. Start a new one, or ask support with the export id.');
+        if (Math.max(job.attemptsMade + 1, job.attemptsStarted) >= STATE_EXPORT_ATTEMPTS) {
+          await this.store.markFailed(districtId, exportId, `The export failed; it was tried ${STATE_EXPORT_ATTEMPTS} times. Start a new one, or ask support with the export id.`);
+        }
         throw error;
       }
     });
+  }
+
+  private async afterFailure(job: Job<StateExportJob> | undefined, error: Error): Promise<void> {
+    if (!job || !isUuid(job.data?.districtId) || !isUuid(job.data?.exportId)) return;
+    if (!/(stalled|started) more than allowable limit/.test(error.message)) return;
+    try {
+      await this.store.markFailed(
+        job.data.districtId,
+        job.data.exportId,
+        `The export failed: the process running it died (out of memory, or stopped) ${STATE_EXPORT_ATTEMPTS} times, so it will not be retried. Start a new one, or ask support with the export id.`,
+      );
+    } catch (failure) {
+      this.logger.error({ exportId: job.data.exportId, err: { message: (failure as Error).message } }, 'could not record the failed state export');
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -25,6 +25,7 @@ export interface ExportRow {
   unchanged: number;
   deleted: number;
   skipped: number;
+  skipped_reasons: { reason: string; count: number }[];
   students: number;
   ineligible_sessions: number;
   chunks: number;
@@ -35,7 +36,7 @@ export interface ExportRow {
 }
 
 const COLUMNS = `id, district_id, requested_by, requested_by_name, format, from_date::text AS from_date, to_date::text AS to_date, school_id, recipient, purpose,
-  status, progress, records, added, corrected, unchanged, deleted, skipped, students, ineligible_sessions, chunks, error, created_at, started_at, finished_at`;
+  status, progress, records, added, corrected, unchanged, deleted, skipped, skipped_reasons, students, ineligible_sessions, chunks, error, created_at, started_at, finished_at`;
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
@@ -57,6 +58,7 @@ export function toExportReply(row: ExportRow): ExportReply {
       unchanged: row.unchanged,
       deleted: row.deleted,
       skipped: row.skipped,
+      skippedReasons: row.skipped_reasons,
       students: row.students,
       ineligibleSessions: row.ineligible_sessions,
     },

@@ -93,7 +93,8 @@ export class RunExport {
       await em.execute(`ANALYZE ${CANDIDATES}`);
       const [counts] = (await em.execute(CANDIDATE_COUNTS)) as { records: number; added: number; corrected: number; unchanged: number; deleted: number; students: number; sessions: number }[];
       const skipped = skippedSql(scope);
-      const [{ count: skippedCount }] = (await em.execute(skipped.sql, skipped.params)) as { count: number }[];
+      const skippedReasons = (await em.execute(skipped.sql, skipped.params)) as { reason: string; count: number }[];
+      const skippedCount = skippedReasons.reduce((sum, { count }) => sum + count, 0);
       const ineligible = ineligibleSql(scope);
       const [{ count: ineligibleCount }] = (await em.execute(ineligible.sql, ineligible.params)) as { count: number }[];
 
@@ -120,8 +121,20 @@ export class RunExport {
       // clock_timestamp(): now() is the start of this long transaction, not when the export finished.
       await em.execute(
         `UPDATE ${S}.state_export SET status = 'done', progress = 100, records = ?, added = ?, corrected = ?, unchanged = ?, deleted = ?,
-          skipped = ?, students = ?, ineligible_sessions = ?, chunks = ?, error = NULL, finished_at = clock_timestamp() WHERE id = ?`,
-        [counts.records, counts.added, counts.corrected, counts.unchanged, counts.deleted, skippedCount, counts.students, ineligibleCount, writer.seq, exportId],
+          skipped = ?, skipped_reasons = ?::jsonb, students = ?, ineligible_sessions = ?, chunks = ?, error = NULL, finished_at = clock_timestamp() WHERE id = ?`,
+        [
+          counts.records,
+          counts.added,
+          counts.corrected,
+          counts.unchanged,
+          counts.deleted,
+          skippedCount,
+          JSON.stringify(skippedReasons),
+          counts.students,
+          ineligibleCount,
+          writer.seq,
+          exportId,
+        ],
       );
     });
     await reportProgress(100);

@@ -1,6 +1,6 @@
 import { SessionVersionApplied } from './posting';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { TenantCommand } from '../actor';
 import { defineCommand, defineEvent } from '../contract';
 import { IsCalendarDate } from './work-orders';
@@ -18,6 +18,9 @@ export type BillingUnitRule = (typeof BILLING_UNIT_RULES)[number];
 
 export const PAY_PERIOD_STATUSES = ['open', 'closed'] as const;
 export type PayPeriodStatus = (typeof PAY_PERIOD_STATUSES)[number];
+
+/** A National Provider Identifier: 10 digits. */
+export const NPI = /^[0-9]{10}$/;
 
 /** A district that never set its schedule: weekly periods, Monday to Sunday, counted from Monday 2026-01-05. */
 export const DEFAULT_PAY_SCHEDULE = Object.freeze({
@@ -43,6 +46,16 @@ export class PayScheduleBody {
   @IsOptional()
   @IsIn(BILLING_UNIT_RULES)
   billingUnitRule?: BillingUnitRule;
+
+  /** The LEA's NPI, the 837P billing provider (10 digits); `null` clears it, absent keeps it. */
+  @IsOptional()
+  @Matches(NPI, { message: 'billingProviderNpi must be a 10-digit NPI' })
+  billingProviderNpi?: string | null;
+
+  /** The 837P rendering provider's NPI (10 digits); absent or null: the billing provider's. */
+  @IsOptional()
+  @Matches(NPI, { message: 'renderingProviderNpi must be a 10-digit NPI' })
+  renderingProviderNpi?: string | null;
 }
 
 export class GetPayScheduleCommand extends TenantCommand {}
@@ -96,6 +109,53 @@ export class ListPayLinesCommand extends TenantCommand {
   pageSize: number;
 }
 
+/** The body of PUT /api/pay-employees/:providerId; an empty number clears it. */
+export class EmployeeNumberBody {
+  @IsString()
+  @MaxLength(50)
+  employeeNumber: string;
+}
+
+export class SetEmployeeNumberCommand extends TenantCommand {
+  /** A provider of the district (the gateway checked). */
+  @IsUUID()
+  providerId: string;
+
+  @IsString()
+  @MaxLength(50)
+  employeeNumber: string;
+}
+
+export interface EmployeeNumberReply {
+  providerId: string;
+  employeeNumber: string | null;
+}
+
+/**
+ * The body of POST /api/billing/exports: a pay period's billable lines
+ * (`periodId`), or the dates of service `from`–`to` (both included, at most
+ * 366 days) — one or the other.
+ */
+export class BillingExportBody {
+  @IsOptional()
+  @IsUUID()
+  periodId?: string;
+
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+}
+
+export class BillingExportCommand extends TenantCommand {
+  @ValidateNested()
+  @Type(() => BillingExportBody)
+  body: BillingExportBody;
+}
+
 export class SessionPayCommand extends TenantCommand {
   @IsUUID()
   sessionId: string;
@@ -107,6 +167,8 @@ export interface PayScheduleReply {
   frequency: PayFrequency;
   anchorDate: string;
   billingUnitRule: BillingUnitRule;
+  billingProviderNpi: string | null;
+  renderingProviderNpi: string | null;
   /** 0 while the district has the default schedule. */
   version: number;
 }
@@ -169,7 +231,8 @@ export interface BillableLineReply {
   periodId: string;
   sessionId: string;
   sessionVersion: number;
-  kind: 'charge' | 'reversal';
+  /** `adjustment`: units (no minutes) bringing the student's day with the provider to the units of its total minutes. */
+  kind: 'charge' | 'reversal' | 'adjustment';
   participantId: string;
   studentId: string;
   studentName: string;
@@ -218,6 +281,8 @@ export const GET_PAY_PERIOD = defineCommand<PayPeriodCommand, PayPeriodReply>('p
 export const CLOSE_PAY_PERIOD = defineCommand<PayPeriodCommand, PayPeriodReply>('payroll', 'close-pay-period', PayPeriodCommand);
 export const EXPORT_PAY_PERIOD = defineCommand<PayPeriodCommand, PayExportReply>('payroll', 'export-pay-period', PayPeriodCommand);
 export const LIST_PAY_LINES = defineCommand<ListPayLinesCommand, PayLinePageReply>('payroll', 'list-pay-lines', ListPayLinesCommand);
+export const SET_EMPLOYEE_NUMBER = defineCommand<SetEmployeeNumberCommand, EmployeeNumberReply>('payroll', 'set-employee-number', SetEmployeeNumberCommand);
+export const EXPORT_BILLING = defineCommand<BillingExportCommand, PayExportReply>('payroll', 'export-billing', BillingExportCommand);
 export const GET_SESSION_PAY = defineCommand<SessionPayCommand, SessionPayReply>('payroll', 'get-session-pay', SessionPayCommand);
 
 /**
@@ -240,5 +305,7 @@ export const PAYROLL_COMMANDS = [
   CLOSE_PAY_PERIOD,
   EXPORT_PAY_PERIOD,
   LIST_PAY_LINES,
+  SET_EMPLOYEE_NUMBER,
+  EXPORT_BILLING,
   GET_SESSION_PAY,
 ] as const;

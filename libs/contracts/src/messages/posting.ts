@@ -85,7 +85,7 @@ export class ParticipantAmendment extends ParticipantChanges {
   participantId: string;
 }
 
-/** What an amendment may change: the session's own fields, participants' entries, and the adjusted duration. */
+/** What an amendment may change: the session's own fields, participants' entries (or who took part), and the adjusted duration. */
 export class AmendmentChanges {
   @IsOptional()
   @ValidateNested()
@@ -105,6 +105,17 @@ export class AmendmentChanges {
   @ValidateNested({ each: true })
   @Type(() => ParticipantAmendment)
   participants?: ParticipantAmendment[];
+
+  /**
+   * Participants added by mistake, by participant id: gone from the new
+   * version (their bill reversed, their state record deleted); the earlier
+   * signed versions keep them. The amendment's reason says why.
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true })
+  removeParticipants?: string[];
 
   @IsOptional()
   @IsArray()

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -101,6 +102,10 @@ export interface SeriesReply {
   /** From "update future sessions": applies to occurrences starting after `defaultsFrom`. */
   sessionDefaults: SessionDefaults | null;
   defaultsFrom: string | null;
+  /** After an "all" edit that kept the past: the series' current definition gives occurrences from here on; earlier ones keep the definition they had. */
+  effectiveFrom: string | null;
+  /** After a "this and following" split: local midnight of the split day; the series gives nothing from there on. */
+  endsBefore: string | null;
   version: number;
   createdAt: string;
   createdBy: string;
@@ -144,6 +149,8 @@ export interface OccurrenceReply {
   /** The series' "update future sessions" defaults, on occurrences after the session they came from only. */
   sessionDefaults: SessionDefaults | null;
   cancellation: OccurrenceCancellation | null;
+  /** iCalendar SEQUENCE: grows whenever an edit or a cancellation changes this occurrence. */
+  sequence: number;
 }
 
 export interface ClosureDay {
@@ -276,6 +283,15 @@ export class EditSeriesBody {
   @ArrayMaxSize(500)
   @IsString({ each: true })
   exdates?: string[];
+
+  /**
+   * `all` only: a cancellation or a "this occurrence" edit on a day the new
+   * rule no longer gives makes the edit 409 `SERIES.OVERRIDES_WOULD_BE_LOST`
+   * (listing them) unless this is true; then they are deleted.
+   */
+  @IsOptional()
+  @IsBoolean()
+  dropOverrides?: boolean;
 }
 
 export class CancelOccurrenceBody {
@@ -388,6 +404,12 @@ export class EditSeriesCommand extends TenantCommand {
   @ValidateNested()
   @Type(() => EditSeriesBody)
   body: EditSeriesBody;
+
+  /** The occurrence starts of the series that have a session (the gateway asked session-log): an `all` edit leaves them as they are. */
+  @IsOptional()
+  @IsArray()
+  @IsISO8601({ strict: true }, { each: true })
+  startedOccurrences?: string[];
 }
 
 export class CancelOccurrenceCommand extends TenantCommand {

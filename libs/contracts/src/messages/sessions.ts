@@ -605,7 +605,7 @@ export interface ParticipantReply {
   qualifiers: QualifiersReply;
   activities: string[];
   accommodations: string[];
-  /** Present only for readers the note is meant for. */
+  /** Staff (the only readers of this shape) get every note; families get FamilySessionReply. */
   studentNote?: string | null;
   clientNote?: string | null;
   adminNote?: string | null;
@@ -620,10 +620,13 @@ export interface NoteHint {
 
 /** Who the reply was cut for; decides which notes it carries. */
 export type SessionAudience = 'admin' | 'provider' | 'guardian' | 'student';
+export type StaffAudience = Extract<SessionAudience, 'admin' | 'provider'>;
+export type FamilyAudience = Extract<SessionAudience, 'guardian' | 'student'>;
 
+/** The session as staff (its provider, admins of its school) see it: everything, every note. */
 export interface SessionReply {
   id: string;
-  audience: SessionAudience;
+  audience: StaffAudience;
   providerId: string;
   providerName: string;
   schoolId: string;
@@ -661,8 +664,39 @@ export interface SessionWriteReply extends SessionReply {
   noteHints: NoteHint[];
 }
 
+/** A guardian's child's / a student's own entry: who, the subject tutored, and the notes meant for them. */
+export interface FamilyParticipantReply {
+  personId: string;
+  name: string;
+  subject: string | null;
+  studentNote: string | null;
+  /** Guardians only. */
+  clientNote?: string | null;
+}
+
+/**
+ * A posted session as a guardian or a student sees it (DESIGN.md "What
+ * families see"): date, time, provider, subject and the notes of their
+ * audience — a separate shape, so a field added for staff never reaches them.
+ */
+export interface FamilySessionReply {
+  id: string;
+  audience: FamilyAudience;
+  sessionDate: string;
+  startedAt: string;
+  endedAt: string | null;
+  providerName: string;
+  participants: FamilyParticipantReply[];
+}
+
+export type SessionView = SessionReply | FamilySessionReply;
+
+export function isStaffView(view: SessionView): view is SessionReply {
+  return view.audience === 'admin' || view.audience === 'provider';
+}
+
 export interface SessionPageReply {
-  items: SessionReply[];
+  items: SessionView[];
   page: number;
   pageSize: number;
   total: number;
@@ -678,6 +712,8 @@ export interface SessionAuditReply {
   sessionId: string;
   postable: boolean;
   problems: AuditProblem[];
+  /** What does not block posting but keeps the session out of pay or the state export until fixed. */
+  warnings: AuditProblem[];
   payment: { payable: boolean; reason: string };
   durationOverride: SessionReply['durationOverride'];
 }
@@ -715,7 +751,7 @@ export interface CatalogReply {
 }
 
 export const START_SESSION = defineCommand<StartSessionCommand, SessionWriteReply>('session-log', 'start-session', StartSessionCommand);
-export const GET_SESSION = defineCommand<ViewSessionCommand, SessionReply>('session-log', 'get-session', ViewSessionCommand);
+export const GET_SESSION = defineCommand<ViewSessionCommand, SessionView>('session-log', 'get-session', ViewSessionCommand);
 export const LIST_SESSIONS = defineCommand<ListSessionsCommand, SessionPageReply>('session-log', 'list-sessions', ListSessionsCommand);
 export const UPDATE_SESSION = defineCommand<UpdateSessionCommand, SessionWriteReply>('session-log', 'update-session', UpdateSessionCommand);
 export const END_SESSION = defineCommand<EndSessionCommand, SessionWriteReply>('session-log', 'end-session', EndSessionCommand);
@@ -735,7 +771,24 @@ export const LIST_TASKS = defineCommand<ListTasksCommand, TaskPageReply>('sessio
 export const GET_SESSION_CATALOG = defineCommand<GetCatalogCommand, CatalogReply>('session-log', 'get-session-catalog', GetCatalogCommand);
 export const UPDATE_SESSION_CATALOG = defineCommand<UpdateCatalogCommand, CatalogReply>('session-log', 'update-session-catalog', UpdateCatalogCommand);
 
+/** The sessions started from occurrences of one series (any state; a deleted one is gone). */
+export class ListOccurrenceSessionsCommand extends TenantCommand {
+  @IsUUID()
+  seriesId: string;
+}
+
+export interface OccurrenceSessionsReply {
+  items: { sessionId: string; occurrenceStart: string }[];
+}
+
+export const LIST_OCCURRENCE_SESSIONS = defineCommand<ListOccurrenceSessionsCommand, OccurrenceSessionsReply>(
+  'session-log',
+  'list-occurrence-sessions',
+  ListOccurrenceSessionsCommand,
+);
+
 export const SESSION_COMMANDS = [
+  LIST_OCCURRENCE_SESSIONS,
   START_SESSION,
   GET_SESSION,
   LIST_SESSIONS,

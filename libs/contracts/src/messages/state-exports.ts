@@ -84,8 +84,10 @@ export interface ExportCounts {
   corrected: number;
   unchanged: number;
   deleted: number;
-  /** Eligible records the format could not carry (Ed-Fi: no state student id, or no numeric school code). */
+  /** Eligible records the format could not carry (no school code; Ed-Fi also: no state student id, or no numeric school code). */
   skipped: number;
+  /** Why they were skipped: each reason with its count, the first that applies to a record. */
+  skippedReasons: { reason: string; count: number }[];
   students: number;
   /** Student sessions of the range the export leaves out (GET /api/reporting/ineligible lists them with their reasons). */
   ineligibleSessions: number;

@@ -20,17 +20,28 @@ export const MAX_WORK_ORDER_DESCRIPTION = 2000;
 /** Leaves a field out, but refuses `null` (a PATCH never clears these). */
 const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
+/** One rate of a work order: in force from `effectiveFrom` until the next one's day. */
+export interface WorkOrderRate {
+  effectiveFrom: string;
+  payRateCents: number;
+}
+
 export interface WorkOrderReply {
   id: string;
   type: string;
   typeName: string;
   providerId: string;
   schoolId: string;
+  /** The newest rate (the last of `rates`). */
   payRateCents: number;
+  /** Oldest first; a session is paid at the one in force on its date. */
+  rates: WorkOrderRate[];
   validFrom: string;
   validTo: string;
   description: string | null;
   active: boolean;
+  /** When it was last deactivated (null while active): sessions started before then stay covered. */
+  deactivatedAt: string | null;
   version: number;
   createdAt: string;
   createdBy: string;
@@ -91,6 +102,14 @@ export class UpdateWorkOrderCommand extends TenantCommand {
   @Min(1)
   @Max(MAX_PAY_RATE_CENTS)
   payRateCents?: number;
+
+  /**
+   * The day a new `payRateCents` takes effect (default: the district's
+   * today); never before today, so pay already settled keeps its rate.
+   */
+  @IfPresent()
+  @IsCalendarDate()
+  rateEffectiveFrom?: string;
 
   @IfPresent()
   @IsCalendarDate()

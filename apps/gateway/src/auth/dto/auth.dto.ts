@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { EmailAddress } from '../../directory/shared/dto';
 
 export class SignInRequest {
   @ApiProperty({ example: 'tutor@demo.sessionledger.test' })
-  @IsEmail()
-  @MaxLength(254)
+  @EmailAddress()
   email: string;
 
   @ApiProperty({ example: 'demo-password-1' })

@@ -34,11 +34,11 @@ export class SignInUseCase {
       .getConnection()
       .execute(`select * from gateway.sign_in_candidate(?)`, [email])) as SignInCandidate[];
     const valid = await this.passwords.verify(candidate?.password_hash, request.password);
+    // A failure needs no recording: `admit` counted the attempt as one already.
     if (!candidate || !valid || candidate.status !== 'active') {
-      await this.throttle.recordFailure(email);
       throw new Unauthenticated('AUTH.INVALID_CREDENTIALS', 'The e-mail or password is not correct');
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email, clientAddress);
     const refreshToken = await this.transactions.run(candidate.district_id, async (em) => {
       const token = this.refreshTokens.issue(em, candidate.district_id, candidate.user_id);
       await em.flush();

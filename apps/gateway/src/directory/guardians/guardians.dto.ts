@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { DirectoryListQuery, OptionalText, RequiredText, VersionedUpdate, trimmed, trimmedLowercase } from '../shared/dto';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { DirectoryListQuery, EmailAddress, OptionalText, RequiredText, VersionedUpdate, trimmed } from '../shared/dto';
 
 const PHONE = /^\+?[0-9 ().-]{7,25}( ?(x|ext\.?) ?[0-9]{1,6})?$/i;
 const PHONE_MESSAGE = 'phone must be a phone number: digits, spaces, ( ) . - and an optional + and extension';
@@ -16,9 +16,7 @@ export class CreateGuardianRequest {
 
   @ApiPropertyOptional({ example: 'rosa.garcia@example.org' })
   @IsOptional()
-  @Transform(trimmedLowercase)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailAddress()
   email?: string | null;
 
   @ApiPropertyOptional({ example: '+1 (512) 555-0100' })
@@ -53,9 +51,7 @@ export class UpdateGuardianRequest extends VersionedUpdate {
 
   @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
   @IsOptional()
-  @Transform(trimmedLowercase)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailAddress()
   email?: string | null;
 
   @ApiPropertyOptional({ nullable: true, description: 'null clears it' })

@@ -2,8 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
 import { Conflict, NotFound, Page, pageOf } from '@sessionledger/common';
-import { SCHOOL_CHANGED } from '@sessionledger/contracts';
-import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { School } from '../directory.entities';
 import { DirectoryListQuery } from '../shared/dto';
@@ -14,18 +12,6 @@ export function toSchoolResponse(school: School): SchoolResponse {
   return { id: school.id, name: school.name, stateSchoolCode: school.stateSchoolCode, active: school.active, version: school.version };
 }
 
-/** Every service keeps a replica of the district's schools; each change is announced with the row's version. */
-function announce(em: EntityManager, school: School): void {
-  recordEvent(em, SCHOOL_CHANGED, {
-    districtId: school.districtId,
-    schoolId: school.id,
-    name: school.name,
-    stateSchoolCode: school.stateSchoolCode,
-    active: school.active,
-    version: school.version,
-  });
-}
-
 @Injectable()
 export class SchoolsService {
   constructor(private readonly transactions: TenantTransactions) {}
@@ -34,8 +20,8 @@ export class SchoolsService {
     return this.transactions.run(actor.districtId, async (em) => {
       await this.assertCodeFree(em, request.stateSchoolCode);
       const school = new School(actor.districtId, request.name, request.stateSchoolCode);
+      // The school table announces itself to every service (see the SchoolAnnouncements migration).
       em.persist(school);
-      announce(em, school);
       await em.flush();
       return toSchoolResponse(school);
     });
@@ -71,8 +57,6 @@ export class SchoolsService {
       }
       if (request.name !== undefined) school.name = request.name;
       await em.flush();
-      announce(em, school);
-      await em.flush();
       return toSchoolResponse(school);
     });
   }
@@ -83,8 +67,6 @@ export class SchoolsService {
       const school = await findOr404(em, School, { id: schoolId }, 'school');
       if (school.active === active) return toSchoolResponse(school);
       school.active = active;
-      await em.flush();
-      announce(em, school);
       await em.flush();
       return toSchoolResponse(school);
     });

@@ -1,8 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { PageQuery } from '@sessionledger/common';
+import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { normalizeEmail, PageQuery } from '@sessionledger/common';
 
 export const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -32,7 +32,29 @@ export const IfPresent = () => ValidateIf((_object: object, value: unknown) => v
 /** Trims surrounding blanks before validation, so `"  "` fails `MinLength(1)`. */
 export const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export const trimmedLowercase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const emailSpelling = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFKC').trim().toLowerCase() : value);
+
+/**
+ * An e-mail address in its one spelling (NFKC, lower case), refused when it
+ * could pass for another address (mixed writing systems, non-ASCII domain).
+ * Every route that takes an address uses this, so sign-in finds what was stored.
+ */
+export const EmailAddress = () =>
+  applyDecorators(
+    Transform(emailSpelling),
+    IsEmail(),
+    MaxLength(254),
+    ValidateBy({
+      name: 'unambiguousEmail',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && 'email' in normalizeEmail(value),
+        defaultMessage: (args) => {
+          const outcome = typeof args?.value === 'string' ? normalizeEmail(args.value) : { problem: 'must be an e-mail address' };
+          return `${args?.property ?? 'email'} ${'problem' in outcome ? outcome.problem : 'is not valid'}`;
+        },
+      },
+    }),
+  );
 
 /** Base of every PATCH body: the version the client read, for optimistic concurrency. */
 export class VersionedUpdate {

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PROVIDER_KINDS, ProviderKind } from '@sessionledger/auth';
 import type { Role } from '@sessionledger/contracts';
-import { DirectoryListQuery, IfPresent, OptionalText, RequiredText, VersionedUpdate, trimmedLowercase } from '../shared/dto';
+import { DirectoryListQuery, EmailAddress, IfPresent, OptionalText, RequiredText, VersionedUpdate } from '../shared/dto';
 
 export const STAFF_ROLES = ['district_admin', 'school_admin', 'provider', 'payroll'] as const satisfies readonly Role[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -13,9 +12,7 @@ const MAX_APPROVALS = 500;
 
 export class CreateStaffRequest {
   @ApiProperty({ description: 'Signs in with it; unique across the installation', example: 'terry.tutor@example.org' })
-  @Transform(trimmedLowercase)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailAddress()
   email: string;
 
   @RequiredText(100, { example: 'Terry' })

@@ -1,4 +1,4 @@
-import { CsvParser, CsvRecord } from './csv-parser';
+import { CsvEncodingError, CsvParser, CsvRecord } from './csv-parser';
 
 function parseInChunks(text: string, size: number): CsvRecord[] {
   const parser = new CsvParser();
@@ -27,5 +27,48 @@ describe(CsvParser.name, () => {
 
   it('keeps a trailing empty field and ignores a final line break', () => {
     expect(parseInChunks('a,b,\n', 4)).toEqual([{ line: 1, fields: ['a', 'b', ''] }]);
+  });
+});
+
+describe('CsvParser limits and encoding', () => {
+  const limits = { maxFieldChars: 10, maxRecordChars: 25 };
+
+  it('drops a value past the field limit unread, reports which field, and reads the next record normally', () => {
+    const parser = new CsvParser(limits);
+    const records = [...parser.push('id,name\nx,' + 'A'.repeat(5000)), ...parser.push('AAAA,"q"\ny,ok\n'), ...parser.end()];
+    expect(records).toEqual([
+      { line: 1, fields: ['id', 'name'] },
+      { line: 2, fields: ['x'], tooLong: { field: 1, reason: 'the value is longer than 10 characters' } },
+      { line: 3, fields: ['y', 'ok'] },
+    ]);
+  });
+
+  it('stops a line past the line limit, even one made only of short values or commas, and keeps counting lines inside quotes', () => {
+    const parser = new CsvParser(limits);
+    const records = [...parser.push(',,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n"a\nb","c""d"\nz\n'), ...parser.end()];
+    expect(records[0]).toMatchObject({ line: 1, tooLong: { field: 26, reason: 'the line is longer than 25 characters' } });
+    expect(records[0].fields.length).toBe(26);
+    expect(records.slice(1)).toEqual([
+      { line: 2, fields: ['a\nb', 'c"d'] },
+      { line: 4, fields: ['z'] },
+    ]);
+  });
+
+  it('refuses bytes that are not UTF-8, naming the line, whatever the chunk boundaries', () => {
+    const latin1 = Buffer.concat([Buffer.from('sourcedId,givenName\nu1,Ann\nu2,Zo'), Buffer.from([0xeb]), Buffer.from(' N\n')]);
+    for (const size of [1, 3, 7, latin1.length]) {
+      const parser = new CsvParser();
+      const read = () => {
+        for (let i = 0; i < latin1.length; i += size) parser.push(latin1.subarray(i, i + size));
+        parser.end();
+      };
+      expect(read).toThrow(new CsvEncodingError(3));
+    }
+  });
+
+  it('refuses a file ending inside a UTF-8 sequence', () => {
+    const parser = new CsvParser();
+    parser.push(Buffer.from([0x61, 0x0a, 0xc3]));
+    expect(() => parser.end()).toThrow(CsvEncodingError);
   });
 });

@@ -1,19 +1,38 @@
-import { StringDecoder } from 'node:string_decoder';
-
 export interface CsvRecord {
   /** Physical line (1-based) on which the record starts; the header is line 1. */
   line: number;
   fields: string[];
+  /** The record broke a limit: `fields` holds only the values before field `field`, and the rest was dropped unread. */
+  tooLong?: { field: number; reason: string };
+}
+
+export interface CsvLimits {
+  /** Longest value, in characters. */
+  maxFieldChars: number;
+  /** Longest record (a line, or several when a quoted value spans them), in characters. */
+  maxRecordChars: number;
+}
+
+export const DEFAULT_CSV_LIMITS: CsvLimits = { maxFieldChars: 64 * 1024, maxRecordChars: 1024 * 1024 };
+
+/** The bytes are not UTF-8; `line` is the physical line holding the first bad byte. */
+export class CsvEncodingError extends Error {
+  constructor(readonly line: number) {
+    super(`line ${line} holds bytes that are not UTF-8 text`);
+  }
 }
 
 /**
  * A streaming RFC 4180 reader: quoted fields with commas, doubled quotes and
  * line breaks, CRLF or LF, a leading byte-order mark. Text is pushed in chunks
  * of any size (a chunk may end inside a field or a UTF-8 sequence), so a file
- * is never held whole in memory.
+ * is never held whole in memory. Neither is one hostile line: past a limit the
+ * record's remaining text is scanned (to find where it ends) but not kept.
+ * Bytes that are not UTF-8 are refused rather than replaced, which would
+ * silently store mangled names.
  */
 export class CsvParser {
-  private readonly decoder = new StringDecoder('utf8');
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private pending = '';
   private fields: string[] = [];
   private field = '';
@@ -27,9 +46,13 @@ export class CsvParser {
   /** The current field has begun, so a quote here is literal text rather than the opening of a quoted field. */
   private fieldTouched = false;
   private bomChecked = false;
+  private recordChars = 0;
+  private tooLong?: { field: number; reason: string };
+
+  constructor(private readonly limits: CsvLimits = DEFAULT_CSV_LIMITS) {}
 
   push(chunk: Buffer | string): CsvRecord[] {
-    let text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    let text = typeof chunk === 'string' ? chunk : this.decode(chunk);
     if (!this.bomChecked && text.length > 0) {
       this.bomChecked = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -38,8 +61,56 @@ export class CsvParser {
   }
 
   end(): CsvRecord[] {
-    const rest = this.decoder.end();
+    let rest: string;
+    try {
+      rest = this.decoder.decode();
+    } catch {
+      throw new CsvEncodingError(this.line);
+    }
     return this.scan(this.pending + rest, true);
+  }
+
+  private decode(chunk: Buffer): string {
+    try {
+      return this.decoder.decode(chunk, { stream: true });
+    } catch {
+      throw new CsvEncodingError(this.lineOfBadByte(chunk));
+    }
+  }
+
+  /**
+   * The decoder says only that the chunk is bad, not where: the lenient decoding
+   * marks the first bad byte with U+FFFD, and the line breaks before it are
+   * counted. Continuation bytes of a sequence begun in the previous chunk are skipped.
+   */
+  private lineOfBadByte(chunk: Buffer): number {
+    let start = 0;
+    while (start < 3 && start < chunk.length && (chunk[start] & 0xc0) === 0x80) start += 1;
+    const text = chunk.toString('utf8', start);
+    const bad = text.indexOf('\ufffd');
+    let line = this.line;
+    // No bad byte in this chunk: the sequence the decoder held back from the previous one was cut short.
+    if (bad < 0) return line;
+    for (let j = text.indexOf('\n'); j >= 0 && j < bad; j = text.indexOf('\n', j + 1)) line += 1;
+    return line;
+  }
+
+  /** Adds text to the current value unless the value or its record is already too long. */
+  private append(text: string): void {
+    if (this.tooLong) return;
+    if (this.field.length + text.length > this.limits.maxFieldChars) {
+      this.overflow(`the value is longer than ${this.limits.maxFieldChars.toLocaleString('en-US')} characters`);
+    } else if (this.recordChars + text.length > this.limits.maxRecordChars) {
+      this.overflow(`the line is longer than ${this.limits.maxRecordChars.toLocaleString('en-US')} characters`);
+    } else {
+      this.field += text;
+      this.recordChars += text.length;
+    }
+  }
+
+  private overflow(reason: string): void {
+    this.tooLong = { field: this.fields.length, reason };
+    this.field = '';
   }
 
   private scan(text: string, final: boolean): CsvRecord[] {
@@ -51,7 +122,7 @@ export class CsvParser {
       if (this.quotePending) {
         this.quotePending = false;
         if (text.charCodeAt(i) === 34) {
-          this.field += '"';
+          this.append('"');
           i += 1;
           continue;
         }
@@ -61,19 +132,19 @@ export class CsvParser {
         const quote = text.indexOf('"', i);
         if (quote < 0) {
           this.countLines(text, i, n);
-          this.field += text.slice(i);
+          this.append(text.slice(i));
           i = n;
           break;
         }
         this.countLines(text, i, quote);
-        this.field += text.slice(i, quote);
+        this.append(text.slice(i, quote));
         if (quote + 1 >= n) {
           this.quotePending = true;
           i = n;
           break;
         }
         if (text.charCodeAt(quote + 1) === 34) {
-          this.field += '"';
+          this.append('"');
           i = quote + 2;
         } else {
           this.inQuotes = false;
@@ -83,7 +154,11 @@ export class CsvParser {
       }
       const c = text.charCodeAt(i);
       if (c === 44) {
-        this.fields.push(this.field);
+        if (!this.tooLong) {
+          this.fields.push(this.field);
+          this.recordChars += 1;
+          if (this.recordChars > this.limits.maxRecordChars) this.overflow(`the line is longer than ${this.limits.maxRecordChars.toLocaleString('en-US')} characters`);
+        }
         this.field = '';
         this.fieldTouched = false;
         this.started = true;
@@ -112,7 +187,7 @@ export class CsvParser {
           if (d === 44 || d === 10 || d === 13) break;
           end += 1;
         }
-        this.field += text.slice(i, end);
+        this.append(text.slice(i, end));
         this.fieldTouched = true;
         this.started = true;
         i = end;
@@ -129,9 +204,15 @@ export class CsvParser {
   }
 
   private finishRecord(records: CsvRecord[]): void {
-    this.fields.push(this.field);
-    const blank = this.fields.length === 1 && this.fields[0] === '' && !this.started;
-    if (!blank) records.push({ line: this.recordLine, fields: this.fields });
+    if (this.tooLong) {
+      records.push({ line: this.recordLine, fields: this.fields, tooLong: this.tooLong });
+    } else {
+      this.fields.push(this.field);
+      const blank = this.fields.length === 1 && this.fields[0] === '' && !this.started;
+      if (!blank) records.push({ line: this.recordLine, fields: this.fields });
+    }
+    this.tooLong = undefined;
+    this.recordChars = 0;
     this.fields = [];
     this.field = '';
     this.started = false;

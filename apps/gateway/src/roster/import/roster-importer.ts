@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { Environment } from '@sessionledger/config';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { CsvParser, CsvRecord } from '../csv/csv-parser';
+import { CsvEncodingError, CsvLimits, CsvParser, CsvRecord, DEFAULT_CSV_LIMITS } from '../csv/csv-parser';
 import { checkHeader, Header, HeaderRefused, Notice, REQUIRED_COLUMNS, RosterFileName } from '../oneroster/oneroster-files';
-import { readerFor, RowError, StageRow } from './row-readers';
+import { readerFor, RowError, screenValues, StageRow } from './row-readers';
 import { count, D, deactivateMissing, EntityCounts, EntitySpec, flag, flagDuplicateSourcedIds, LinkCounts, note, syncLinks, upsert } from './roster-sql';
 import { createStages, indexStages, insertErrors, insertStageRows, STAGES } from './staging';
 
@@ -57,8 +58,30 @@ export class RosterRefused extends Error {
     readonly code: string,
     message: string,
     readonly file?: string,
+    readonly line?: number,
   ) {
     super(message);
+  }
+}
+
+export function csvLimitsOf(env: Pick<Environment, 'ROSTER_CSV_MAX_FIELD_CHARS' | 'ROSTER_CSV_MAX_LINE_CHARS'>): CsvLimits {
+  return { maxFieldChars: env.ROSTER_CSV_MAX_FIELD_CHARS, maxRecordChars: env.ROSTER_CSV_MAX_LINE_CHARS };
+}
+
+/** The records of one chunk; bytes that are not UTF-8 refuse the whole file, naming the line. */
+function parseChunk(parser: CsvParser, file: RosterFileName, chunk: Buffer | string | undefined): CsvRecord[] {
+  try {
+    return chunk === undefined ? parser.end() : parser.push(chunk);
+  } catch (error) {
+    if (error instanceof CsvEncodingError) {
+      throw new RosterRefused(
+        'ROSTER.NOT_UTF8',
+        `${file} is not UTF-8 text: line ${error.line} holds bytes that are not UTF-8 (export the file as UTF-8; Latin-1 or Windows-1252 names would be stored mangled)`,
+        file,
+        error.line,
+      );
+    }
+    throw error;
   }
 }
 
@@ -69,6 +92,8 @@ class DryRunRollback extends Error {
 }
 
 export const MAX_STORED_ERRORS = 1000;
+/** A manifest is a few property lines; it is the one file read whole, so it is kept small. */
+const MAX_MANIFEST_ROWS = 1000;
 const BATCH_ROWS = 5000;
 const PROGRESS_EVERY_ROWS = 50_000;
 const FILE_ORDER: RosterFileName[] = ['orgs.csv', 'academicSessions.csv', 'users.csv', 'roles.csv', 'classes.csv', 'enrollments.csv'];
@@ -131,7 +156,14 @@ const NO_CHANGE: EntityCounts = { created: 0, updated: 0, deactivated: 0, unchan
 export class RosterImporter {
   private readonly logger = new Logger(RosterImporter.name);
 
-  constructor(private readonly transactions: TenantTransactions) {}
+  private readonly csvLimits: CsvLimits;
+
+  constructor(
+    private readonly transactions: TenantTransactions,
+    env: Environment,
+  ) {
+    this.csvLimits = csvLimitsOf(env);
+  }
 
   async run(districtId: string, openSource: (em: EntityManager) => Promise<RosterSource>, options: ImportOptions): Promise<RosterOutcome> {
     try {
@@ -154,7 +186,7 @@ export class RosterImporter {
   private async importAll(em: EntityManager, source: RosterSource, options: ImportOptions): Promise<RosterOutcome> {
     const present = source.files();
     const notices: Notice[] = [];
-    const { manifest, headers, version } = await preflight(source, notices);
+    const { manifest, headers, version } = await preflight(source, notices, this.csvLimits);
     const mode = (file: RosterFileName): FileMode => {
       if (!present.includes(file)) return 'absent';
       const declared = manifest.get(`file.${file.replace(/\.csv$/, '')}`)?.toLowerCase();
@@ -222,7 +254,7 @@ export class RosterImporter {
     onRows: (rows: number) => Promise<void>,
   ): Promise<number> {
     const read = readerFor(file, header);
-    const parser = new CsvParser();
+    const parser = new CsvParser(this.csvLimits);
     let rows: StageRow[] = [];
     let errors: RowError[] = [];
     let seenHeader = false;
@@ -241,7 +273,13 @@ export class RosterImporter {
           continue;
         }
         total += 1;
-        if (record.fields.length > header.columns.length && record.fields.slice(header.columns.length).some((field) => field.trim() !== '')) {
+        // Values too long for the directory (or for a PostgreSQL index), NUL bytes and over-long lines are row errors;
+        // the refused values are blanked, so what is staged of such a row (to keep it from counting as absent) is safe.
+        const screened = screenValues(file, header, record, errors);
+        if (!screened.ok) {
+          const row = read(screened.fields, record.line, []);
+          if (row) rows.push({ ...row, ok: false });
+        } else if (record.fields.length > header.columns.length && record.fields.slice(header.columns.length).some((field) => field.trim() !== '')) {
           errors.push({ file, line: record.line, column: '', reason: `the row has ${record.fields.length} fields; the header has ${header.columns.length}` });
           const row = read(record.fields, record.line, []);
           if (row) rows.push({ ...row, ok: false });
@@ -252,8 +290,8 @@ export class RosterImporter {
         if (rows.length >= BATCH_ROWS || errors.length >= BATCH_ROWS) await flush();
       }
     };
-    for await (const chunk of source.open(file)) await take(parser.push(chunk));
-    await take(parser.end());
+    for await (const chunk of source.open(file)) await take(parseChunk(parser, file, chunk));
+    await take(parseChunk(parser, file, undefined));
     await flush();
     return total;
   }
@@ -634,40 +672,51 @@ export class RosterImporter {
 export async function preflight(
   source: RosterSource,
   notices: Notice[],
+  limits: CsvLimits = DEFAULT_CSV_LIMITS,
 ): Promise<{ manifest: Map<string, string>; headers: Map<RosterFileName, Header>; version: '1.1' | '1.2' }> {
   const present = source.files();
-  const manifest = present.includes('manifest.csv') ? await readManifest(source) : new Map<string, string>();
+  const manifest = present.includes('manifest.csv') ? await readManifest(source, limits) : new Map<string, string>();
   const headers = new Map<RosterFileName, Header>();
-  for (const file of FILE_ORDER.filter((name) => present.includes(name))) headers.set(file, await readHeader(source, file, notices));
+  for (const file of FILE_ORDER.filter((name) => present.includes(name))) headers.set(file, await readHeader(source, file, notices, limits));
   return { manifest, headers, version: decideVersion(manifest, headers) };
 }
 
-async function readManifest(source: RosterSource): Promise<Map<string, string>> {
+async function readManifest(source: RosterSource, limits: CsvLimits): Promise<Map<string, string>> {
   const notices: Notice[] = [];
-  const records = await readAll(source, 'manifest.csv');
-  const header = checkHeader('manifest.csv', records[0]?.fields, notices);
+  const records = await readAll(source, 'manifest.csv', limits);
+  const header = checkHeader('manifest.csv', wholeHeader('manifest.csv', records[0]), notices);
   const [name, value] = [header.reader('propertyName'), header.reader('value')];
   return new Map(records.slice(1).map((record) => [name(record.fields), value(record.fields)]));
 }
 
-async function readAll(source: RosterSource, file: RosterFileName): Promise<CsvRecord[]> {
-  const parser = new CsvParser();
+async function readAll(source: RosterSource, file: RosterFileName, limits: CsvLimits): Promise<CsvRecord[]> {
+  const parser = new CsvParser(limits);
   const records: CsvRecord[] = [];
-  for await (const chunk of source.open(file)) records.push(...parser.push(chunk));
-  records.push(...parser.end());
+  const keep = (more: CsvRecord[]) => {
+    records.push(...more);
+    if (records.length > MAX_MANIFEST_ROWS) throw new HeaderRefused(file, `has more than ${MAX_MANIFEST_ROWS.toLocaleString('en-US')} rows; a OneRoster manifest has a few`);
+  };
+  for await (const chunk of source.open(file)) keep(parseChunk(parser, file, chunk));
+  keep(parseChunk(parser, file, undefined));
   return records;
 }
 
+/** A header cut short by the line limit is not judged on the columns that were read. */
+function wholeHeader(file: RosterFileName, record: CsvRecord | undefined): string[] | undefined {
+  if (record?.tooLong) throw new HeaderRefused(file, `the header row is too long (${record.tooLong.reason})`);
+  return record?.fields;
+}
+
 /** Reads just the header row (the first record) of a file. */
-export async function readHeader(source: RosterSource, file: RosterFileName, notices: Notice[]): Promise<Header> {
-  const parser = new CsvParser();
+export async function readHeader(source: RosterSource, file: RosterFileName, notices: Notice[], limits: CsvLimits = DEFAULT_CSV_LIMITS): Promise<Header> {
+  const parser = new CsvParser(limits);
   let first: CsvRecord | undefined;
   for await (const chunk of source.open(file)) {
-    first = parser.push(chunk)[0];
+    first = parseChunk(parser, file, chunk)[0];
     if (first) break;
   }
-  first ??= parser.end()[0];
-  return checkHeader(file, first?.fields, notices);
+  first ??= parseChunk(parser, file, undefined)[0];
+  return checkHeader(file, wholeHeader(file, first), notices);
 }
 
 /**

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Notice, rosterFileName, RosterFileName } from '../oneroster/oneroster-files';
-import { readZip } from '../zip/zip-reader';
+import { readZip, ZipLimits } from '../zip/zip-archive';
 import { RosterRefused, RosterSource } from './roster-importer';
 
 /** Uploaded files are kept as rows of at most this many bytes, so neither the upload nor the job holds a whole file in one value. */
@@ -48,8 +48,13 @@ export function rosterSourceOf(files: NamedFile[], notices: Notice[]): RosterSou
   };
 }
 
-export function zipFiles(zip: Buffer): NamedFile[] {
-  return readZip(zip).map((entry) => ({ path: entry.name, open: () => entry.open() }));
+/** The entries of a zip; throws ZipRefused for an archive that is damaged or inflates past the limits. */
+export async function zipFiles(zip: Buffer, limits: ZipLimits): Promise<NamedFile[]> {
+  return (await readZip(zip, limits)).map((entry) => ({ path: entry.name, open: () => entry.open() }));
+}
+
+export function zipLimitsOf(env: { ROSTER_ZIP_MAX_ENTRY_BYTES: number; ROSTER_ZIP_MAX_TOTAL_BYTES: number }): ZipLimits {
+  return { maxEntryBytes: env.ROSTER_ZIP_MAX_ENTRY_BYTES, maxTotalBytes: env.ROSTER_ZIP_MAX_TOTAL_BYTES };
 }
 
 export async function directoryFiles(directory: string): Promise<NamedFile[]> {

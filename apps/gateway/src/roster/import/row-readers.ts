@@ -1,5 +1,7 @@
+import { normalizeEmail } from '@sessionledger/common';
 import { GRADES } from '../../directory/students/students.dto';
-import { Header, RosterFileName } from '../oneroster/oneroster-files';
+import type { CsvRecord } from '../csv/csv-parser';
+import { Header, isStandardColumn, RosterFileName } from '../oneroster/oneroster-files';
 
 export interface RowError {
   file: string;
@@ -96,6 +98,51 @@ class RowCheck {
   }
 }
 
+/**
+ * Longest value kept from a standard column. Identifiers, codes and names are
+ * far shorter; a longer one is a broken or hostile export, and would not fit a
+ * PostgreSQL index (about 2,700 bytes), failing the whole import instead of the row.
+ */
+export const MAX_VALUE_CHARS = 255;
+const LIST_COLUMNS = new Set(['orgsourcedids', 'agentsourcedids', 'termsourcedids', 'userids', 'grades', 'subjects', 'subjectcodes', 'periods']);
+
+/**
+ * Judges what no reader should see: a record cut short by the parser's
+ * limits, NUL bytes (PostgreSQL text cannot hold them) and over-long values.
+ * Each is a row error naming the column; the refused values are blanked in
+ * the returned fields, and `ok: false` means the row is not imported.
+ */
+export function screenValues(file: RosterFileName, header: Header, record: CsvRecord, errors: RowError[]): { ok: boolean; fields: string[] } {
+  const found: { column: string; reason: string }[] = [];
+  let fields = record.fields;
+  const refuse = (index: number, reason: string) => {
+    if (fields === record.fields) fields = [...record.fields];
+    fields[index] = '';
+    found.push({ column: header.columns[index] ?? '', reason });
+  };
+  if (record.tooLong) found.push({ column: header.columns[record.tooLong.field] ?? '', reason: `${record.tooLong.reason}; the row was skipped` });
+  for (let index = 0; index < record.fields.length; index++) {
+    const value = record.fields[index];
+    if (value.includes('\u0000')) {
+      refuse(index, 'the value contains a NUL character (byte 0), which a text value cannot hold');
+      continue;
+    }
+    if (value.length <= MAX_VALUE_CHARS) continue;
+    const column = header.columns[index];
+    if (column === undefined || !isStandardColumn(file, column)) continue;
+    if (LIST_COLUMNS.has(column.toLowerCase())) {
+      const item = value.split(',').find((part) => part.trim().length > MAX_VALUE_CHARS);
+      if (item) refuse(index, `an item of the list is ${item.trim().length.toLocaleString('en-US')} characters long; at most ${MAX_VALUE_CHARS} are allowed`);
+    } else {
+      refuse(index, `the value is ${value.length.toLocaleString('en-US')} characters long; at most ${MAX_VALUE_CHARS} are allowed`);
+    }
+  }
+  if (!found.length) return { ok: true, fields };
+  const sourcedId = header.has('sourcedId') ? header.reader('sourcedId')(fields) : '';
+  for (const problem of found) errors.push({ file, line: record.line, ...problem, ...(sourcedId ? { sourcedId } : {}) });
+  return { ok: false, fields };
+}
+
 export function list(value: string): string[] {
   return value
     .split(',')
@@ -178,7 +225,7 @@ function usersReader(header: Header): RowReader {
     const check = new RowCheck(file, header, line, row.sid, errors);
     const given = read.givenName(fields);
     const family = read.familyName(fields);
-    let email = read.email(fields).toLowerCase();
+    let email = read.email(fields).normalize('NFKC').trim().toLowerCase();
     let grade = read.grades(fields) ? normalizeGrade(list(read.grades(fields))[0] ?? '') : '';
     const role = check.oneOf('role', read.role(fields), USER_ROLES);
     const enabled = check.boolean('enabledUser', read.enabledUser(fields), true);
@@ -189,6 +236,13 @@ function usersReader(header: Header): RowReader {
       if (email && !EMAIL.test(email)) {
         check.fail('email', `"${read.email(fields)}" is not an e-mail address`);
         email = '';
+      } else if (email) {
+        // The same spelling and look-alike rules as every API route that takes an address.
+        const normalized = normalizeEmail(email);
+        if ('problem' in normalized) {
+          check.fail('email', `"${read.email(fields)}" ${normalized.problem}`);
+          email = '';
+        }
       }
       if (grade && !GRADE_SET.has(grade)) {
         check.fail('grades', `"${read.grades(fields)}" is not a grade (${GRADES.join(' ')})`);

@@ -54,6 +54,12 @@ const KNOWN_COLUMNS: Record<RosterFileName, string[]> = {
   'academicSessions.csv': ['sourcedId', 'status', 'dateLastModified', 'title', 'type', 'startDate', 'endDate', 'parentSourcedId', 'schoolYear'],
 };
 
+/** Whether a column is one of the standard's for this file (not metadata.*, ext_* or unknown). */
+export function isStandardColumn(file: RosterFileName, column: string): boolean {
+  const key = column.toLowerCase();
+  return KNOWN_COLUMNS[file].some((known) => known.toLowerCase() === key);
+}
+
 export interface Notice {
   file: string;
   column?: string;

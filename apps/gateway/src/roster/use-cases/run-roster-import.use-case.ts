@@ -64,6 +64,31 @@ export class RunRosterImport {
     }
   }
 
+  /**
+   * Closes an import whose worker died for good (out of memory, killed): nothing
+   * of it was written, since its transaction died with it. An import that did
+   * finish is left as it is.
+   */
+  async markFailed(districtId: string, importId: string, failure: RosterImportFailure): Promise<void> {
+    await this.transactions.run(districtId, async (em) => {
+      const found = await em.findOne(RosterImport, { id: importId }, { exclude: ['errors'] });
+      if (!found || found.status === 'succeeded' || found.status === 'failed') return;
+      found.status = 'failed';
+      found.failure = failure;
+      found.progress = { ...found.progress, phase: 'failed' };
+      found.finishedAt = new Date();
+      await em.flush();
+      await em.execute(`DELETE FROM gateway.roster_import_file WHERE import_id = ?`, [importId]);
+    });
+  }
+
+  /** Says on the import why it is queued again, so an admin polling it sees the retry. */
+  async markRetrying(districtId: string, importId: string, reason: string): Promise<void> {
+    await this.transactions.run(districtId, (em) =>
+      em.nativeUpdate(RosterImport, { id: importId, status: { $in: ['queued', 'running'] } }, { status: 'queued', progress: { phase: `retrying: ${reason}`, rowsRead: 0 } }),
+    );
+  }
+
   /** Records the end state; the uploaded files are removed with it (they hold personal data and are no longer needed). */
   private finish(districtId: string, importId: string, change: (record: RosterImport) => void): Promise<RosterImport> {
     return this.transactions.run(districtId, async (em) => {
@@ -90,7 +115,7 @@ function distinct<T>(items: T[]): T[] {
 
 function describeFailure(error: unknown): RosterImportFailure {
   if (error instanceof HeaderRefused) return { code: 'ROSTER.NOT_ONEROSTER', message: error.message, file: error.file };
-  if (error instanceof RosterRefused) return { code: error.code, message: error.message, ...(error.file ? { file: error.file } : {}) };
-  const detail = String((error as Error)?.message ?? error).split('\n')[0].slice(0, 300);
-  return { code: 'ROSTER.IMPORT_FAILED', message: `The import stopped and nothing was written: ${detail}` };
+  if (error instanceof RosterRefused) return { code: error.code, message: error.message, ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) };
+  // Anything else is the database's or the code's own message (it may quote SQL or row values): logged, never shown.
+  return { code: 'ROSTER.IMPORT_FAILED', message: 'The import stopped on an unexpected error and nothing was written; ask support with the import id' };
 }

@@ -1,13 +1,13 @@
 import { crc32, deflateRawSync } from 'node:zlib';
 
 /** A zip of in-memory files (deflated): what a district's export looks like, for tests and benchmarks. */
-export function writeZip(files: Record<string, string | Buffer>): Buffer {
+export function writeZip(files: Record<string, string | Buffer>, options: { level?: number } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, content] of Object.entries(files)) {
     const data = typeof content === 'string' ? Buffer.from(content) : content;
-    const compressed = deflateRawSync(data);
+    const compressed = deflateRawSync(data, { level: options.level });
     const nameBytes = Buffer.from(name, 'utf8');
     const crc = crc32(data);
     const local = Buffer.alloc(30);
