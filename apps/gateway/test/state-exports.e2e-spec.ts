@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { Environment } from '@sessionledger/config';
-import { PostedParticipant, PostedSessionSnapshot, SESSION_AMENDED, SESSION_POSTED } from '@sessionledger/contracts';
+import { PostedParticipant, PostedSessionSnapshot, SCHOOL_CHANGED, SESSION_AMENDED, SESSION_POSTED } from '@sessionledger/contracts';
 import { DistrictReplica, SchoolReplica } from '@sessionledger/district-replica';
 import { messagingTransport, ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
@@ -342,6 +342,16 @@ describe('State exports: CSV and Ed-Fi JSON as BullMQ jobs, corrections and disc
     }
     const csv = await csvOf((await runExport(body('csv', day, day))).id);
     expect(csv.map((row) => row.school_code)).toEqual([schools[0].stateSchoolCode]);
+
+    // The school's code arrives later (a school announced late): the waiting record fills in and goes out as an addition.
+    await platform.gateway
+      .get(ServiceBus)
+      .emit(SCHOOL_CHANGED, { districtId: district.id, schoolId: unknownSchool, name: 'Late School', stateSchoolCode: '770001', active: true, version: 1 });
+    await waitFor(async () => (await stateReporting.get(TenantTransactions).run(district.id, (em) => em.count(SchoolReplica, { id: unknownSchool }))) === 1, 15_000);
+    const later = await runExport(body('csv', day, day));
+    expect(later.counts).toMatchObject({ added: 1, unchanged: 1, skipped: 0, skippedReasons: [] });
+    const rows = await csvOf(later.id);
+    expect(rows.map((row) => [row.record_action, row.school_code]).sort()).toEqual([['ADD', '770001'], ['UNCHANGED', schools[0].stateSchoolCode]].sort());
   });
 
   it('sends an amendment made after an export as a correction in the next one (CSV CORRECT/DELETE, Ed-Fi the same natural keys again), then as unchanged', async () => {
@@ -455,7 +465,7 @@ describe('State exports: CSV and Ed-Fi JSON as BullMQ jobs, corrections and disc
     expect(backwards.body.fields).toEqual([{ field: 'to', problems: ['must be on or after from (2026-02-10)'] }]);
     await exportsOf(admin).get('not-a-uuid').expect(400);
 
-    expect((await exportsOf(admin).list().expect(200)).body.total).toBe(13);
+    expect((await exportsOf(admin).list().expect(200)).body.total).toBe(14);
 
     // An export its worker has not finished yet cannot be downloaded.
     const [waiting] = await stateReporting.get(TenantTransactions).run(district.id, (em) =>

@@ -7,6 +7,7 @@ import { PlatformModule } from '@sessionledger/platform';
 import { BellSchedulesService } from './bell-schedules/bell-schedules.service';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import { ExportsModule } from './exports/exports.module';
+import { fillMissingSchoolCodes } from './records/missing-school-codes';
 import { PostedSessionsController } from './records/posted-sessions.controller';
 import { ReportingReadsService } from './records/reporting-reads.service';
 import { ReportingController } from './reporting.controller';
@@ -21,7 +22,7 @@ import { STATE_REPORTING_PERSISTENCE } from './state-reporting.persistence';
     DashboardsModule,
     ExportsModule,
   ],
-  controllers: [districtReplicaControllerFor('state-reporting'), PostedSessionsController, ReportingController],
+  controllers: [districtReplicaControllerFor('state-reporting', { schoolChanged: fillMissingSchoolCodes }), PostedSessionsController, ReportingController],
   providers: [BellSchedulesService, ReportingReadsService],
 })
 export class StateReportingModule {}

@@ -9,7 +9,7 @@ import { Migration20261125191000StateExports } from './migrations/Migration20261
 import { Migration20261125210000CoachingCategory } from './migrations/Migration20261125210000CoachingCategory';
 import { Migration20261125211000InlineCsvCell } from './migrations/Migration20261125211000InlineCsvCell';
 import { Migration20261125220000CoachingTeacherGroups } from './migrations/Migration20261125220000CoachingTeacherGroups';
-import { Migration20261204000000ExportSkippedReasons } from './migrations/Migration20261204000000ExportSkippedReasons';
+import { Migration20261204000000SchoolCodes } from './migrations/Migration20261204000000SchoolCodes';
 import { CoachingRecord, ReportableRecord, ReportedSession } from './records/reporting.entities';
 
 export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
@@ -23,6 +23,6 @@ export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125210000CoachingCategory', class: Migration20261125210000CoachingCategory },
     { name: 'Migration20261125211000InlineCsvCell', class: Migration20261125211000InlineCsvCell },
     { name: 'Migration20261125220000CoachingTeacherGroups', class: Migration20261125220000CoachingTeacherGroups },
-    { name: 'Migration20261204000000ExportSkippedReasons', class: Migration20261204000000ExportSkippedReasons },
+    { name: 'Migration20261204000000SchoolCodes', class: Migration20261204000000SchoolCodes },
   ],
 };

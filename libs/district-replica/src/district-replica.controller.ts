@@ -10,16 +10,22 @@ import {
   SCHOOL_CHANGED,
   SchoolChanged,
 } from '@sessionledger/contracts';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { BullMqContext, EventInbox } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { DistrictReplica, SchoolReplica } from './district-replica.entity';
+
+/** What a service does with a school change beyond its replica, in the same transaction. */
+export interface ReplicaHooks {
+  schoolChanged?(em: EntityManager, event: SchoolChanged): Promise<void>;
+}
 
 /**
  * Every back-end service keeps the same replica of district facts and answers
  * the same ping; only the ping's pattern differs, so the controller is made
  * per service.
  */
-export function districtReplicaControllerFor(service: BackendService): Type<unknown> {
+export function districtReplicaControllerFor(service: BackendService, hooks: ReplicaHooks = {}): Type<unknown> {
   @Controller()
   class DistrictReplicaController {
     constructor(
@@ -59,6 +65,7 @@ export function districtReplicaControllerFor(service: BackendService): Type<unkn
         school.stateSchoolCode = event.stateSchoolCode;
         school.active = event.active;
         em.persist(school);
+        await hooks.schoolChanged?.(em, event);
       });
     }
   }
