@@ -342,6 +342,8 @@ describe('State exports: CSV and Ed-Fi JSON as BullMQ jobs, corrections and disc
     }
     const csv = await csvOf((await runExport(body('csv', day, day))).id);
     expect(csv.map((row) => row.school_code)).toEqual([schools[0].stateSchoolCode]);
+    const waiting = (await as(platform.gateway, admin).get(`/api/reporting/ineligible?from=${day}&to=${day}`).expect(200)).body;
+    expect(waiting.items).toEqual([expect.objectContaining({ schoolId: unknownSchool, schoolCode: null, reasons: ['The school has no state school code'] })]);
 
     // The school's code arrives later (a school announced late): the waiting record fills in and goes out as an addition.
     await platform.gateway
@@ -352,6 +354,7 @@ describe('State exports: CSV and Ed-Fi JSON as BullMQ jobs, corrections and disc
     expect(later.counts).toMatchObject({ added: 1, unchanged: 1, skipped: 0, skippedReasons: [] });
     const rows = await csvOf(later.id);
     expect(rows.map((row) => [row.record_action, row.school_code]).sort()).toEqual([['ADD', '770001'], ['UNCHANGED', schools[0].stateSchoolCode]].sort());
+    expect((await as(platform.gateway, admin).get(`/api/reporting/ineligible?from=${day}&to=${day}`).expect(200)).body.items).toEqual([]);
   });
 
   it('sends an amendment made after an export as a correction in the next one (CSV CORRECT/DELETE, Ed-Fi the same natural keys again), then as unchanged', async () => {

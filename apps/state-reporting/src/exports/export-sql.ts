@@ -1,4 +1,5 @@
 import { ExportFormat } from '@sessionledger/contracts';
+import { NO_SCHOOL_CODE } from '../records/eligibility';
 
 /**
  * The SQL of an export. PostgreSQL formats every line (CSV cells through
@@ -17,9 +18,9 @@ export const CANDIDATES = 'export_candidate';
  * counted under that reason; it stays eligible, so fixing the data sends it.
  */
 const CANNOT_CARRY: Record<ExportFormat, { reason: string; when: (alias: string) => string }[]> = {
-  csv: [{ reason: 'The school has no state school code', when: (a) => `${a}.school_code IS NULL` }],
+  csv: [{ reason: NO_SCHOOL_CODE, when: (a) => `${a}.school_code IS NULL` }],
   edfi: [
-    { reason: 'The school has no state school code', when: (a) => `${a}.school_code IS NULL` },
+    { reason: NO_SCHOOL_CODE, when: (a) => `${a}.school_code IS NULL` },
     { reason: 'The student has no state student id', when: (a) => `${a}.state_id IS NULL` },
     { reason: 'The state student id is longer than Ed-Fi allows (32 characters)', when: (a) => `length(${a}.state_id) > 32` },
     { reason: 'The state school code is not a number of at most 9 digits (Ed-Fi educationOrganizationId)', when: (a) => `${a}.school_code !~ '^[0-9]{1,9}$'` },

@@ -7,6 +7,9 @@ export const INELIGIBLE = {
   noStudents: 'No students took part',
 } as const;
 
+/** Eligible, yet no export can carry it until its school's state code reaches this service. */
+export const NO_SCHOOL_CODE = 'The school has no state school code';
+
 /**
  * Why a posted version of a student session is left out of the state export
  * (DESIGN.md, "Export to the state"): it needs a work order, attendance for

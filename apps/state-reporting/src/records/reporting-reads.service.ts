@@ -13,6 +13,7 @@ import {
 import { TenantTransactions } from '@sessionledger/persistence';
 import { reportingScope, requireSchoolInScope } from '../reporting-access';
 import { ReportableRecord, ReportedSession } from './reporting.entities';
+import { NO_SCHOOL_CODE } from './eligibility';
 
 function toRecordReply(record: ReportableRecord): ReportableRecordReply {
   return {
@@ -62,7 +63,7 @@ function toIneligibleReply(session: ReportedSession): IneligibleSessionReply {
     workOrderId: session.workOrderId,
     workOrderType: session.workOrderType,
     students: session.students,
-    reasons: [...session.ineligibleReasons],
+    reasons: [...session.ineligibleReasons, ...(session.schoolCode === null ? [NO_SCHOOL_CODE] : [])],
   };
 }
 
@@ -97,9 +98,12 @@ export class ReportingReadsService {
     });
   }
 
-  /** Student sessions whose current version the export leaves out, each with every reason, oldest first (the ones nearest the deadline). */
+  /**
+   * Student sessions whose current version the export leaves out, each with every reason, oldest first (the ones nearest the deadline):
+   * the ineligible, and those no export can carry yet for want of their school's state code.
+   */
   listIneligible(command: ListIneligibleSessionsCommand): Promise<IneligibleSessionPageReply> {
-    const where = { ...(listFilter(command) as object), eligible: false } as FilterQuery<ReportedSession>;
+    const where = { ...(listFilter(command) as object), $or: [{ eligible: false }, { schoolCode: null }] } as FilterQuery<ReportedSession>;
     return this.transactions.run(command.actor.districtId, async (em) => {
       const [sessions, total] = await em.findAndCount(ReportedSession, where, {
         orderBy: { sessionDate: 'asc', startedAt: 'asc', id: 'asc' },
