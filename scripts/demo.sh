@@ -14,6 +14,14 @@ migrate_all
 DATABASE_URL="$(app_database_url gateway)" node "$(app_entry gateway)" seed-demo
 
 mkdir -p .demo/logs
+# Without a mail server of its own, the demo keeps every e-mail (invitations, resets, reminders) as an .eml file.
+if [ -z "${SMTP_URL:-}" ]; then
+  export MAIL_DIR="${MAIL_DIR:-$PWD/.demo/mail}"
+  mkdir -p "$MAIL_DIR"
+  mail_info="E-mail:   written as .eml files to ${MAIL_DIR} (set SMTP_URL to send them)"
+else
+  mail_info="E-mail:   sent through SMTP_URL"
+fi
 pids=()
 stop_all() {
   echo "stopping..."
@@ -48,6 +56,7 @@ Sessionledger is running.
             (second district: the same names @riverside.sessionledger.test), password: ${DEMO_PASSWORD}
   Metrics:  http://127.0.0.1:9464/metrics (gateway; the other apps on 9465-9468)
   Logs:     .demo/logs/<app>.log (JSON lines)
+  ${mail_info}
 Press Ctrl-C to stop.
 INFO
 wait

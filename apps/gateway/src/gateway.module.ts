@@ -4,6 +4,7 @@ import { ConfigModule } from '@sessionledger/config';
 import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
+import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
@@ -37,6 +38,7 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     StateReportingModule,
     DashboardsModule,
     NotificationsModule,
+    AccountsModule,
   ],
   controllers: [SystemController, MeController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

@@ -9,6 +9,8 @@ import { Migration20261125130000StudentSearch } from './migrations/Migration2026
 import { Migration20261125200000CalendarFeed } from './migrations/Migration20261125200000CalendarFeed';
 import { Migration20261125220000StaffGroups } from './migrations/Migration20261125220000StaffGroups';
 import { Migration20261204000000SchoolAnnouncements } from './migrations/Migration20261204000000SchoolAnnouncements';
+import { Migration20261204030000DistrictSso } from './migrations/Migration20261204030000DistrictSso';
+import { Migration20261204120000InvitationsPasswordReset } from './migrations/Migration20261204120000InvitationsPasswordReset';
 import { RosterImport } from './roster/roster-import.entity';
 
 export const GATEWAY_PERSISTENCE: ServicePersistence = {
@@ -21,5 +23,7 @@ export const GATEWAY_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125200000CalendarFeed', class: Migration20261125200000CalendarFeed },
     { name: 'Migration20261125220000StaffGroups', class: Migration20261125220000StaffGroups },
     { name: 'Migration20261204000000SchoolAnnouncements', class: Migration20261204000000SchoolAnnouncements },
+    { name: 'Migration20261204030000DistrictSso', class: Migration20261204030000DistrictSso },
+    { name: 'Migration20261204120000InvitationsPasswordReset', class: Migration20261204120000InvitationsPasswordReset },
   ],
 };

@@ -1,56 +1,16 @@
-import { AddressInfo, createServer, Server } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { Environment } from '@sessionledger/config';
 import { messagingTransport } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { redisOptionsFrom } from '@sessionledger/platform';
-import { startApp, waitFor } from '@sessionledger/testing';
+import { MailServer, startApp, startMailServer, waitFor } from '@sessionledger/testing';
 import { REMINDER_QUEUE, ReminderJob, reminderJobId } from '../../scheduling/src/reminders/reminder-jobs';
 import { RemindersService } from '../../scheduling/src/reminders/reminders.service';
 import { SchedulingModule } from '../../scheduling/src/scheduling.module';
 import { as, Session, signIn, TEST_PASSWORD, TestDistrict } from './support/gateway-harness';
 import { addGroup, addStudent, addWorkOrder, guardianOf, linkStudentAccount } from './support/session-fixtures';
 import { minutesAgo, replicated, SessionPlatform, sessionLogRows, startSession, startSessionPlatform } from './support/session-harness';
-
-interface Mail {
-  to: string;
-  data: string;
-}
-
-/** An SMTP relay that accepts everything and keeps what it received (a real TCP server, as MailHog would be). */
-function startMailSink(): Promise<{ server: Server; url: string; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = createServer((socket) => {
-    let buffer = '';
-    let to = '';
-    let data: string[] | null = null;
-    socket.write('220 sink ready\r\n');
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('utf8');
-      let end: number;
-      while ((end = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (data) {
-          if (line === '.') {
-            mails.push({ to, data: data.join('\n') });
-            data = null;
-            socket.write('250 queued\r\n');
-          } else data.push(line);
-        } else if (line.startsWith('RCPT TO:')) {
-          to = line.slice('RCPT TO:<'.length, -1);
-          socket.write('250 ok\r\n');
-        } else if (line === 'DATA') {
-          data = [];
-          socket.write('354 go on\r\n');
-        } else if (line === 'QUIT') socket.end('221 bye\r\n');
-        else socket.write('250-sink\r\n250 ok\r\n');
-      }
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`, mails })));
-}
 
 interface Notification {
   id: string;
@@ -68,13 +28,13 @@ describe('Post-session task reminders and escalations (session-log → schedulin
   let platform: SessionPlatform;
   let scheduling: NestFastifyApplication;
   let queue: Queue<ReminderJob>;
-  let sink: Awaited<ReturnType<typeof startMailSink>>;
+  let sink: MailServer;
 
   const startScheduling = () =>
     startApp({ service: 'scheduling', module: SchedulingModule, ...messagingTransport('scheduling') }, { REMINDER_SWEEP_INTERVAL_MS: '1000', SMTP_URL: sink.url });
 
   beforeAll(async () => {
-    sink = await startMailSink();
+    sink = await startMailServer();
     // Session-log's relay on: its task events are what scheduling works from.
     platform = await startSessionPlatform({ sessionLogEnv: { OUTBOX_RELAY_ENABLED: 'true' } });
     scheduling = await startScheduling();
@@ -86,7 +46,7 @@ describe('Post-session task reminders and escalations (session-log → schedulin
     await queue?.close();
     await scheduling?.close();
     await platform?.stop();
-    sink?.server.close();
+    await sink?.close();
   });
 
   /** A district whose task settings reached both session-log and scheduling. */
@@ -159,7 +119,9 @@ describe('Post-session task reminders and escalations (session-log → schedulin
     await waitFor(async () => (await notificationsOf(tutor.session)).every((n) => n.emailedAt !== null), 15_000);
     const mails = sink.mails.filter((m) => m.to === tutor.email);
     expect(mails).toHaveLength(2);
-    expect(mails.map((m) => m.data.match(/^Subject: (.*)$/m)?.[1]).sort()).toEqual([
+    // Through STARTTLS, authenticated, from the configured sender.
+    expect(mails.every((m) => m.secure && m.user === 'sessionledger' && m.from === 'reminders@sessionledger.invalid')).toBe(true);
+    expect(mails.map((m) => m.subject).sort()).toEqual([
       'Reminder: overdue attendance for a session',
       'Reminder: overdue session notes for a session',
     ]);
@@ -167,6 +129,18 @@ describe('Post-session task reminders and escalations (session-log → schedulin
     // Escalation is 24 hours past due by default: the admins have nothing yet.
     expect(await notificationsOf(await signIn(platform.gateway, schoolAdmin.email))).toEqual([]);
     expect(await notificationsOf(admin)).toEqual([]);
+  });
+
+  it('e-mails a Spanish-speaking provider the reminder in Spanish', async () => {
+    const { district } = await districtWith({ taskDueHours: 1 });
+    const tutor = await provider(district);
+    await platform.gateway.get(TenantTransactions).run(district.id, (em) => em.execute(`update gateway.app_user set language = 'es' where id = ?`, [tutor.id]));
+    await startSession(platform.gateway, tutor.session, { service: 'tutoring', startedAt: minutesAgo(70) });
+    await waitFor(async () => sink.to(tutor.email).length === 2, 15_000);
+    expect(sink.to(tutor.email).map((m) => m.subject).sort()).toEqual([
+      'Recordatorio: asistencia pendiente de una sesión',
+      'Recordatorio: notas pendientes de una sesión',
+    ]);
   });
 
   it('sends no reminder for a task completed before it was due, nor for a deleted session', async () => {

@@ -28,7 +28,7 @@ describe('Route access declarations', () => {
     }
     const publicRoutes = routes.filter((route) => route.access?.kind === 'public').map((route) => route.route).sort();
     expect(publicRoutes).toEqual(
-      ['GET /calendar-feeds/:file', 'GET /health/live', 'GET /health/ready', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/refresh'].sort(),
+      ['GET /calendar-feeds/:file', 'GET /health/live', 'GET /health/ready', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/refresh', 'POST /auth/password-reset', 'POST /auth/password-reset/confirm', 'POST /invitations/accept', 'GET /auth/sso/:district/start', 'GET /auth/sso/callback', 'POST /auth/sso/exchange'].sort(),
     );
   });
 

@@ -6,6 +6,7 @@ import { Migration20261125180000Series } from './migrations/Migration20261125180
 import { Migration20261125190000Reminders } from './migrations/Migration20261125190000Reminders';
 import { Migration20261125200000SessionDefaults } from './migrations/Migration20261125200000SessionDefaults';
 import { Migration20261204010000SeriesHistory } from './migrations/Migration20261204010000SeriesHistory';
+import { Migration20261204120000ReminderLanguage } from './migrations/Migration20261204120000ReminderLanguage';
 import { ClosureDayRow, OccurrenceOverride, Series, SeriesSegment } from './series/series.entities';
 
 export const SCHEDULING_PERSISTENCE: ServicePersistence = {
@@ -17,5 +18,6 @@ export const SCHEDULING_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125190000Reminders', class: Migration20261125190000Reminders },
     { name: 'Migration20261125200000SessionDefaults', class: Migration20261125200000SessionDefaults },
     { name: 'Migration20261204010000SeriesHistory', class: Migration20261204010000SeriesHistory },
+    { name: 'Migration20261204120000ReminderLanguage', class: Migration20261204120000ReminderLanguage },
   ],
 };

@@ -140,14 +140,34 @@ export class Environment {
   @Transform(toInt)
   REMINDER_SWEEP_INTERVAL_MS = 300_000;
 
-  /** Where reminder emails go (a local relay: smtp://host:port, no auth or TLS); unset sends none. */
+  /**
+   * The mail server every e-mail goes through: `smtp://[user:password@]host[:587]`
+   * (STARTTLS when the server offers it) or `smtps://…[:465]` (TLS from the
+   * first byte). Unset: e-mail is written to MAIL_DIR, or not sent at all.
+   */
   @IsOptional()
-  @IsUrl({ protocols: ['smtp'], require_tld: false, require_port: true })
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
   SMTP_URL?: string;
 
-  /** The sender of reminder emails. */
+  /** The sender of every e-mail (`address` or `Name <address>`). */
   @IsString()
+  @MinLength(3)
   SMTP_FROM = 'reminders@sessionledger.invalid';
+
+  /** Most connections the pooled SMTP transport keeps open per app instance. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  @Transform(toInt)
+  SMTP_MAX_CONNECTIONS = 5;
+
+  /** Without SMTP_URL, e-mail is written here as .eml files (the demo uses `.demo/mail`); empty sends none. */
+  @IsString()
+  MAIL_DIR = '';
+
+  /** The public address links in e-mail point to (invitations, password resets). */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 
   @IsInt()
   @Min(1_000)
@@ -261,6 +281,22 @@ export class Environment {
   @IsOptional()
   @IsString()
   TRUSTED_PROXIES?: string;
+
+  /**
+   * AES-256-GCM key (32 bytes, base64) sealing districts' OpenID client secrets
+   * at rest. Unset in development and test: a random key per process. Unset in
+   * production: SSO cannot be configured or used, and every other feature runs.
+   */
+  @IsString()
+  SSO_SECRET_KEY = '';
+
+  /** The redirect URI registered at every district's OpenID provider: this gateway's `/api/auth/sso/callback`. */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  SSO_REDIRECT_URI = 'http://127.0.0.1:3000/api/auth/sso/callback';
+
+  /** Where a finished SSO sign-in sends the browser, with the one-time code in the fragment (`#sso_code=…`). */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  SSO_APP_URL = 'http://127.0.0.1:3000/';
 }
 
 export class EnvironmentError extends Error {
@@ -278,6 +314,7 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   const errors = validateSync(env, { whitelist: false });
   const problems = errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`);
   problems.push(...signingSecretProblems(env.JWT_SECRET, env.NODE_ENV));
+  problems.push(...ssoSecretKeyProblems(env.SSO_SECRET_KEY, env.NODE_ENV));
   if (problems.length > 0) throw new EnvironmentError(problems);
   // Development and tests need no configured secret; tokens then live as long as the process.
   if (env.JWT_SECRET === '') env.JWT_SECRET = randomBytes(48).toString('base64url');
@@ -309,4 +346,17 @@ export function signingSecretProblems(secret: string, nodeEnv: Environment['NODE
   if (relaxed) return [];
   const placeholder = KNOWN_PLACEHOLDERS.includes(secret) || PLACEHOLDER_WORDS.test(secret) || new Set(secret).size < MIN_DISTINCT_CHARACTERS;
   return placeholder ? ['JWT_SECRET: is a placeholder or example value; generate a random one (for example: openssl rand -base64 48)'] : [];
+}
+
+/**
+ * The key must be exactly 32 random bytes: a shorter or patterned one would be
+ * padded or guessed. Never echoes the value, even in the problem message.
+ */
+export function ssoSecretKeyProblems(key: string, nodeEnv: Environment['NODE_ENV']): string[] {
+  if (key === '') return [];
+  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(key) ? Buffer.from(key, 'base64') : Buffer.alloc(0);
+  if (bytes.length !== 32) return ['SSO_SECRET_KEY: must be 32 bytes in base64 (for example: openssl rand -base64 32)'];
+  const relaxed = nodeEnv === 'development' || nodeEnv === 'test';
+  if (!relaxed && new Set(bytes).size < 16) return ['SSO_SECRET_KEY: is not random; generate one (for example: openssl rand -base64 32)'];
+  return [];
 }

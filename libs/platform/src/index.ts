@@ -9,3 +9,4 @@ export * from './ops.controller';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './cli';
+export * from './mail';

@@ -16,6 +16,7 @@ export const REDACTED_KEYS = [
   'accessToken',
   'refreshToken',
   'authorization',
+  'clientSecret',
   'firstName',
   'lastName',
   'note',

@@ -6,26 +6,38 @@ import { ActorLoader } from './actor.loader';
 import { AuthController } from './auth.controller';
 import { ESignature } from './e-signature';
 import { LoginThrottle } from './login-throttle';
+import { PasswordPolicy } from './password-policy';
 import { Passwords } from './passwords';
 import { RefreshTokens } from './refresh-tokens';
+import { DistrictSsoController } from './sso/district-sso.controller';
+import { DistrictSsoService } from './sso/district-sso.service';
+import { OidcProviders } from './sso/oidc-providers';
+import { SsoController } from './sso/sso.controller';
+import { SsoSecrets } from './sso/sso-secrets';
+import { SsoSignIn } from './sso/sso-sign-in';
 import { RefreshSessionUseCase } from './use-cases/refresh-session.use-case';
 import { SignInUseCase } from './use-cases/sign-in.use-case';
 import { SignOutUseCase } from './use-cases/sign-out.use-case';
 
 @Module({
-  controllers: [AuthController],
+  controllers: [AuthController, SsoController, DistrictSsoController],
   providers: [
     AccessTokens,
     ActorLoader,
     ESignature,
     LoginThrottle,
     Passwords,
+    PasswordPolicy,
     RefreshTokens,
     SignInUseCase,
     RefreshSessionUseCase,
     SignOutUseCase,
+    DistrictSsoService,
+    OidcProviders,
+    SsoSecrets,
+    SsoSignIn,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [Passwords, RefreshTokens, ESignature],
+  exports: [Passwords, PasswordPolicy, RefreshTokens, ESignature],
 })
 export class AuthModule {}

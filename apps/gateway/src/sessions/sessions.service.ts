@@ -56,7 +56,6 @@ import {
 } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { User } from '../directory/directory.entities';
 import { districtTimeZone, participantSnapshot, providerGroup, sessionSchool, viewerStudentIds } from './session-directory';
 import { SessionListQuery, TaskListQuery } from './sessions.dto';
 
@@ -90,8 +89,8 @@ export class SessionsService {
       const schoolId = await sessionSchool(em, actor, body.schoolId, group?.group ?? null);
       const sessionDate = localDate(new Date(body.startedAt), await districtTimeZone(em, actor.districtId));
       const students = group ? [] : await Promise.all(studentIds.map((studentId) => participantSnapshot(em, { studentId })));
-      const providerEmail = (await em.findOne(User, { id: actor.userId }, { fields: ['email'] }))?.email;
-      return { group, schoolId, sessionDate, students, providerEmail };
+      const [provider] = await em.execute<{ email: string; language: string }[]>(`select email, language from gateway.app_user where id = ?`, [actor.userId]);
+      return { group, schoolId, sessionDate, students, providerEmail: provider?.email, providerLanguage: provider?.language };
     });
     const workOrder = body.workOrderId
       ? await this.coveringWorkOrder(actor, body.workOrderId, { providerId: actor.userId, schoolId: resolved.schoolId, sessionDate: resolved.sessionDate })
@@ -104,6 +103,7 @@ export class SessionsService {
       participants: withDefaults(resolved.group?.members ?? resolved.students, defaults),
       workOrder,
       providerEmail: resolved.providerEmail,
+      providerLanguage: resolved.providerLanguage,
     });
   }
 

@@ -110,6 +110,9 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
     'GET /health/live': { status: 200, fields: HEALTH },
     'GET /health/ready': { status: 200, fields: READY },
     'GET /calendar-feeds/:file': { status: 404, fields: [] },
+    // Single sign-on redirects carry no records; a district without SSO answers 404, a bare callback 400.
+    'GET /auth/sso/:district/start': { status: 404, fields: [] },
+    'GET /auth/sso/callback': { status: 400, fields: [] },
   },
   student: {
     'GET /sessions': { status: 200, fields: [...sessionFields('items[].'), 'page', 'pageSize', 'total'] },
@@ -119,6 +122,9 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
     'GET /health/live': { status: 200, fields: HEALTH },
     'GET /health/ready': { status: 200, fields: READY },
     'GET /calendar-feeds/:file': { status: 404, fields: [] },
+    // Single sign-on redirects carry no records; a district without SSO answers 404, a bare callback 400.
+    'GET /auth/sso/:district/start': { status: 404, fields: [] },
+    'GET /auth/sso/callback': { status: 400, fields: [] },
   },
 };
 
@@ -252,6 +258,8 @@ describe('What families see: a crawl of every GET route guardians and students c
       'GET /health/live': ['/health/live'],
       'GET /health/ready': ['/health/ready'],
       'GET /calendar-feeds/:file': [`/api/calendar-feeds/${district.id}.${randomBytes(16).toString('hex')}.ics`],
+      'GET /auth/sso/:district/start': [`/api/auth/sso/${district.id}/start`],
+      'GET /auth/sso/callback': ['/api/auth/sso/callback'],
     };
     return urls[route];
   }

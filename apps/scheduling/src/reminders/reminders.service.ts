@@ -5,8 +5,8 @@ import { NotFound } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { ActorSnapshot, NotificationReply, schemaOf, SessionPosted, settingsWithDefaults, TaskClosed, TaskOpened } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { Mailer } from '@sessionledger/platform';
 import { ReminderJob, ReminderJobs, ReminderKind, ReminderOutcome } from './reminder-jobs';
-import { sendMail } from './smtp';
 
 const S = schemaOf('scheduling');
 const LOCK_KEY = 'scheduling.reminder-sweep';
@@ -48,6 +48,7 @@ export class RemindersService implements OnApplicationBootstrap, OnApplicationSh
     private readonly transactions: TenantTransactions,
     private readonly jobs: ReminderJobs,
     private readonly env: Environment,
+    private readonly mailer: Mailer,
   ) {
     jobs.handleWith((job) => this.notify(job));
   }
@@ -55,13 +56,14 @@ export class RemindersService implements OnApplicationBootstrap, OnApplicationSh
   /** Mirrors an opened task; an event older than the mirror's state is ignored. */
   async opened(em: EntityManager, event: TaskOpened): Promise<void> {
     await em.execute(
-      `insert into ${S}.task_mirror (task_id, district_id, session_id, kind, provider_id, school_id, provider_email, due_at, open, changed_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, true, ?)
+      `insert into ${S}.task_mirror (task_id, district_id, session_id, kind, provider_id, school_id, provider_email, provider_language, due_at, open, changed_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?)
        on conflict (task_id) do update set session_id = excluded.session_id, kind = excluded.kind, provider_id = excluded.provider_id,
               school_id = excluded.school_id, provider_email = coalesce(excluded.provider_email, ${S}.task_mirror.provider_email),
+              provider_language = coalesce(excluded.provider_language, ${S}.task_mirror.provider_language),
               due_at = excluded.due_at, open = true, changed_at = excluded.changed_at
         where ${S}.task_mirror.changed_at <= excluded.changed_at`,
-      [event.taskId, event.districtId, event.sessionId, event.kind, event.providerId, event.schoolId, event.providerEmail ?? null, event.dueAt, event.changedAt],
+      [event.taskId, event.districtId, event.sessionId, event.kind, event.providerId, event.schoolId, event.providerEmail ?? null, event.providerLanguage ?? null, event.dueAt, event.changedAt],
     );
   }
 
@@ -87,7 +89,7 @@ export class RemindersService implements OnApplicationBootstrap, OnApplicationSh
   /** A job's work: the notification when the task is still open and it is owed now; then its email, if one is owed. */
   async notify(job: ReminderJob): Promise<ReminderOutcome> {
     const outcome = await this.createNotification(job);
-    if (outcome === 'done' && job.kind === 'reminder' && this.env.SMTP_URL) await this.emailReminder(job, this.env.SMTP_URL);
+    if (outcome === 'done' && job.kind === 'reminder' && this.mailer.enabled) await this.emailReminder(job);
     return outcome;
   }
 
@@ -121,23 +123,17 @@ export class RemindersService implements OnApplicationBootstrap, OnApplicationSh
    * failure fails the job, whose retry sends again; a crash between sending
    * and recording can send twice, never zero times.
    */
-  private async emailReminder(job: ReminderJob, smtpUrl: string): Promise<void> {
+  private async emailReminder(job: ReminderJob): Promise<void> {
     const [owed] = await this.transactions.run(job.districtId, (em) =>
-      em.execute<{ id: string; task_kind: string; due_at: Date; provider_email: string }[]>(
-        `select n.id, n.task_kind, n.due_at, t.provider_email
+      em.execute<{ id: string; task_kind: string; due_at: Date; provider_email: string; provider_language: string | null }[]>(
+        `select n.id, n.task_kind, n.due_at, t.provider_email, t.provider_language
            from ${S}.notification n join ${S}.task_mirror t on t.task_id = n.task_id
           where n.task_id = ? and n.kind = 'reminder' and n.emailed_at is null and t.provider_email is not null`,
         [job.taskId],
       ),
     );
     if (!owed) return;
-    const what = owed.task_kind === 'notes' ? 'session notes' : 'attendance';
-    await sendMail(smtpUrl, {
-      from: this.env.SMTP_FROM,
-      to: owed.provider_email,
-      subject: `Reminder: overdue ${what} for a session`,
-      text: `The ${what} for one of your sessions was due ${new Date(owed.due_at).toISOString()} and is not done yet.\nOpen your post-session tasks in Sessionledger to complete it.`,
-    });
+    await this.mailer.send({ to: owed.provider_email, language: owed.provider_language, template: 'reminder', variables: { taskKind: owed.task_kind, dueAt: new Date(owed.due_at) } });
     await this.transactions.run(job.districtId, (em) => em.execute(`update ${S}.notification set emailed_at = now() where id = ? and emailed_at is null`, [owed.id]));
   }
 

@@ -9,17 +9,17 @@ import { Participant, PostSessionTask, Session, TaskKind } from './session.entit
  * when the session's own data says so; they are kept beside the session so
  * their state changes in the same transaction as the log.
  */
-export function createTasks(em: EntityManager, session: Session, district: DistrictContext, providerEmail?: string): void {
+export function createTasks(em: EntityManager, session: Session, district: DistrictContext, providerEmail?: string, providerLanguage?: string): void {
   const dueAt = new Date(session.startedAt.getTime() + district.settings.taskDueHours * 3_600_000);
   for (const kind of ['attendance', 'notes'] as const) {
     const task = new PostSessionTask(session, kind, dueAt);
     em.persist(task);
-    recordTaskOpened(em, task, task.createdAt, providerEmail);
+    recordTaskOpened(em, task, task.createdAt, providerEmail, providerLanguage);
   }
 }
 
 /** Scheduling mirrors open tasks to remind and escalate; the event commits with the task's change. */
-function recordTaskOpened(em: EntityManager, task: PostSessionTask, at: Date, providerEmail?: string): void {
+function recordTaskOpened(em: EntityManager, task: PostSessionTask, at: Date, providerEmail?: string, providerLanguage?: string): void {
   recordEvent(em, TASK_OPENED, {
     districtId: task.districtId,
     taskId: task.id,
@@ -30,6 +30,7 @@ function recordTaskOpened(em: EntityManager, task: PostSessionTask, at: Date, pr
     dueAt: task.dueAt.toISOString(),
     changedAt: at.toISOString(),
     ...(providerEmail ? { providerEmail } : {}),
+    ...(providerEmail && providerLanguage ? { providerLanguage } : {}),
   });
 }
 

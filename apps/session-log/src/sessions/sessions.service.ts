@@ -132,7 +132,7 @@ export class SessionsService {
           participants[index].teacherGroups = snapshot.teacherGroups?.map((g) => ({ id: g.id, name: g.name })) ?? null;
         });
         em.persist(participants);
-        createTasks(em, session, district, command.providerEmail);
+        createTasks(em, session, district, command.providerEmail, command.providerLanguage);
         recordChange(em, session, actor, 'started', {
           service: session.service,
           startedAt: body.startedAt,

@@ -402,6 +402,11 @@ export class StartSessionCommand extends TenantCommand {
   @IsOptional()
   @IsString()
   providerEmail?: string;
+
+  /** The language those reminders are written in (the provider's, `en` or `es`). */
+  @IsOptional()
+  @IsIn(['en', 'es'])
+  providerLanguage?: string;
 }
 
 /** Who reads: the students a student or guardian may see; empty for staff. */

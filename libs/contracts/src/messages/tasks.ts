@@ -37,6 +37,11 @@ export class TaskOpened extends TenantEvent {
   @IsOptional()
   @IsString()
   providerEmail?: string;
+
+  /** The provider's language for that e-mail (`en` or `es`), passed with the address. */
+  @IsOptional()
+  @IsIn(['en', 'es'])
+  providerLanguage?: string;
 }
 
 export class TaskClosed extends TenantEvent {

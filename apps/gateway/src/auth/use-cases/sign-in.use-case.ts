@@ -39,12 +39,17 @@ export class SignInUseCase {
       throw new Unauthenticated('AUTH.INVALID_CREDENTIALS', 'The e-mail or password is not correct');
     }
     await this.throttle.recordSuccess(email, clientAddress);
-    const refreshToken = await this.transactions.run(candidate.district_id, async (em) => {
-      const token = this.refreshTokens.issue(em, candidate.district_id, candidate.user_id);
+    return this.issueTokens(candidate.district_id, candidate.user_id);
+  }
+
+  /** The pair every sign-in ends with (password or SSO), for a user already proven and known to be active. */
+  async issueTokens(districtId: string, userId: string): Promise<TokenPair> {
+    const refreshToken = await this.transactions.run(districtId, async (em) => {
+      const token = this.refreshTokens.issue(em, districtId, userId);
       await em.flush();
       return token;
     });
-    const access = await this.accessTokens.issue({ userId: candidate.user_id, districtId: candidate.district_id });
+    const access = await this.accessTokens.issue({ userId, districtId });
     return { ...access, refreshToken, tokenType: 'Bearer' };
   }
 }

@@ -4,6 +4,7 @@ import { Actor, ProviderKind } from '@sessionledger/auth';
 import { Conflict, FieldProblem, Forbidden, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import type { Role } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { PasswordPolicy } from '../../auth/password-policy';
 import { Passwords } from '../../auth/passwords';
 import { RefreshTokens } from '../../auth/refresh-tokens';
 import { School, StaffApproval, StudentGroup, User } from '../directory.entities';
@@ -49,6 +50,7 @@ export class StaffService {
     private readonly provisioning: DistrictProvisioning,
     private readonly passwords: Passwords,
     private readonly refreshTokens: RefreshTokens,
+    private readonly passwordPolicy: PasswordPolicy,
   ) {}
 
   async create(actor: Actor, request: CreateStaffRequest): Promise<StaffResponse> {
@@ -57,6 +59,7 @@ export class StaffService {
     const providerKind = request.providerKind ?? null;
     const problems = shapeProblems(request.roles, providerKind, schoolIds, 'schoolIds');
     if (problems.length) throw new ValidationFailed(problems);
+    if (request.password !== undefined) this.passwordPolicy.check(request.password);
     if (await this.provisioning.emailTaken(request.email)) throw emailTaken(request.email);
     const passwordHash = request.password ? await this.passwords.hash(request.password) : undefined;
     const { email, firstName, lastName, roles } = request;
