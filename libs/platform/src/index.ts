@@ -1,6 +1,7 @@
 export * from './json-logger';
 export * from './metrics';
 export * from './metrics-server';
+export * from './background-jobs';
 export * from './http-hardening';
 export * from './health';
 export * from './redis';

@@ -4,10 +4,12 @@ import { Actor } from '@sessionledger/auth';
 import { Conflict, isUuid, newId, NotFound, requestContext } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { redisOptionsFrom } from '@sessionledger/platform';
+import { backgroundWorkerSettings, redisOptionsFrom } from '@sessionledger/platform';
 import { AccountsService } from './accounts.service';
 
 export const INVITATION_QUEUE = 'gateway.invitations';
+/** A batch resumes where it stopped, so a retry sends nothing twice; a third start would only repeat a crash. */
+const INVITATION_ATTEMPTS = 2;
 /** Problems kept per batch; the counts carry the rest. */
 const MAX_PROBLEMS = 1_000;
 
@@ -67,7 +69,7 @@ export class InvitationBatches implements OnModuleInit, OnApplicationShutdown {
     this.worker = new Worker<BatchJob>(INVITATION_QUEUE, (job) => this.handle(job), {
       connection: redisOptionsFrom(this.env.REDIS_URL, 'blocking'),
       prefix: this.env.REDIS_PREFIX,
-      concurrency: 1,
+      ...backgroundWorkerSettings(INVITATION_ATTEMPTS),
     });
     this.worker.on('error', (error) => this.logger.error({ err: { message: error.message } }, 'invitation worker error'));
   }
@@ -86,7 +88,7 @@ export class InvitationBatches implements OnModuleInit, OnApplicationShutdown {
       await em.execute(`insert into gateway.invitation_batch (id, district_id, roster_import_id, requested_by) values (?, ?, ?, ?)`, [batchId, actor.districtId, rosterImportId, actor.userId]);
     });
     if (!this.queue) throw new Error('the invitation queue is not started');
-    await this.queue.add('invite', { districtId: actor.districtId, batchId }, { jobId: batchId, attempts: 3, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+    await this.queue.add('invite', { districtId: actor.districtId, batchId }, { jobId: batchId, attempts: INVITATION_ATTEMPTS, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 1000 });
     return this.get(actor, batchId);
   }
 

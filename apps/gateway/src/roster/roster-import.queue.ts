@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import { Job, Queue, Worker } from 'bullmq';
 import { isUuid, requestContext } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
-import { redisOptionsFrom } from '@sessionledger/platform';
+import { backgroundWorkerSettings, redisOptionsFrom } from '@sessionledger/platform';
 import { RosterImportFailure } from './roster-import.entity';
 import { RunRosterImport } from './use-cases/run-roster-import.use-case';
 
@@ -61,11 +61,7 @@ export class RosterImportQueue implements OnModuleInit, OnApplicationShutdown {
     this.worker = new Worker<RosterImportJob>(ROSTER_IMPORT_QUEUE, (job) => this.handle(job), {
       connection: redisOptionsFrom(this.env.REDIS_URL, 'blocking'),
       prefix: this.env.REDIS_PREFIX,
-      concurrency: 1,
-      lockDuration: 120_000,
-      maxStalledCount: 1,
-      // Counts stalls and failures together: a job is never started a third time.
-      maxStartedAttempts: ROSTER_IMPORT_ATTEMPTS,
+      ...backgroundWorkerSettings(ROSTER_IMPORT_ATTEMPTS),
     });
     this.worker.on('error', (error) => this.logger.error({ err: { message: error.message } }, 'roster import worker error'));
     // Jobs failed without this worker's processor having run (stalled too often, started too often) still close their import.

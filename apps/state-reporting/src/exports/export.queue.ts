@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Job, Queue, Worker } from 'bullmq';
 import { isUuid, requestContext } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
-import { redisOptionsFrom } from '@sessionledger/platform';
+import { backgroundWorkerSettings, redisOptionsFrom } from '@sessionledger/platform';
 import { ExportsStore } from './exports.store';
 import { RunExport } from './run-export';
 
@@ -43,10 +43,7 @@ export class StateExportQueue implements OnModuleInit, OnApplicationShutdown {
     this.worker = new Worker<StateExportJob>(STATE_EXPORT_QUEUE, (job) => this.handle(job), {
       connection: redisOptionsFrom(this.env.REDIS_URL, 'blocking'),
       prefix: this.env.REDIS_PREFIX,
-      concurrency: 1,
-      lockDuration: 120_000,
-      maxStalledCount: 1,
-      maxStartedAttempts: STATE_EXPORT_ATTEMPTS,
+      ...backgroundWorkerSettings(STATE_EXPORT_ATTEMPTS),
     });
     this.worker.on('error', (error) => this.logger.error({ err: { message: error.message } }, 'state export worker error'));
     // A job failed by the stalled check or the start limit never reached handle(): its export is closed here.
