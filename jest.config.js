@@ -9,12 +9,15 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testRegex: '(apps|libs|test)/.*\\.(spec|e2e-spec|int-spec)\\.ts$',
+  // The web app's own unit tests run in Vitest (jsdom); its browser specs (apps/web/test) run here.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/web/src/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
-    // content-disposition 3 (under @fastify/static) ships ESM only; Node 20 loads it natively, jest needs it compiled.
-    '^.+/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+    // content-disposition 3 (under @fastify/static), @scure/base 2 and @noble/hashes 2 (under otplib) ship ESM only; Node 20 loads them natively, jest needs them compiled.
+    '^.+/node_modules/(content-disposition|@scure/base|@noble/hashes)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // Any node_modules path but those packages, however deep they are nested (@noble/hashes sits under @otplib/plugin-crypto-noble).
+  transformIgnorePatterns: ['^(?!.*/node_modules/(content-disposition|@scure/base|@noble/hashes)/).*/node_modules/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   globalSetup: '<rootDir>/test/global-setup.ts',

@@ -198,7 +198,9 @@ function loadKustomization(dir, seen = new Set()) {
  * Secrets the operator creates in the cluster, never generated from a committed
  * file (anyone can read those): name → the keys the apps read from it.
  */
-const OPERATOR_SECRETS = { 'sessionledger-secrets': ['JWT_SECRET'] };
+const OPERATOR_SECRETS = { 'sessionledger-secrets': ['JWT_SECRET'], 'sessionledger-gateway-secrets': ['SSO_SECRET_KEY'] };
+/** Operator-created secrets no committed file may hold. */
+const OPERATOR_SECRET_KEYS = Object.values(OPERATOR_SECRETS).flat();
 
 /** A ConfigMap's or Secret's data by name, from manifests or generators. */
 function dataOf(model, kind, name) {
@@ -417,6 +419,22 @@ function appDeploymentChecks(app) {
     return [];
   });
 
+  check(
+    app === 'gateway'
+      ? `${where}: SSO_SECRET_KEY comes from the operator-created Secret sessionledger-gateway-secrets, not optional`
+      : `${where}: gets no SSO_SECRET_KEY (the gateway's alone)`,
+    () => {
+      const entry = (container.env ?? []).find((candidate) => candidate.name === 'SSO_SECRET_KEY');
+      const ref = entry?.valueFrom?.secretKeyRef;
+      const fromGatewaySecret = (container.envFrom ?? []).some((source) => source.secretRef?.name === 'sessionledger-gateway-secrets');
+      if (app !== 'gateway') return entry || fromGatewaySecret ? 'SSO_SECRET_KEY reaches this app' : [];
+      if (!ref) return entry ? 'SSO_SECRET_KEY is set in the manifest' : 'no SSO_SECRET_KEY from a secretKeyRef';
+      if (ref.name !== 'sessionledger-gateway-secrets' || ref.key !== 'SSO_SECRET_KEY') return `SSO_SECRET_KEY comes from ${ref.name}/${ref.key}`;
+      if (ref.optional) return 'the SSO_SECRET_KEY reference is optional: the pod would start without it';
+      return envValue(base, container, 'SSO_SECRET_KEY').problem ?? [];
+    },
+  );
+
   check(`${where}: Service selects its pods and ports`, () => {
     const services = objectsOf(base, 'Service').filter(({ obj }) => matchesSelector(obj.spec?.selector, podLabels));
     if (services.length === 0) return `no Service selects the ${app} pods`;
@@ -527,23 +545,32 @@ check('k8s base: migration Job runs the five migrations in order, each as its ow
   return problems;
 });
 
-check('k8s: no committed file sets JWT_SECRET (it comes from the operator-created Secret only)', () => {
+check(`k8s: no committed file sets ${OPERATOR_SECRET_KEYS.join(' or ')} (they come from operator-created Secrets only)`, () => {
   const envFiles = walk(K8S, (name) => /\.env(\.example)?$/.test(name));
-  const fromEnvFiles = envFiles.filter((file) => 'JWT_SECRET' in readEnvFile(file)).map((file) => `${rel(file)} sets JWT_SECRET`);
-  const fromManifests = yamlFiles.flatMap((file) =>
-    readYamlOrNothing(file)
-      .filter((obj) => obj.kind === 'Secret' || obj.kind === 'ConfigMap')
-      .filter((obj) => 'JWT_SECRET' in { ...(obj.data ?? {}), ...(obj.stringData ?? {}) })
-      .map((obj) => `${rel(file)}: ${obj.kind} ${obj.metadata?.name} holds JWT_SECRET`),
-  );
-  const fromLiterals = yamlFiles.flatMap((file) =>
-    readYamlOrNothing(file).flatMap((obj) =>
-      [...(obj.secretGenerator ?? []), ...(obj.configMapGenerator ?? [])]
-        .filter((generator) => (generator.literals ?? []).some((literal) => String(literal).startsWith('JWT_SECRET=')))
-        .map((generator) => `${rel(file)}: generator ${generator.name} has a JWT_SECRET literal`),
-    ),
-  );
-  return [...fromEnvFiles, ...fromManifests, ...fromLiterals];
+  return OPERATOR_SECRET_KEYS.flatMap((key) => {
+    const fromEnvFiles = envFiles.filter((file) => key in readEnvFile(file)).map((file) => `${rel(file)} sets ${key}`);
+    const fromManifests = yamlFiles.flatMap((file) =>
+      readYamlOrNothing(file)
+        .filter((obj) => obj.kind === 'Secret' || obj.kind === 'ConfigMap')
+        .filter((obj) => key in { ...(obj.data ?? {}), ...(obj.stringData ?? {}) })
+        .map((obj) => `${rel(file)}: ${obj.kind} ${obj.metadata?.name} holds ${key}`),
+    );
+    const fromLiterals = yamlFiles.flatMap((file) =>
+      readYamlOrNothing(file).flatMap((obj) =>
+        [...(obj.secretGenerator ?? []), ...(obj.configMapGenerator ?? [])]
+          .filter((generator) => (generator.literals ?? []).some((literal) => String(literal).startsWith(`${key}=`)))
+          .map((generator) => `${rel(file)}: generator ${generator.name} has a ${key} literal`),
+      ),
+    );
+    const fromContainers = yamlFiles.flatMap((file) =>
+      readYamlOrNothing(file).flatMap((obj) =>
+        containersOf(obj.spec?.template?.spec ?? obj.spec?.jobTemplate?.spec?.template?.spec)
+          .filter((container) => (container.env ?? []).some((entry) => entry.name === key && entry.value !== undefined))
+          .map((container) => `${rel(file)}: container ${container.name} sets ${key} to a value`),
+      ),
+    );
+    return [...fromEnvFiles, ...fromManifests, ...fromLiterals, ...fromContainers];
+  });
 });
 
 check('k8s base: no seed-demo (demo overlay only)', () =>
@@ -722,6 +749,14 @@ if (compose) {
     ['migrate', ...APP_NAMES].flatMap((name) => {
       const raw = services[name]?.environment?.JWT_SECRET;
       return typeof raw === 'string' && /^\$\{JWT_SECRET:\?[^}]+\}$/.test(raw) ? [] : [`${name}: JWT_SECRET is ${JSON.stringify(raw ?? null)}`];
+    }),
+  );
+
+  check('compose: the gateway, and only the gateway, requires SSO_SECRET_KEY from the caller (${SSO_SECRET_KEY:?…})', () =>
+    ['migrate', ...APP_NAMES].flatMap((name) => {
+      const raw = services[name]?.environment?.SSO_SECRET_KEY;
+      if (name !== 'gateway') return raw === undefined ? [] : [`${name}: gets SSO_SECRET_KEY`];
+      return typeof raw === 'string' && /^\$\{SSO_SECRET_KEY:\?[^}]+\}$/.test(raw) ? [] : [`gateway: SSO_SECRET_KEY is ${JSON.stringify(raw ?? null)}`];
     }),
   );
 

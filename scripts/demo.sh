@@ -14,7 +14,7 @@ migrate_all
 DATABASE_URL="$(app_database_url gateway)" node "$(app_entry gateway)" seed-demo
 
 mkdir -p .demo/logs
-# Without a mail server of its own, the demo keeps every e-mail (invitations, resets, reminders) as an .eml file.
+# Without a mail server of its own, the demo keeps every e-mail (invitations, resets, reminders, escalations, digests, exports) as an .eml file.
 if [ -z "${SMTP_URL:-}" ]; then
   export MAIL_DIR="${MAIL_DIR:-$PWD/.demo/mail}"
   mkdir -p "$MAIL_DIR"

@@ -19,6 +19,17 @@ if [ -z "${JWT_SECRET:-}" ]; then
   export JWT_SECRET
 fi
 
+# Likewise the key sealing districts' SSO client secrets (32 random bytes, base64): a production
+# gateway refuses to start without one, and a new key would make stored client secrets unreadable.
+if [ -z "${SSO_SECRET_KEY:-}" ]; then
+  if [ ! -s .demo/sso-secret-key ]; then
+    mkdir -p .demo
+    (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))' > .demo/sso-secret-key)
+  fi
+  SSO_SECRET_KEY="$(cat .demo/sso-secret-key)"
+  export SSO_SECRET_KEY
+fi
+
 SL_APPS=(gateway scheduling session-log payroll state-reporting)
 
 app_entry() { echo "dist/apps/$1/apps/$1/src/main.js"; }

@@ -19,6 +19,7 @@ import { SchedulingModule } from './scheduling/scheduling.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { StateReportingModule } from './state-reporting/state-reporting.module';
 import { SystemController } from './system/system.controller';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
 
 @Module({
@@ -26,7 +27,7 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     ConfigModule,
     PlatformModule.forService('gateway'),
     PersistenceModule.forService(GATEWAY_PERSISTENCE),
-    MessagingModule.forService('gateway', { client: true, outbox: true }),
+    MessagingModule.forService('gateway', { client: true, outbox: true, inbox: true }),
     AuthModule,
     DirectoryModule,
     RosterModule,
@@ -39,6 +40,7 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     DashboardsModule,
     NotificationsModule,
     AccountsModule,
+    WebhooksModule,
   ],
   controllers: [SystemController, MeController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],

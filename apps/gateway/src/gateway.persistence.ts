@@ -1,6 +1,7 @@
 import { OutboxEvent } from '@sessionledger/messaging';
 import { ServicePersistence } from '@sessionledger/persistence';
 import { RefreshToken } from './auth/refresh-token.entity';
+import { SignIn } from './auth/sign-ins/sign-in.entity';
 import { CalendarFeed } from './calendar/calendar-feed.entity';
 import { DIRECTORY_ENTITIES } from './directory/directory.entities';
 import { Migration20261125000000Foundation } from './migrations/Migration20261125000000Foundation';
@@ -11,11 +12,17 @@ import { Migration20261125220000StaffGroups } from './migrations/Migration202611
 import { Migration20261204000000SchoolAnnouncements } from './migrations/Migration20261204000000SchoolAnnouncements';
 import { Migration20261204030000DistrictSso } from './migrations/Migration20261204030000DistrictSso';
 import { Migration20261204120000InvitationsPasswordReset } from './migrations/Migration20261204120000InvitationsPasswordReset';
+import { Migration20261205010000SecondFactor } from './migrations/Migration20261205010000SecondFactor';
+import { Migration20261205020000SignIns } from './migrations/Migration20261205020000SignIns';
+import { Migration20261205030000Webhooks } from './migrations/Migration20261205030000Webhooks';
+import { Migration20261205040000ApiClients } from './migrations/Migration20261205040000ApiClients';
+import { Migration20261205050000DirectoryUpdatedAt } from './migrations/Migration20261205050000DirectoryUpdatedAt';
+import { Migration20261205070000NotificationMail } from './migrations/Migration20261205070000NotificationMail';
 import { RosterImport } from './roster/roster-import.entity';
 
 export const GATEWAY_PERSISTENCE: ServicePersistence = {
   service: 'gateway',
-  entities: [...DIRECTORY_ENTITIES, RefreshToken, OutboxEvent, RosterImport, CalendarFeed],
+  entities: [...DIRECTORY_ENTITIES, RefreshToken, SignIn, OutboxEvent, RosterImport, CalendarFeed],
   migrations: [
     { name: 'Migration20261125000000Foundation', class: Migration20261125000000Foundation },
     { name: 'Migration20261125120000RosterImport', class: Migration20261125120000RosterImport },
@@ -25,5 +32,11 @@ export const GATEWAY_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261204000000SchoolAnnouncements', class: Migration20261204000000SchoolAnnouncements },
     { name: 'Migration20261204030000DistrictSso', class: Migration20261204030000DistrictSso },
     { name: 'Migration20261204120000InvitationsPasswordReset', class: Migration20261204120000InvitationsPasswordReset },
+    { name: 'Migration20261205010000SecondFactor', class: Migration20261205010000SecondFactor },
+    { name: 'Migration20261205020000SignIns', class: Migration20261205020000SignIns },
+    { name: 'Migration20261205030000Webhooks', class: Migration20261205030000Webhooks },
+    { name: 'Migration20261205040000ApiClients', class: Migration20261205040000ApiClients },
+    { name: 'Migration20261205050000DirectoryUpdatedAt', class: Migration20261205050000DirectoryUpdatedAt },
+    { name: 'Migration20261205070000NotificationMail', class: Migration20261205070000NotificationMail },
   ],
 };

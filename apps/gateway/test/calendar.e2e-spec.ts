@@ -63,7 +63,7 @@ describe('Calendar: occurrences and sessions merged, double bookings, provider f
     const response = await as(platform.gateway, session)
       .get(`/api/series/${seriesId}/occurrences?from=${at(Date.now() - 5 * DAY)}&to=${at(Date.now() + 10 * DAY)}`)
       .expect(200);
-    return response.body;
+    return response.body.items;
   }
 
   function calendar(session: Session, scope: string, from = at(Date.now() - 3 * DAY), to = at(Date.now() + 7 * DAY)) {

@@ -66,6 +66,7 @@ describe('Groups directory (/api/groups)', () => {
       active: true,
       memberCount: 2,
       members: [member(a2), member(a1)],
+      sourcedId: null,
       version: 1,
     });
     expect((await as(app, admin).get(`/api/groups/${created.body.id}`).expect(200)).body).toEqual(created.body);

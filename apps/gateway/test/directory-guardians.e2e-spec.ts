@@ -64,6 +64,7 @@ describe('Guardians directory (/api/guardians)', () => {
         { studentId: atA.id, relationship: 'mother' },
         { studentId: atB.id, relationship: 'mother' },
       ].sort((a, b) => a.studentId.localeCompare(b.studentId)),
+      sourcedId: null,
       version: 1,
     });
     expect((await as(app, admin).get(`/api/guardians/${created.body.id}`).expect(200)).body).toEqual(created.body);
@@ -80,11 +81,16 @@ describe('Guardians directory (/api/guardians)', () => {
     );
     expect((await as(app, admin).get(`/api/guardians/${created.body.id}`).expect(200)).body.students).toEqual(relinked.body.students);
     const ofA2 = await as(app, admin).get(`/api/students/${atA2.id}/guardians`).expect(200);
-    expect(ofA2.body).toEqual([expect.objectContaining({ id: created.body.id, firstName: 'Rosalia', relationship: 'grandmother', active: true })]);
-    expect((await as(app, admin).get(`/api/students/${atB.id}/guardians`).expect(200)).body.map((g: { id: string }) => g.id)).not.toContain(created.body.id);
+    expect(ofA2.body).toEqual({
+      items: [expect.objectContaining({ id: created.body.id, firstName: 'Rosalia', relationship: 'grandmother', active: true })],
+      page: 1,
+      pageSize: 50,
+      total: 1,
+    });
+    expect((await as(app, admin).get(`/api/students/${atB.id}/guardians`).expect(200)).body.items.map((g: { id: string }) => g.id)).not.toContain(created.body.id);
 
     expect((await as(app, admin).post(`/api/guardians/${created.body.id}/deactivate`).expect(200)).body).toMatchObject({ active: false, version: 3 });
-    expect((await as(app, admin).get(`/api/students/${atA2.id}/guardians`).expect(200)).body[0].active).toBe(false);
+    expect((await as(app, admin).get(`/api/students/${atA2.id}/guardians`).expect(200)).body.items[0].active).toBe(false);
     expect((await as(app, admin).post(`/api/guardians/${created.body.id}/reactivate`).expect(200)).body).toMatchObject({ active: true, version: 4 });
   });
 

@@ -46,6 +46,7 @@ describe('Staff directory (/api/staff)', () => {
       schoolIds: [schoolA(), schoolB()].sort(),
       active: true,
       hasPassword: true,
+      sourcedId: null,
       version: 1,
     });
     expect(created.body).not.toHaveProperty('password');

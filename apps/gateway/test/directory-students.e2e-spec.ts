@@ -57,6 +57,7 @@ describe('Students directory (/api/students)', () => {
       homeboundTeacherId,
       hasIep: true,
       active: true,
+      sourcedId: null,
       version: 1,
     });
     expect((await as(app, admin).get(`/api/students/${created.body.id}`).expect(200)).body).toEqual(created.body);

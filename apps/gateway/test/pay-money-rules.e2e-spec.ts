@@ -89,7 +89,7 @@ describe('Pay and billing move settled money only for a money reason (gateway â†
     const response = await as(platform.gateway, who)
       .post(`/api/sessions/${sessionId}/amendments`)
       .send({ password: TEST_PASSWORD, basedOnVersion, reason, changes });
-    if (response.status !== 201) throw new Error(`amendment answered ${response.status}: ${JSON.stringify(response.body)}`);
+    if (response.status !== 200) throw new Error(`amendment answered ${response.status}: ${JSON.stringify(response.body)}`);
     return payOf(sessionId, basedOnVersion + 1);
   }
 

@@ -113,6 +113,8 @@ describe('Pay schedule, pay periods and pay lines over HTTP (gateway → BullMQ 
       closedAt: null,
       closedBy: null,
       totals: { payLines: 5, providers: 2, minutes: 120, amountCents: 6500, billableLines: 20, billableUnits: 32 },
+      // The period's last line: a district system syncing with ?updatedSince= reads this.
+      updatedAt: expect.any(String),
     });
 
     const closedOnly = await as(gateway, payrollUser).get('/api/pay-periods?status=closed');
@@ -149,6 +151,13 @@ describe('Pay schedule, pay periods and pay lines over HTTP (gateway → BullMQ 
     const again = await as(gateway, payrollUser).post(`/api/pay-periods/${pastPeriodId}/close`);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('PAY_PERIOD.CLOSED');
+    // District systems hear of it (webhooks): one event, written with the close, whatever the refusals around it.
+    const announced = (await payroll
+      .get(TenantTransactions)
+      .run(district.id, (em) => em.execute(`select payload from payroll.outbox_event where name = 'payroll.pay-period-closed'`))) as { payload: object }[];
+    expect(announced.map((row) => row.payload)).toEqual([
+      { districtId: district.id, periodId: pastPeriodId, startsOn: '2025-06-09', endsOn: '2025-06-15', closedAt: closed.body.closedAt },
+    ]);
     const closedOnly = await as(gateway, payrollUser).get('/api/pay-periods?status=closed');
     expect(closedOnly.body.items.map((p: { id: string }) => p.id)).toEqual([pastPeriodId]);
   });

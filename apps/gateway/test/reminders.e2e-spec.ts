@@ -188,7 +188,7 @@ describe('Post-session task reminders and escalations (session-log → schedulin
     expect(await notificationsOf(otherAdmin)).toEqual([]);
     await waitFor(async () => (await notificationsOf(tutor.session)).length === 2, 15_000);
     expect((await notificationsOf(tutor.session)).every((n) => n.kind === 'reminder')).toBe(true);
-    // Escalations are records only: scheduling knows no admin's address.
+    // Scheduling mails no admin (it knows no admin's address); the gateway does, upon the escalation's event (notification-mail.e2e-spec.ts), and this file's gateway has no mail server.
     expect(escalations.every((n) => n.emailedAt === null)).toBe(true);
     expect(sink.mails.filter((m) => [ownAdminUser.email, district.admin.email].includes(m.to))).toEqual([]);
 

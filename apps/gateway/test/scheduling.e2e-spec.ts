@@ -46,8 +46,8 @@ describe('Scheduling: series, closure days, edits, cancellations, starting an oc
   }
 
   async function occurrences(session: Session, seriesId: string, from = FROM, to = TO): Promise<OccurrenceBody[]> {
-    const response = await as(platform.gateway, session).get(`/api/series/${seriesId}/occurrences?from=${from}&to=${to}`).expect(200);
-    return response.body;
+    const response = await as(platform.gateway, session).get(`/api/series/${seriesId}/occurrences?from=${from}&to=${to}&pageSize=200`).expect(200);
+    return response.body.items;
   }
 
   function schedulingRows(districtId: string, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
@@ -80,6 +80,28 @@ describe('Scheduling: series, closure days, edits, cancellations, starting an oc
       ['2026-10-27T16:00:00', '2026-10-27T21:00:00.000Z'],
       ['2026-11-03T16:00:00', '2026-11-03T22:00:00.000Z'],
     ]);
+  });
+
+  it('pages occurrences and series, and lists only what changed at or after updatedSince (a cancellation changes its series)', async () => {
+    const quiet = await createSeries(tutorSession, weekly());
+    const touched = await createSeries(tutorSession, weekly());
+    const url = (seriesId: string, query: string) => `/api/series/${seriesId}/occurrences?from=${FROM}&to=${TO}&${query}`;
+    const second = (await as(platform.gateway, tutorSession).get(url(quiet.id, 'pageSize=2&page=2')).expect(200)).body;
+    expect(second).toMatchObject({ page: 2, pageSize: 2, total: 6 });
+    expect(second.items.map((o: OccurrenceBody) => o.localStart)).toEqual(['2026-11-03T16:00:00', '2026-11-10T16:00:00']);
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const since = encodeURIComponent(new Date().toISOString());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [first] = await occurrences(tutorSession, touched.id);
+    await as(platform.gateway, tutorSession).post(`/api/series/${touched.id}/occurrences/cancel`).send({ occurrenceStart: first.occurrenceStart }).expect(200);
+
+    const series = (await as(platform.gateway, tutorSession).get(`/api/series?updatedSince=${since}`).expect(200)).body;
+    expect(series.items.map((s: { id: string }) => s.id)).toEqual([touched.id]);
+    expect((await as(platform.gateway, tutorSession).get(url(touched.id, `updatedSince=${since}`)).expect(200)).body.total).toBe(6);
+    expect((await as(platform.gateway, tutorSession).get(url(quiet.id, `updatedSince=${since}`)).expect(200)).body).toEqual({ items: [], page: 1, pageSize: 50, total: 0 });
+    const bad = await as(platform.gateway, tutorSession).get(url(quiet.id, 'updatedSince=2026-10-19')).expect(400);
+    expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['updatedSince']);
   });
 
   it('skips occurrences on the district’s closure days, which only a district admin sets', async () => {

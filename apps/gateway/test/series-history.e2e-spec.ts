@@ -74,7 +74,7 @@ describe('Series edits keep history; one session per occurrence; the feed’s pr
   }
 
   async function occurrences(session: Session, seriesId: string, from = at(Date.now() - 6 * DAY), to = at(Date.now() + 10 * DAY)): Promise<Occurrence[]> {
-    return (await as(platform.gateway, session).get(`/api/series/${seriesId}/occurrences?from=${from}&to=${to}`).expect(200)).body;
+    return (await as(platform.gateway, session).get(`/api/series/${seriesId}/occurrences?from=${from}&to=${to}&pageSize=200`).expect(200)).body.items;
   }
 
   async function version(session: Session, seriesId: string): Promise<number> {

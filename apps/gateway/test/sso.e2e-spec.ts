@@ -1,10 +1,12 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { decodeJwt } from 'jose';
+import { generate } from 'otplib';
 import request from 'supertest';
 import { Environment, loadEnvironment } from '@sessionledger/config';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { stopApps } from '@sessionledger/testing';
+import { spawnTs, stopApps } from '@sessionledger/testing';
 import { SsoSecrets } from '../src/auth/sso/sso-secrets';
 import { as, createDistrict, Session, signIn, startGateway, TestDistrict, TestUser } from './support/gateway-harness';
 
@@ -108,10 +110,12 @@ describe('SSO with OpenID Connect', () => {
     expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(location.search).toBe('');
 
-    const tokens = await http().post('/api/auth/sso/exchange').send({ code }).expect(200);
+    const tokens = await http().post('/api/auth/sso/exchange').set('User-Agent', 'Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) Chrome/126.0.0.0').send({ code }).expect(200);
     expect(tokens.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, tokenType: 'Bearer' });
     const me = await as(app, tokens.body).get('/api/me').expect(200);
     expect(me.body).toMatchObject({ userId: user.id, districtId: district.id, roles: ['payroll'] });
+    const signIns = await as(app, tokens.body).get('/api/me/sign-ins').expect(200);
+    expect(signIns.body.items).toEqual([expect.objectContaining({ method: 'sso', device: 'Chrome on ChromeOS', current: true })]);
     const refreshed = await http().post('/api/auth/refresh').send({ refreshToken: tokens.body.refreshToken }).expect(200);
     await as(app, refreshed.body).get('/api/me').expect(200);
 
@@ -135,6 +139,24 @@ describe('SSO with OpenID Connect', () => {
     expectRefusal(await callback({ email: user.email, email_verified: true, tamperAud: 'another-client' }), 401, 'SSO.ID_TOKEN_INVALID');
     // Control: the same re-signing for our own client passes, so the refusal above is the audience and not the signature.
     expect((await callback({ email: user.email, email_verified: true, tamperAud: CLIENT_ID })).status).toBe(303);
+  });
+
+  it('asks an account with an authenticator for its code after the provider too: the exchange answers an mfaToken, the code the pair', async () => {
+    const user = await district.user(['payroll']);
+    const password = await signIn(app, user.email);
+    const started = await as(app, password).post('/api/me/mfa/totp').expect(200);
+    const secret: string = started.body.secret;
+    await as(app, password).post('/api/me/mfa/totp/confirm').send({ code: await generate({ secret }) }).expect(200);
+
+    const answer = await callback({ email: user.email, email_verified: true });
+    const code = new URLSearchParams(new URL(answer.headers.location).hash.slice(1)).get('sso_code')!;
+    const exchanged = await http().post('/api/auth/sso/exchange').send({ code }).expect(200);
+    expect(exchanged.body).toEqual({ mfaRequired: true, mfaToken: expect.any(String), expiresIn: expect.any(Number) });
+    // The code of the next 30-second step: the current one confirmed the enrolment, and a used step never works again.
+    const next = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const tokens = await http().post('/api/auth/mfa').send({ mfaToken: exchanged.body.mfaToken, code: next }).expect(200);
+    expect(decodeJwt(tokens.body.accessToken).amr).toEqual(['sso', 'otp']);
+    expect((await as(app, tokens.body).get('/api/me').expect(200)).body.userId).toBe(user.id);
   });
 
   it('refuses a replayed callback: state and nonce work once', async () => {
@@ -279,5 +301,25 @@ describe('SSO_SECRET_KEY', () => {
     const withoutKey = new SsoSecrets(loadEnvironment(production('')) as Environment);
     expect(() => withoutKey.seal('x', districtA)).toThrow(expect.objectContaining({ code: 'SSO.UNAVAILABLE' }));
   });
+
+  it('is required in production by the gateway only: the other apps never read it', () => {
+    expect(() => loadEnvironment(production(''), ['SSO_SECRET_KEY'])).toThrow(/SSO_SECRET_KEY: must be set/);
+    expect(loadEnvironment(production('')).SSO_SECRET_KEY).toBe('');
+    expect(loadEnvironment({ NODE_ENV: 'development' }, ['SSO_SECRET_KEY']).SSO_SECRET_KEY).toBe('');
+  });
+
+  it('stops a production gateway at boot without it, naming SSO_SECRET_KEY', async () => {
+    const child = spawnTs('apps/gateway/src/main.ts', ['serve'], { ...process.env, ...production(''), LOG_LEVEL: 'silent' });
+    // Should it start after all, the test fails instead of hanging.
+    const stop = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += String(chunk)));
+    child.stderr?.on('data', (chunk) => (output += String(chunk)));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    clearTimeout(stop);
+    expect(code).toBe(1);
+    expect(output).toContain('SSO_SECRET_KEY: must be set');
+    expect(output).not.toContain('JWT_SECRET');
+  }, 90_000);
 });
 

@@ -54,9 +54,9 @@ describe('Staff (teacher) groups: /api/staff-groups, snapshotted onto coaching p
     const wide = await as(platform.gateway, admin).post('/api/staff-groups').send({ name: 'Science' }).expect(201);
     await as(platform.gateway, admin).put(`/api/staff-groups/${wide.body.id}/members`).send({ version: 1, userIds: [teacher.id] }).expect(200);
     // A school admin sees their school's groups, not district-wide ones.
-    expect((await as(platform.gateway, schoolAdmin).get('/api/staff-groups').expect(200)).body.map((g: { id: string }) => g.id)).toEqual([id]);
+    expect((await as(platform.gateway, schoolAdmin).get('/api/staff-groups').expect(200)).body.items.map((g: { id: string }) => g.id)).toEqual([id]);
     expect((await as(platform.gateway, schoolAdmin).get(`/api/staff-groups/${wide.body.id}`).expect(404)).body.code).toBe('STAFF_GROUP.NOT_FOUND');
-    expect((await as(platform.gateway, admin).get('/api/staff-groups').expect(200)).body.map((g: { name: string }) => g.name)).toEqual(['Grade 3 team', 'Science']);
+    expect((await as(platform.gateway, admin).get('/api/staff-groups').expect(200)).body.items.map((g: { name: string }) => g.name)).toEqual(['Grade 3 team', 'Science']);
   });
 
   it('snapshots the teacher’s active groups onto a coaching session’s participant and its posted snapshot', async () => {
@@ -88,7 +88,7 @@ describe('Staff (teacher) groups: /api/staff-groups, snapshotted onto coaching p
     await as(platform.gateway, coach).put(`/api/staff-groups/${group.id}/members`).send({ version: 1, userIds: [] }).expect(403);
     await as(platform.gateway, otherAdmin).get(`/api/staff-groups/${group.id}`).expect(404);
     await as(platform.gateway, otherAdmin).put(`/api/staff-groups/${group.id}/members`).send({ version: 1, userIds: [] }).expect(404);
-    expect((await as(platform.gateway, otherAdmin).get('/api/staff-groups').expect(200)).body).toEqual([]);
+    expect((await as(platform.gateway, otherAdmin).get('/api/staff-groups').expect(200)).body).toEqual({ items: [], page: 1, pageSize: 50, total: 0 });
   });
 
   it('refuses bad input with 400 naming the field', async () => {

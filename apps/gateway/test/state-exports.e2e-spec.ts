@@ -427,8 +427,10 @@ describe('State exports: CSV and Ed-Fi JSON as BullMQ jobs, corrections and disc
 
   it('records every disclosure, readable per student: who received which data, when, why, sent by whom', async () => {
     const history = (await exportsOf(admin).list().expect(200)).body.items as { id: string; from: string; schoolId: string | null }[];
-    const disclosures = (await as(platform.gateway, admin).get(`/api/students/${students[2].id}/disclosures`).expect(200)).body as Record<string, unknown>[];
+    const page = (await as(platform.gateway, admin).get(`/api/students/${students[2].id}/disclosures`).expect(200)).body;
+    const disclosures = page.items as Record<string, unknown>[];
     // Student 2: both exports of 2026-02-02 and four of 2026-02-03 (the last two told the state to delete the record; the fifth left them out).
+    expect(page).toMatchObject({ page: 1, pageSize: 50, total: 6 });
     expect(disclosures).toHaveLength(6);
     for (const disclosure of disclosures) {
       expect(disclosure).toMatchObject({
@@ -441,7 +443,33 @@ describe('State exports: CSV and Ed-Fi JSON as BullMQ jobs, corrections and disc
       expect(history.map((h) => h.id)).toContain(disclosure.exportId);
     }
     expect(new Set(disclosures.map((d) => d.format))).toEqual(new Set(['csv', 'edfi']));
-    expect((await as(platform.gateway, admin).get(`/api/students/${unlisted.id}/disclosures`).expect(200)).body).toEqual([]);
+    expect((await as(platform.gateway, admin).get(`/api/students/${unlisted.id}/disclosures`).expect(200)).body).toEqual({ items: [], page: 1, pageSize: 50, total: 0 });
+  });
+
+  it('pages the export history and a student’s disclosures in one stable order, and keeps only those changed at or after updatedSince', async () => {
+    type Listed = { id: string; createdAt: string; updatedAt: string };
+    const all = (await exportsOf(admin).list().expect(200)).body.items as Listed[];
+    // Newest first, ties broken by id: walking one at a time meets every export once, in the same order.
+    expect(all.map((e) => e.id)).toEqual([...all].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).map((e) => e.id));
+    const walked: string[] = [];
+    for (let page = 1; page <= all.length; page++) {
+      walked.push(...(await as(platform.gateway, admin).get('/api/reporting/exports').query({ page, pageSize: 1 }).expect(200)).body.items.map((e: Listed) => e.id));
+    }
+    expect(walked).toEqual(all.map((e) => e.id));
+    const since = [...all.map((e) => e.updatedAt)].sort()[Math.floor(all.length / 2)];
+    const changed = (await as(platform.gateway, admin).get('/api/reporting/exports').query({ updatedSince: since, pageSize: 200 }).expect(200)).body;
+    expect(changed.items.map((e: Listed) => e.id)).toEqual(all.filter((e) => e.updatedAt >= since).map((e) => e.id));
+    expect(changed.total).toBeLessThan(all.length);
+
+    type Disclosure = { exportId: string; disclosedAt: string };
+    const disclosures = (await as(platform.gateway, admin).get(`/api/students/${students[2].id}/disclosures`).expect(200)).body.items as Disclosure[];
+    const pages = [1, 2, 3].map((page) => as(platform.gateway, admin).get(`/api/students/${students[2].id}/disclosures`).query({ page, pageSize: 2 }).expect(200));
+    const byPage = (await Promise.all(pages)).flatMap((response) => response.body.items as Disclosure[]);
+    expect(byPage).toEqual(disclosures);
+    const latest = disclosures[0].disclosedAt;
+    const recent = (await as(platform.gateway, admin).get(`/api/students/${students[2].id}/disclosures`).query({ updatedSince: latest }).expect(200)).body;
+    expect(recent.items).toEqual(disclosures.filter((d) => d.disclosedAt >= latest));
+    expect(recent.total).toBeLessThan(disclosures.length);
   });
 
   it('refuses: other roles 403, another district’s export or student 404, bad input 400 naming each field, and an unknown school 404', async () => {

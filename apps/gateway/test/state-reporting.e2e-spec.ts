@@ -321,7 +321,7 @@ describe('State reporting: reportable records and eligibility (session-log → s
         reason: 'The first student left at 15:30',
         changes: { participants: [{ participantId: first.id, timeOut: localInstant(sessionDate, '15:30').toISOString() }] },
       })
-      .expect(201);
+      .expect(200);
     const [event] = await deliverSessionEvents(posted.id);
     expect(event.name).toBe(SESSION_AMENDED.name);
 

@@ -54,7 +54,7 @@ describe('Update future sessions (gateway → session-log → scheduling)', () =
   }
 
   async function occurrences(seriesId: string): Promise<OccurrenceBody[]> {
-    return (await gateway(tutorSession).get(`/api/series/${seriesId}/occurrences?from=${FROM}&to=${TO}`).expect(200)).body;
+    return (await gateway(tutorSession).get(`/api/series/${seriesId}/occurrences?from=${FROM}&to=${TO}&pageSize=200`).expect(200)).body.items;
   }
 
   async function startFrom(seriesId: string, occurrenceStart: string, startedAt: string, extra: Record<string, unknown> = {}) {

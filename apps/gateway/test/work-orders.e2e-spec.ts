@@ -135,6 +135,32 @@ describe('Work orders: gateway → BullMQ → payroll', () => {
     expect(clubs.body.items.map((w: { type: string }) => w.type)).toEqual(['club']);
   });
 
+  it('lists only the work orders changed at or after updatedSince, in a stable order (ties by id), and names a bad updatedSince', async () => {
+    const sameDay = { ...valid(), validFrom: '2031-03-02', validTo: '2031-03-30' };
+    const [first, second, third] = [
+      (await create(admin, sameDay).expect(201)).body,
+      (await create(admin, sameDay).expect(201)).body,
+      (await create(admin, sameDay).expect(201)).body,
+    ];
+    const pages = [];
+    for (let page = 1; page <= 3; page++) {
+      pages.push(...(await as(gateway, admin).get(`/api/work-orders?activeOn=2031-03-15&pageSize=1&page=${page}`).expect(200)).body.items.map((w: { id: string }) => w.id));
+    }
+    expect(pages).toEqual([first.id, second.id, third.id].sort());
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const since = encodeURIComponent(new Date().toISOString());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await as(gateway, admin).patch(`/api/work-orders/${second.id}`).send({ version: second.version, description: 'Changed' }).expect(200);
+    await as(gateway, admin).post(`/api/work-orders/${third.id}/deactivate`).expect(200);
+    const changed = await as(gateway, admin).get(`/api/work-orders?updatedSince=${since}`).expect(200);
+    expect(changed.body.items.map((w: { id: string }) => w.id).sort()).toEqual([second.id, third.id].sort());
+    expect(changed.body.total).toBe(2);
+
+    const bad = await as(gateway, admin).get('/api/work-orders?updatedSince=2031-03-02').expect(400);
+    expect(bad.body.fields.map((f: { field: string }) => f.field)).toEqual(['updatedSince']);
+  });
+
   it('refuses invalid work orders with 400 naming each field, and stores nothing', async () => {
     const before = (await payrollRows(district.id)).length;
 

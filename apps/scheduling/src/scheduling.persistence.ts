@@ -7,6 +7,8 @@ import { Migration20261125190000Reminders } from './migrations/Migration20261125
 import { Migration20261125200000SessionDefaults } from './migrations/Migration20261125200000SessionDefaults';
 import { Migration20261204010000SeriesHistory } from './migrations/Migration20261204010000SeriesHistory';
 import { Migration20261204120000ReminderLanguage } from './migrations/Migration20261204120000ReminderLanguage';
+import { Migration20261205050000SeriesUpdatedAt } from './migrations/Migration20261205050000SeriesUpdatedAt';
+import { Migration20261205070000DigestSessions } from './migrations/Migration20261205070000DigestSessions';
 import { ClosureDayRow, OccurrenceOverride, Series, SeriesSegment } from './series/series.entities';
 
 export const SCHEDULING_PERSISTENCE: ServicePersistence = {
@@ -19,5 +21,7 @@ export const SCHEDULING_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125200000SessionDefaults', class: Migration20261125200000SessionDefaults },
     { name: 'Migration20261204010000SeriesHistory', class: Migration20261204010000SeriesHistory },
     { name: 'Migration20261204120000ReminderLanguage', class: Migration20261204120000ReminderLanguage },
+    { name: 'Migration20261205050000SeriesUpdatedAt', class: Migration20261205050000SeriesUpdatedAt },
+    { name: 'Migration20261205070000DigestSessions', class: Migration20261205070000DigestSessions },
   ],
 };

@@ -10,6 +10,8 @@ import { Migration20261125190000PostedTriggerPlans } from './migrations/Migratio
 import { Migration20261125200000SessionOccurrence } from './migrations/Migration20261125200000SessionOccurrence';
 import { Migration20261125220000TeacherGroups } from './migrations/Migration20261125220000TeacherGroups';
 import { Migration20261204020000OneSessionPerOccurrence } from './migrations/Migration20261204020000OneSessionPerOccurrence';
+import { Migration20261205010000SignatureMethod } from './migrations/Migration20261205010000SignatureMethod';
+import { Migration20261205060000ListSync } from './migrations/Migration20261205060000ListSync';
 import { OccurrenceClaim, Participant, PostSessionTask, Session, SessionChange, SessionVersion } from './sessions/session.entities';
 
 export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
@@ -24,5 +26,7 @@ export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125200000SessionOccurrence', class: Migration20261125200000SessionOccurrence },
     { name: 'Migration20261125220000TeacherGroups', class: Migration20261125220000TeacherGroups },
     { name: 'Migration20261204020000OneSessionPerOccurrence', class: Migration20261204020000OneSessionPerOccurrence },
+    { name: 'Migration20261205010000SignatureMethod', class: Migration20261205010000SignatureMethod },
+    { name: 'Migration20261205060000ListSync', class: Migration20261205060000ListSync },
   ],
 };

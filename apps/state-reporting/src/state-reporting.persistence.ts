@@ -12,6 +12,8 @@ import { Migration20261125220000CoachingTeacherGroups } from './migrations/Migra
 import { Migration20261204000000SchoolCodes } from './migrations/Migration20261204000000SchoolCodes';
 import { CoachingRecord, ReportableRecord, ReportedSession } from './records/reporting.entities';
 
+import { Migration20261205060000ListSync } from './migrations/Migration20261205060000ListSync';
+
 export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
   service: 'state-reporting',
   entities: [OutboxEvent, DistrictReplica, SchoolReplica, BellSchedule, ReportedSession, ReportableRecord, CoachingRecord],
@@ -24,5 +26,6 @@ export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125211000InlineCsvCell', class: Migration20261125211000InlineCsvCell },
     { name: 'Migration20261125220000CoachingTeacherGroups', class: Migration20261125220000CoachingTeacherGroups },
     { name: 'Migration20261204000000SchoolCodes', class: Migration20261204000000SchoolCodes },
+    { name: 'Migration20261205060000ListSync', class: Migration20261205060000ListSync },
   ],
 };

@@ -7,6 +7,12 @@ export type { Role };
 export const PROVIDER_KINDS = ['tutor', 'coach', 'aide', 'therapist'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
+/** An API client acting through a client-credentials token: its row id and the scopes in force. */
+export interface ApiClientIdentity {
+  id: string;
+  scopes: string[];
+}
+
 /**
  * The authenticated caller, loaded fresh on every request: a disabled user or
  * a withdrawn school approval takes effect on the next request, not when the
@@ -20,6 +26,8 @@ export class Actor implements ActorSnapshot {
     readonly schoolIds: string[],
     readonly displayName: string,
     readonly providerKind: ProviderKind | null,
+    /** Set when the caller is an API client (a machine token): its scopes, not roles, open routes. */
+    readonly client: ApiClientIdentity | null = null,
   ) {}
 
   has(role: Role): boolean {

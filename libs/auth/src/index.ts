@@ -1,2 +1,3 @@
 export * from './actor';
 export * from './roles.decorator';
+export * from './scopes';

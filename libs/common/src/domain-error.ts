@@ -52,6 +52,13 @@ export class DomainError extends Error {
   }
 }
 
+/** Error codes are upper snake case words joined by dots: `roster import` becomes `ROSTER_IMPORT`. */
+export const ERROR_CODE_PATTERN = /^[A-Z][A-Z0-9_]*(\.[A-Z][A-Z0-9_]*)*$/;
+
+export function errorCodeWord(text: string): string {
+  return text.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
 export class ValidationFailed extends DomainError {
   constructor(fields: FieldProblem[], message = 'The request has invalid fields') {
     super('invalid', 'REQUEST.INVALID', message, fields);
@@ -61,7 +68,7 @@ export class ValidationFailed extends DomainError {
 /** Another district's resource and a missing one look the same: never 403, never its data. */
 export class NotFound extends DomainError {
   constructor(resource: string, id?: string) {
-    super('not_found', `${resource.toUpperCase()}.NOT_FOUND`, `${resource} ${id ?? ''} was not found`.replace(/\s+/g, ' ').trim());
+    super('not_found', `${errorCodeWord(resource)}.NOT_FOUND`, `${resource} ${id ?? ''} was not found`.replace(/\s+/g, ' ').trim());
   }
 }
 

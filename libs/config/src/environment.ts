@@ -165,7 +165,7 @@ export class Environment {
   @IsString()
   MAIL_DIR = '';
 
-  /** The public address links in e-mail point to (invitations, password resets). */
+  /** The app's public address, which every e-mailed link points to (invitations, resets, escalations, digests, exports). */
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 
@@ -226,6 +226,13 @@ export class Environment {
   @Transform(toInt)
   LOGIN_THROTTLE_WINDOW_SECONDS = 900;
 
+  /** How long the `mfaToken` of a sign-in waiting for its second factor stays usable. */
+  @IsInt()
+  @Min(1)
+  @Max(900)
+  @Transform(toInt)
+  MFA_TOKEN_TTL_SECONDS = 300;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
@@ -277,6 +284,35 @@ export class Environment {
   @Transform(toInt)
   ROSTER_IMPORT_MAX_HEAP_MB = 1024;
 
+  /** Requests per minute a signed-in user may make (gateway); past it, 429 until the minute turns. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  @Transform(toInt)
+  RATE_LIMIT_USER_PER_MINUTE = 600;
+
+  /** Requests per minute an API client (client-credentials token) may make. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  @Transform(toInt)
+  RATE_LIMIT_CLIENT_PER_MINUTE = 1200;
+
+  /** Requests per minute from one client address without a valid token (sign-in, the token route, public pages). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  @Transform(toInt)
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE = 120;
+
+  /**
+   * Comma-separated origins (`https://app.district.example`) whose pages may
+   * call the API from a browser; empty (the default) turns CORS off. Checked by
+   * `corsOriginProblems`.
+   */
+  @IsString()
+  CORS_ALLOWED_ORIGINS = '';
+
   /** Comma-separated proxies whose X-Forwarded-For is believed; empty trusts none. */
   @IsOptional()
   @IsString()
@@ -284,8 +320,9 @@ export class Environment {
 
   /**
    * AES-256-GCM key (32 bytes, base64) sealing districts' OpenID client secrets
-   * at rest. Unset in development and test: a random key per process. Unset in
-   * production: SSO cannot be configured or used, and every other feature runs.
+   * at rest. Unset in development and test: a random key per process. Required
+   * in production by the apps that name it (`loadEnvironment`'s `requires`: the
+   * gateway's server); the others never read it.
    */
   @IsString()
   SSO_SECRET_KEY = '';
@@ -297,6 +334,35 @@ export class Environment {
   /** Where a finished SSO sign-in sends the browser, with the one-time code in the fragment (`#sso_code=…`). */
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   SSO_APP_URL = 'http://127.0.0.1:3000/';
+
+  /**
+   * Lets webhook endpoints be plain-HTTP loopback addresses (a receiver on this
+   * machine). Tests and development only: refused when NODE_ENV is production.
+   */
+  @IsBoolean()
+  @Transform(toBoolean)
+  WEBHOOK_ALLOW_LOOPBACK = false;
+
+  /** Attempts per webhook delivery (the first one and its retries) before it is marked failed. */
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  @Transform(toInt)
+  WEBHOOK_MAX_ATTEMPTS = 10;
+
+  /** Wait before the first retry of a webhook delivery; each further retry waits twice as long as the previous one. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  @Transform(toInt)
+  WEBHOOK_RETRY_BASE_MS = 60_000;
+
+  /** How long one webhook delivery attempt may take (connect, send, answer) before it counts as failed. */
+  @IsInt()
+  @Min(1000)
+  @Max(30_000)
+  @Transform(toInt)
+  WEBHOOK_TIMEOUT_MS = 10_000;
 }
 
 export class EnvironmentError extends Error {
@@ -305,7 +371,10 @@ export class EnvironmentError extends Error {
   }
 }
 
-export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
+/** Secrets only some apps use: an app that names one (ServiceBootstrap.requires) is refused at boot without it, like JWT_SECRET. */
+export type AppSecret = 'SSO_SECRET_KEY';
+
+export function loadEnvironment(source: NodeJS.ProcessEnv = process.env, requires: readonly AppSecret[] = []): Environment {
   const known = Object.keys(new Environment());
   const relevant = Object.fromEntries(
     Object.entries(source).filter(([key]) => known.includes(key) || key === 'APP_DATABASE_PASSWORD' || key === 'TRUSTED_PROXIES' || key === 'SMTP_URL'),
@@ -314,7 +383,10 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   const errors = validateSync(env, { whitelist: false });
   const problems = errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`);
   problems.push(...signingSecretProblems(env.JWT_SECRET, env.NODE_ENV));
-  problems.push(...ssoSecretKeyProblems(env.SSO_SECRET_KEY, env.NODE_ENV));
+  problems.push(...ssoSecretKeyProblems(env.SSO_SECRET_KEY, env.NODE_ENV, requires.includes('SSO_SECRET_KEY')));
+  // A loopback webhook is a request from inside the cluster to itself: never where real districts register endpoints.
+  if (env.WEBHOOK_ALLOW_LOOPBACK && env.NODE_ENV === 'production') problems.push('WEBHOOK_ALLOW_LOOPBACK: must not be true in production');
+  problems.push(...corsOriginProblems(env.CORS_ALLOWED_ORIGINS, env.NODE_ENV));
   if (problems.length > 0) throw new EnvironmentError(problems);
   // Development and tests need no configured secret; tokens then live as long as the process.
   if (env.JWT_SECRET === '') env.JWT_SECRET = randomBytes(48).toString('base64url');
@@ -352,11 +424,41 @@ export function signingSecretProblems(secret: string, nodeEnv: Environment['NODE
  * The key must be exactly 32 random bytes: a shorter or patterned one would be
  * padded or guessed. Never echoes the value, even in the problem message.
  */
-export function ssoSecretKeyProblems(key: string, nodeEnv: Environment['NODE_ENV']): string[] {
-  if (key === '') return [];
+export function ssoSecretKeyProblems(key: string, nodeEnv: Environment['NODE_ENV'], required = false): string[] {
+  const relaxed = nodeEnv === 'development' || nodeEnv === 'test';
+  if (key === '') return required && !relaxed ? ['SSO_SECRET_KEY: must be set outside development and test (for example: openssl rand -base64 32)'] : [];
   const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(key) ? Buffer.from(key, 'base64') : Buffer.alloc(0);
   if (bytes.length !== 32) return ['SSO_SECRET_KEY: must be 32 bytes in base64 (for example: openssl rand -base64 32)'];
-  const relaxed = nodeEnv === 'development' || nodeEnv === 'test';
   if (!relaxed && new Set(bytes).size < 16) return ['SSO_SECRET_KEY: is not random; generate one (for example: openssl rand -base64 32)'];
   return [];
+}
+
+export function corsOrigins(value: string): string[] {
+  return value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Each origin exactly as a browser sends it (scheme, host, optional port; no
+ * path, no wildcard), over https; plain http only for this machine in
+ * development and test.
+ */
+export function corsOriginProblems(value: string, nodeEnv: Environment['NODE_ENV']): string[] {
+  const relaxed = nodeEnv === 'development' || nodeEnv === 'test';
+  return corsOrigins(value).flatMap((origin) => {
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = null;
+    }
+    if (!url || url.origin !== origin) return [`CORS_ALLOWED_ORIGINS: ${JSON.stringify(origin)} is not an origin such as https://app.example.org (no path, no trailing slash, lower case)`];
+    if (url.protocol === 'https:') return [];
+    if (url.protocol === 'http:' && relaxed && LOOPBACK_HOSTS.includes(url.hostname)) return [];
+    return [`CORS_ALLOWED_ORIGINS: ${JSON.stringify(origin)} must be https (http only for localhost in development and test)`];
+  });
 }

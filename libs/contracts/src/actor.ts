@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsIn, IsString, IsUUID, ValidateNested } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsInt, IsString, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 
 export const ROLES = ['district_admin', 'school_admin', 'provider', 'payroll', 'guardian', 'student'] as const;
 export type Role = (typeof ROLES)[number];
@@ -34,6 +34,18 @@ export abstract class TenantCommand {
   @ValidateNested()
   @Type(() => ActorSnapshot)
   actor: ActorSnapshot;
+}
+
+/** Base of every list command: the page asked for, at most 200 items a page. */
+export abstract class PagedTenantCommand extends TenantCommand {
+  @IsInt()
+  @Min(1)
+  page: number;
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize: number;
 }
 
 /** Base of every event payload. */

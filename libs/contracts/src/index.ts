@@ -13,6 +13,7 @@ export * from './messages/state-reporting';
 export * from './messages/dashboards';
 export * from './messages/state-exports';
 export * from './messages/tasks';
+export * from './messages/integration';
 export * from './sessions/session-rules';
 export * from './sessions/session-catalog';
 export * from './sessions/work-order-types';

@@ -1,6 +1,7 @@
 import { AnyContract, ContractRegistry } from './contract';
 import { CALENDAR_COMMANDS } from './messages/calendar';
 import { DASHBOARD_COMMANDS } from './messages/dashboards';
+import { INTEGRATION_EVENTS } from './messages/integration';
 import { DISTRICT_SETTINGS_CHANGED, SCHOOL_CHANGED } from './messages/directory';
 import { PING } from './messages/system';
 import { PAYROLL_COMMANDS, PAYROLL_EVENTS } from './messages/payroll';
@@ -9,7 +10,7 @@ import { SCHEDULING_COMMANDS } from './messages/scheduling';
 import { SESSION_COMMANDS } from './messages/sessions';
 import { STATE_REPORTING_COMMANDS, STATE_REPORTING_EVENTS } from './messages/state-reporting';
 import { STATE_EXPORT_COMMANDS } from './messages/state-exports';
-import { NOTIFICATION_COMMANDS, TASK_EVENTS } from './messages/tasks';
+import { NOTIFICATION_COMMANDS, NOTIFICATION_EVENTS, TASK_EVENTS } from './messages/tasks';
 import { WORK_ORDER_COMMANDS } from './messages/work-orders';
 
 /** Every message of the platform. Adding one here is what makes it routable. */
@@ -29,4 +30,6 @@ export const CONTRACTS = new ContractRegistry([
   ...DASHBOARD_COMMANDS,
   ...STATE_EXPORT_COMMANDS,
   ...TASK_EVENTS, ...NOTIFICATION_COMMANDS,
+  ...NOTIFICATION_EVENTS,
+  ...INTEGRATION_EVENTS,
 ] as AnyContract[]);

@@ -20,7 +20,7 @@ export function errorReply(error: unknown): ReplyEnvelope {
   if (error instanceof DomainError) return { ok: false, error: { kind: error.kind, ...error.toBody() } };
   if (error instanceof HttpException) {
     const kind = KIND_BY_STATUS[error.getStatus()] ?? 'internal';
-    return { ok: false, error: { kind, code: `HTTP.${error.getStatus()}`, message: error.message } };
+    return { ok: false, error: { kind, code: `HTTP.STATUS_${error.getStatus()}`, message: error.message } };
   }
   return { ok: false, error: { kind: 'internal', code: 'INTERNAL', message: 'The service failed to handle the request' } };
 }

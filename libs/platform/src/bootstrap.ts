@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { newId } from '@sessionledger/common';
-import { Environment, loadEnvironment } from '@sessionledger/config';
+import { AppSecret, Environment, loadEnvironment } from '@sessionledger/config';
 import { clientErrorHandler, installJsonBodyParser, installSecurityHeaders } from './http-hardening';
 import { JsonLogger } from './json-logger';
 import { MetricsServer } from './metrics-server';
@@ -17,6 +17,8 @@ export interface ServiceBootstrap {
   rpcFilters?: ExceptionFilter[];
   /** HTTP setup beyond probes and metrics (the gateway's API). */
   configureHttp?: (app: NestFastifyApplication, env: Environment) => void | Promise<void>;
+  /** Secrets this app cannot serve without in production, besides JWT_SECRET (every app's). */
+  requires?: readonly AppSecret[];
 }
 
 export type AppFactory = (
@@ -59,7 +61,7 @@ export async function createApp(
  * outlives SHUTDOWN_GRACE_MS exits non-zero rather than hang the rollout.
  */
 export async function runService(bootstrap: ServiceBootstrap): Promise<NestFastifyApplication> {
-  const env = loadEnvironment();
+  const env = loadEnvironment(undefined, bootstrap.requires);
   const app = await createApp(bootstrap, env);
   // Exit 0 once shutdown completes, after the async JSON logger has flushed.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -50,6 +50,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookAttempts = new Counter({
+    name: 'webhook_attempts_total',
+    help: 'Webhook delivery attempts (gateway), by outcome: delivered, retrying, failed (no retry left)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
   readonly duplicateEvents = new Counter({
     name: 'inbox_duplicate_events_total',
     help: 'Events delivered again and skipped by the inbox',

@@ -11,8 +11,17 @@ const SAMPLES: { [K in MailTemplate]: MailVariables[K] } = {
   invitation: { firstName: 'Zoë', districtName: 'Demo District', link: 'http://127.0.0.1:3000/invitation#token=abc', expiresAt },
   'password-reset': { firstName: 'Zoë', link: 'http://127.0.0.1:3000/password-reset#token=abc', expiresAt },
   reminder: { taskKind: 'notes', dueAt: expiresAt },
-  escalation: { taskKind: 'attendance', dueAt: expiresAt, schoolName: 'Lincoln Elementary' },
-  digest: { studentFirstName: 'Ana', sessionCount: 4 },
+  escalation: { taskKind: 'attendance', dueAt: expiresAt, schoolName: 'Lincoln Elementary', providerName: 'Pat Lee', link: 'http://127.0.0.1:3000/sessions/1', timeZone: 'America/Chicago' },
+  digest: {
+    studentFirstName: 'Ana',
+    sessions: [
+      { startedAt: expiresAt, service: 'tutoring', providerName: 'Pat Lee', link: 'http://127.0.0.1:3000/sessions/1' },
+      { startedAt: expiresAt, service: null, providerName: null, link: 'http://127.0.0.1:3000/sessions/2' },
+    ],
+    link: 'http://127.0.0.1:3000/',
+    timeZone: 'America/Chicago',
+  },
+  'export-ready': { format: 'csv', recordCount: 12, finishedAt: expiresAt, link: 'http://127.0.0.1:3000/reporting/exports/1' },
 };
 
 function environment(overrides: Record<string, string>): Environment {

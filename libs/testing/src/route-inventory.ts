@@ -1,11 +1,14 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { SCOPES_METADATA } from '@sessionledger/auth';
 import { ACCESS_METADATA, AccessDeclaration } from '@sessionledger/platform';
 
 export interface RouteAccess {
   route: string;
   access: AccessDeclaration | undefined;
+  /** The API-client scope that opens it (`@Scopes`), if any. */
+  scope?: string;
 }
 
 /** Every HTTP route of an app with the access it declares (`undefined`: none). */
@@ -24,7 +27,8 @@ export function routeInventory(app: INestApplication): RouteAccess[] {
       if (path === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
       const access = reflector.getAllAndOverride<AccessDeclaration | undefined>(ACCESS_METADATA, [handler, controller]);
-      routes.push({ route: `${method} /${[prefix, path].flat().filter((p) => p && p !== '/').join('/')}`, access });
+      const scope = reflector.getAllAndOverride<string | undefined>(SCOPES_METADATA, [handler, controller]);
+      routes.push({ route: `${method} /${[prefix, path].flat().filter((p) => p && p !== '/').join('/')}`, access, scope });
     }
   }
   return routes;

@@ -1,16 +1,18 @@
-import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, CurrentActor, Public, Roles } from '@sessionledger/auth';
 import { Forbidden, ValidationFailed } from '@sessionledger/common';
 import { JsonOnlyGuard } from '../auth/json-only.guard';
 import { IdParam } from '../http/id-param';
 import { NoIdempotentReplay } from '../http/idempotency.interceptor';
+import { Operation } from '../http/openapi';
 import { CreateInvitationRequest, InvitationResponse, PasswordResetRequest, SetPasswordRequest } from './accounts.dto';
 import { AccountsService } from './accounts.service';
 import { InvitationBatches, InvitationBatchResponse } from './invitation-batches';
 
 @ApiTags('invitations')
+@ApiBearerAuth()
 @Controller('invitations')
 export class InvitationsController {
   constructor(
@@ -20,7 +22,15 @@ export class InvitationsController {
 
   @Roles('district_admin', 'school_admin')
   @Post()
-  @HttpCode(201)
+  @Operation({
+    summary: 'Invite a person to sign in',
+    description:
+      'One staff member, guardian or student: 201 with the invitation. Or `rosterImportId` alone (district admins): 202 with a batch inviting everyone that import created; read its progress at GET /api/invitations/batches/{id}.',
+    answer: InvitationResponse,
+    status: 201,
+    errors: [404, 409, 503],
+  })
+  @ApiResponse({ status: 202, description: 'Accepted: a batch for everyone the roster import created', type: InvitationBatchResponse })
   async invite(
     @CurrentActor() actor: Actor,
     @Body() body: CreateInvitationRequest,
@@ -38,6 +48,7 @@ export class InvitationsController {
 
   @Roles('district_admin')
   @Get('batches/:id')
+  @Operation({ summary: 'Read an invitation batch', answer: InvitationBatchResponse, errors: [404] })
   batch(@CurrentActor() actor: Actor, @IdParam() id: string): Promise<InvitationBatchResponse> {
     return this.batches.get(actor, id);
   }
@@ -45,7 +56,7 @@ export class InvitationsController {
   /* JSON only, so another site's form cannot set a password; never replayed: the link is single-use. */
   @Public()
   @Post('accept')
-  @HttpCode(204)
+  @Operation({ summary: 'Accept an invitation by setting a password', answer: null, status: 204, isPublic: true })
   @UseGuards(JsonOnlyGuard)
   @NoIdempotentReplay()
   accept(@Body() body: SetPasswordRequest): Promise<void> {
@@ -62,14 +73,20 @@ export class PasswordResetController {
 
   @Public()
   @Post()
-  @HttpCode(202)
+  @Operation({
+    summary: 'Ask for a password reset e-mail',
+    description: 'Always 202, whether or not the address has an account, so the answer tells nobody who has one.',
+    answer: null,
+    status: 202,
+    isPublic: true,
+  })
   request(@Body() body: PasswordResetRequest): void {
     this.accounts.requestReset(body);
   }
 
   @Public()
   @Post('confirm')
-  @HttpCode(204)
+  @Operation({ summary: 'Set a new password with the link’s token', answer: null, status: 204, isPublic: true })
   confirm(@Body() body: SetPasswordRequest): Promise<void> {
     return this.accounts.confirmReset(body);
   }

@@ -193,7 +193,7 @@ export class AccountsService {
       const owner = await this.tokens.redeem(em, request.token, purpose);
       await em.execute(`update gateway.app_user set password_hash = ?, version = version + 1 where id = ?`, [passwordHash, owner]);
       // Whoever held the old password (or a stolen session) is signed out everywhere.
-      await this.refreshTokens.revokeAllOf(em, owner);
+      await this.refreshTokens.revokeAllOf(em, owner, { reason: 'password_reset' });
       return owner;
     });
     this.logger.log({ districtId, userId, purpose }, 'password set from an e-mailed link');

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { Job, Queue, Worker } from 'bullmq';
 import { Actor } from '@sessionledger/auth';
 import { Conflict, isUuid, newId, NotFound, requestContext } from '@sessionledger/common';
@@ -31,14 +32,28 @@ interface BatchRow {
   finished_at: Date | null;
 }
 
-export interface InvitationBatchResponse {
-  id: string;
-  rosterImportId: string;
-  status: string;
-  progress: { total: number; sent: number; skipped: number; failed: number };
-  problems: { kind: string; id: string; reason: string }[];
-  createdAt: string;
-  finishedAt: string | null;
+export class InvitationBatchProgress {
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'People the import created' }) total: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) sent: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Deactivated, or without an e-mail address; see problems' }) skipped: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) failed: number;
+}
+
+export class InvitationBatchProblem {
+  @ApiProperty({ enum: ['staff', 'guardian', 'student'] }) kind: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() reason: string;
+}
+
+export class InvitationBatchResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) rosterImportId: string;
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'] }) status: string;
+  @ApiProperty({ type: () => InvitationBatchProgress }) progress: InvitationBatchProgress;
+  @ApiProperty({ type: [InvitationBatchProblem], description: `The first ${MAX_PROBLEMS.toLocaleString('en-US')} people not invited, and why` })
+  problems: InvitationBatchProblem[];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt: string | null;
 }
 
 type Person = { kind: 'staff' | 'guardian' | 'student'; id: string };

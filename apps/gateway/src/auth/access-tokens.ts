@@ -4,8 +4,21 @@ import { isUuid, newId, Unauthenticated } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 
 export interface AccessClaims {
+  /** The user, or for a machine token the API client's row id. */
   userId: string;
   districtId: string;
+  /** Machine tokens only (client-credentials grant): the API client and the scopes granted at issue. */
+  client?: { id: string; scopes: string[] };
+  /**
+   * A person's tokens only (`sid`): the sign-in (refresh-token family) they came from, refused once it is ended.
+   * Absent only from tokens issued before sign-ins were recorded.
+   */
+  signInId?: string;
+  /**
+   * A person's tokens (`amr`, RFC 8176): how the sign-in was proven, e.g. ['pwd'], ['sso', 'otp'].
+   * `otp` marks a second factor, which is remembered for the life of this token only.
+   */
+  amr?: string[];
 }
 
 /**
@@ -25,7 +38,10 @@ export class AccessTokens {
 
   async issue(claims: AccessClaims, now = new Date()): Promise<{ accessToken: string; expiresIn: number }> {
     const issuedAt = Math.floor(now.getTime() / 1000);
-    const accessToken = await new SignJWT({ did: claims.districtId })
+    const machine = claims.client ? { cid: claims.client.id, scope: claims.client.scopes.join(' ') } : {};
+    const signIn = claims.signInId ? { sid: claims.signInId } : {};
+    const methods = claims.amr ? { amr: claims.amr } : {};
+    const accessToken = await new SignJWT({ did: claims.districtId, ...machine, ...signIn, ...methods })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(claims.userId)
       .setIssuer(this.env.JWT_ISSUER)
@@ -51,7 +67,14 @@ export class AccessTokens {
         throw new Unauthenticated('AUTH.TOKEN_INVALID', 'The access token is not valid');
       }
       if (!isUuid(payload.sub) || !isUuid(payload.did)) throw new Unauthenticated('AUTH.TOKEN_INVALID', 'The access token is not valid');
-      return { userId: payload.sub, districtId: payload.did };
+      if (payload.cid !== undefined) {
+        if (payload.cid !== payload.sub || typeof payload.scope !== 'string') throw new Unauthenticated('AUTH.TOKEN_INVALID', 'The access token is not valid');
+        return { userId: payload.sub, districtId: payload.did, client: { id: payload.sub, scopes: payload.scope.split(' ') } };
+      }
+      if (payload.sid !== undefined && !isUuid(payload.sid)) throw new Unauthenticated('AUTH.TOKEN_INVALID', 'The access token is not valid');
+      const amr = payload.amr === undefined ? [] : payload.amr;
+      if (!Array.isArray(amr) || !amr.every((method) => typeof method === 'string')) throw new Unauthenticated('AUTH.TOKEN_INVALID', 'The access token is not valid');
+      return { userId: payload.sub, districtId: payload.did, amr, ...(payload.sid === undefined ? {} : { signInId: payload.sid }) };
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new Unauthenticated('AUTH.TOKEN_EXPIRED', 'The access token has expired');
       if (error instanceof Unauthenticated) throw error;

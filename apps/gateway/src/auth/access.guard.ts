@@ -1,15 +1,17 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { AccessDeclaration, ACCESS_METADATA, Actor } from '@sessionledger/auth';
+import { AccessDeclaration, ACCESS_METADATA, Actor, ApiScope, SCOPES_METADATA, scopeGrants } from '@sessionledger/auth';
 import { Forbidden, requestContext, Unauthenticated } from '@sessionledger/common';
 import { AccessTokens } from './access-tokens';
 import { ActorLoader } from './actor.loader';
+import { SecondFactorGate } from './second-factor/second-factor.gate';
 
 /**
  * Every route declares `@Public()` or `@Roles(...)`. A route without a
  * declaration is refused (and the route-inventory test fails), so forgetting
- * one can never open a route.
+ * one can never open a route. API clients pass on `@Scopes(...)` alone: a
+ * route without one is closed to every machine token.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -19,6 +21,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokens,
     private readonly actors: ActorLoader,
+    private readonly secondFactor: SecondFactorGate,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,16 +36,22 @@ export class AccessGuard implements CanActivate {
     }
     if (declaration.kind === 'public') return true;
 
-    const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor; signInId?: string }>();
     const header = request.headers.authorization;
     if (!header || !header.startsWith('Bearer ')) throw new Unauthenticated();
     const claims = await this.tokens.verify(header.slice('Bearer '.length).trim());
-    const actor = await this.actors.load(claims.districtId, claims.userId);
+    const actor = claims.client ? await this.actors.loadClient(claims.districtId, claims.client) : await this.actors.load(claims.districtId, claims.userId, claims.signInId);
     requestContext.enrich({ districtId: actor.districtId, actorId: actor.userId });
-    if (!declaration.roles.some((role) => actor.roles.includes(role as never))) {
+    if (actor.client) {
+      // A machine's roles never open a route; only the scope the route declares, if it declares one.
+      const scope = this.reflector.getAllAndOverride<ApiScope | undefined>(SCOPES_METADATA, [context.getHandler(), context.getClass()]);
+      if (!scope || !scopeGrants(actor.client.scopes, scope)) throw new Forbidden('AUTH.SCOPE_MISSING', 'This API client has no scope for this route');
+    } else if (!declaration.roles.some((role) => actor.roles.includes(role as never))) {
       throw new Forbidden('AUTH.ROLE_NOT_ALLOWED', 'Your role does not allow this');
     }
+    if (!actor.client) await this.secondFactor.check(context, actor, claims.amr ?? []);
     request.actor = actor;
+    request.signInId = claims.signInId;
     return true;
   }
 }

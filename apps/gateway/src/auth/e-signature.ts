@@ -1,18 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@sessionledger/auth';
-import { Forbidden } from '@sessionledger/common';
+import { DomainError, Forbidden, ValidationFailed } from '@sessionledger/common';
 import { Signer } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { LoginThrottle } from './login-throttle';
 import { Passwords } from './passwords';
 
+/** What a signing route's body carries: the password, or the signing PIN of an account without one. */
+export interface SignatureSecret {
+  password?: string;
+  pin?: string;
+}
+
 /**
- * The e-signature: the signed-in user types their password again. It is
- * checked like a sign-in (argon2id, growing delays after repeated failures, so
- * a stolen token cannot be used to guess the password through the signing
- * routes), but with its own counter per user: a stranger's failed sign-ins
- * must not stop a provider from signing, and a mistyped signature must not
- * stop them from signing in.
+ * The e-signature: the signed-in user types their password again, or, when
+ * the account has none (SSO sign-in only), their signing PIN. It is checked
+ * like a sign-in (argon2id, growing delays after repeated failures, so a
+ * stolen token cannot be used to guess the secret through the signing
+ * routes), but with its own counter per user and method: a stranger's failed
+ * sign-ins must not stop a provider from signing, and a mistyped signature
+ * must not stop them from signing in.
  */
 @Injectable()
 export class ESignature {
@@ -22,15 +29,37 @@ export class ESignature {
     private readonly throttle: LoginThrottle,
   ) {}
 
-  async confirm(actor: Actor, password: string): Promise<Signer> {
-    await this.throttle.admitSignature(actor.userId);
+  async confirm(actor: Actor, secret: SignatureSecret): Promise<Signer> {
+    if (secret.password !== undefined && secret.pin !== undefined) {
+      throw new ValidationFailed([{ field: 'pin', problems: ['send either password or pin, not both'] }]);
+    }
+    if (secret.password === undefined && secret.pin === undefined) {
+      throw new ValidationFailed([{ field: 'password', problems: ['password (or, for an account without one, pin) is required'] }]);
+    }
     const [account] = await this.transactions.run(actor.districtId, (em) =>
-      em.execute<{ password_hash: string | null }[]>('select password_hash from gateway.app_user where id = ?', [actor.userId]),
+      em.execute<{ password_hash: string | null; signing_pin_hash: string | null }[]>('select password_hash, signing_pin_hash from gateway.app_user where id = ?', [
+        actor.userId,
+      ]),
     );
-    if (!(await this.passwords.verify(account.password_hash, password))) {
+    // One secret per account, so a PIN never becomes a shorter way around a password.
+    const method = account.password_hash ? 'password' : 'pin';
+    if (method === 'password' && secret.pin !== undefined) {
+      throw new DomainError('unprocessable', 'SIGNATURE.PASSWORD_REQUIRED', 'Your account has a password: sign with it');
+    }
+    if (method === 'pin' && secret.pin === undefined) {
+      throw new DomainError('unprocessable', 'SIGNATURE.PIN_REQUIRED', 'Your account has no password: sign with your signing PIN (PUT /api/me/signing-pin sets one)');
+    }
+    if (method === 'pin' && !account.signing_pin_hash) {
+      throw new DomainError('unprocessable', 'SIGNATURE.PIN_NOT_SET', 'Set a signing PIN first (PUT /api/me/signing-pin)');
+    }
+    await this.throttle.admitSignature(actor.userId, method);
+    if (method === 'password' && !(await this.passwords.verify(account.password_hash, secret.password!))) {
       throw new Forbidden('SIGNATURE.PASSWORD_INCORRECT', 'The password is not correct: the signature was not applied');
     }
-    await this.throttle.recordSignatureSuccess(actor.userId);
-    return { userId: actor.userId, name: actor.displayName };
+    if (method === 'pin' && !(await this.passwords.verify(account.signing_pin_hash, secret.pin!))) {
+      throw new Forbidden('SIGNATURE.PIN_INCORRECT', 'The signing PIN is not correct: the signature was not applied');
+    }
+    await this.throttle.recordSignatureSuccess(actor.userId, method);
+    return { userId: actor.userId, name: actor.displayName, method };
   }
 }

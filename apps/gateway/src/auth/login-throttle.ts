@@ -85,6 +85,7 @@ return delayed(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
  * - E-signatures have their own counter per user: the signing routes are
  *   reached only with a valid token, and a stranger's failed sign-ins must not
  *   stop a provider from signing, nor a mistyped signature stop them signing in.
+ *   The signing PIN and second-factor codes each have their own counter too.
  */
 @Injectable()
 export class LoginThrottle {
@@ -120,30 +121,49 @@ export class LoginThrottle {
     await this.redis.eval(SIGN_IN_SUCCEEDED, 4, ...this.signInKeys(email, address), KNOWN_ADDRESS_SECONDS);
   }
 
-  private signatureKey(userId: string): string {
-    return `${this.env.REDIS_PREFIX}:signature:failures:${userId}`;
+  private userKey(counter: UserCounter, userId: string): string {
+    // The password signature keeps its original key, so counts survive a deploy.
+    const name = counter === 'signature' ? 'signature:failures' : `${counter}:failures`;
+    return `${this.env.REDIS_PREFIX}:${name}:${userId}`;
   }
 
   /** Counts this signature as a failure until `recordSignatureSuccess`, or refuses it with 429 while the signer is held back. */
-  async admitSignature(userId: string): Promise<void> {
-    const wait = Number(
+  async admitSignature(userId: string, method: 'password' | 'pin' = 'password'): Promise<void> {
+    const wait = await this.admitUser(method === 'pin' ? 'signing-pin' : 'signature', userId);
+    if (wait > 0) throw tooMany('SIGNATURE.THROTTLED', method === 'pin' ? 'Too many wrong signing PINs; try again later' : 'Too many wrong signature passwords; try again later', wait);
+  }
+
+  async recordSignatureSuccess(userId: string, method: 'password' | 'pin' = 'password'): Promise<void> {
+    await this.redis.del(this.userKey(method === 'pin' ? 'signing-pin' : 'signature', userId));
+  }
+
+  /** The same growing delays for second-factor codes (TOTP or recovery), per user: whoever tries them already has the password. */
+  async admitSecondFactor(userId: string): Promise<void> {
+    const wait = await this.admitUser('second-factor', userId);
+    if (wait > 0) throw tooMany('AUTH.MFA_THROTTLED', 'Too many wrong second-factor codes; try again later', wait);
+  }
+
+  async recordSecondFactorSuccess(userId: string): Promise<void> {
+    await this.redis.del(this.userKey('second-factor', userId));
+  }
+
+  private async admitUser(counter: UserCounter, userId: string): Promise<number> {
+    return Number(
       await this.redis.eval(
         ADMIT_SIGNATURE,
         1,
-        this.signatureKey(userId),
+        this.userKey(counter, userId),
         Date.now(),
         this.env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         this.env.LOGIN_THROTTLE_WINDOW_SECONDS,
         this.env.LOGIN_THROTTLE_WINDOW_SECONDS,
       ),
     );
-    if (wait > 0) throw tooMany('SIGNATURE.THROTTLED', 'Too many wrong signature passwords; try again later', wait);
-  }
-
-  async recordSignatureSuccess(userId: string): Promise<void> {
-    await this.redis.del(this.signatureKey(userId));
   }
 }
+
+/** Counters kept per signed-in user: the password signature, the signing PIN, second-factor codes. */
+type UserCounter = 'signature' | 'signing-pin' | 'second-factor';
 
 function tooMany(code: string, message: string, retryAfterSeconds: number): DomainError {
   return new DomainError('rate_limited', code, message, undefined, { retryAfterSeconds });

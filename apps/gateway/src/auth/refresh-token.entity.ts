@@ -33,6 +33,10 @@ export class RefreshToken extends TenantScopedEntity {
   @Property({ type: 'timestamptz', nullable: true })
   revokedAt?: Date | null;
 
+  /** How the family's sign-in was proven (RFC 8176 `amr`); each rotation carries it on, so refresh keeps a second factor but never adds one. */
+  @Property({ type: 'text[]' })
+  amr: string[] = [];
+
   constructor(districtId: string, userId: string, familyId: string, secretHash: string, issuedAt: Date, expiresAt: Date) {
     super();
     this.districtId = districtId;

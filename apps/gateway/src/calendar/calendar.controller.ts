@@ -1,9 +1,10 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor, CurrentActor, Public, Roles } from '@sessionledger/auth';
 import { CalendarReply } from '@sessionledger/contracts';
 import { CalendarFeedReply, CalendarQuery } from './calendar.dto';
+import { Operation, Raw } from '../http/openapi';
 import { CalendarService } from './calendar.service';
 
 @ApiTags('calendar')
@@ -14,19 +15,26 @@ export class CalendarController {
 
   @Roles('provider', 'school_admin', 'district_admin')
   @Get('calendar')
+  @Operation({
+    summary: 'Read a calendar',
+    description: 'Planned occurrences and sessions starting in [from, to) for one provider, school or student, by start then id, with double-booking warnings.',
+    answer: CalendarReply,
+    errors: [404, 503],
+  })
   calendar(@CurrentActor() actor: Actor, @Query() query: CalendarQuery): Promise<CalendarReply> {
     return this.calendars.calendar(actor, query);
   }
 
   @Roles('provider')
   @Post('me/calendar-feed')
+  @Operation({ summary: 'Create or rotate my calendar feed', description: 'A new secret URL for calendar apps; the previous one stops working.', answer: CalendarFeedReply, status: 201 })
   rotateFeed(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<CalendarFeedReply> {
     return this.calendars.rotateFeed(actor, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
   }
 
   @Roles('provider')
   @Delete('me/calendar-feed')
-  @HttpCode(204)
+  @Operation({ summary: 'Revoke my calendar feed', answer: null, status: 204 })
   revokeFeed(@CurrentActor() actor: Actor): Promise<void> {
     return this.calendars.revokeFeed(actor);
   }
@@ -34,6 +42,14 @@ export class CalendarController {
   /** The secret in the path is the credential: calendar apps cannot send a bearer token. */
   @Public()
   @Get('calendar-feeds/:file')
+  @Operation({
+    summary: 'Read a calendar feed',
+    description: 'For calendar apps: the secret in the path is the credential. Service, school and the number of students only; no names.',
+    answer: Raw('text/calendar', 'An iCalendar document'),
+    errors: [404, 503],
+    isPublic: true,
+  })
+  @ApiParam({ name: 'file', description: '`<districtId>.<secret>.ics`, from the feed URL', schema: { type: 'string', maxLength: 200, pattern: '^[0-9a-f-]{36}\\.[A-Za-z0-9_-]+\\.ics$' } })
   async feed(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const document = await this.calendars.feed(file);
     reply.header('Content-Type', 'text/calendar; charset=utf-8');

@@ -3,32 +3,35 @@ import { IsISO8601, IsOptional, IsUUID } from 'class-validator';
 
 /** GET /api/calendar: a window (at most 62 days) and exactly one of providerId, schoolId, studentId. */
 export class CalendarQuery {
-  @ApiProperty({ description: 'Entries starting at or after this instant (ISO 8601 with offset)' })
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-09-07T00:00:00-05:00', description: 'Entries starting at or after this instant (ISO 8601 with offset; an instant, not a date, so a week view ends where the viewer’s week does)' })
   @IsISO8601({ strict: true }, { message: 'from must be a date and time (ISO 8601, with its offset)' })
   from: string;
 
-  @ApiProperty({ description: 'Entries starting before this instant (at most 62 days after from)' })
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-09-14T00:00:00-05:00', description: 'Entries starting before this instant (at most 62 days after from)' })
   @IsISO8601({ strict: true }, { message: 'to must be a date and time (ISO 8601, with its offset)' })
   to: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'One provider’s calendar (name exactly one of providerId, schoolId, studentId)' })
   @IsOptional()
   @IsUUID()
   providerId?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'One school’s calendar' })
   @IsOptional()
   @IsUUID()
   schoolId?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'One student’s calendar' })
   @IsOptional()
   @IsUUID()
   studentId?: string;
 }
 
-export interface CalendarFeedReply {
+export class CalendarFeedReply {
   /** The secret URL; shown once: only a hash of its secret is stored. */
+  @ApiProperty({ format: 'uri', description: 'The secret feed URL; shown once (only a hash of its secret is stored)' })
   url: string;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }

@@ -6,22 +6,22 @@ import { COACHING_GROUPINGS, CoachingGrouping, IsCalendarDate, MINUTES_GROUPINGS
 import { toBoolean } from '../directory/shared/dto';
 
 export class DashboardQuery {
-  @ApiPropertyOptional({ description: 'First session date (YYYY-MM-DD, the district’s local date)' })
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2026-09-01', description: 'First session date (YYYY-MM-DD, the district’s local date)' })
   @IsOptional()
   @IsCalendarDate()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Last session date (YYYY-MM-DD), on or after from' })
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2026-12-18', description: 'Last session date (YYYY-MM-DD, the district’s local date), on or after from' })
   @IsOptional()
   @IsCalendarDate()
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Only sessions held at this school' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Only sessions held at this school' })
   @IsOptional()
   @IsUUID()
   schoolId?: string;
 
-  @ApiPropertyOptional({ description: 'Leave out groups with fewer people than the district’s anonymizationMinGroupSize' })
+  @ApiPropertyOptional({ type: Boolean, description: 'Leave out groups with fewer people than the district’s anonymizationMinGroupSize' })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
@@ -41,22 +41,22 @@ export class CoachingDashboardQuery extends DashboardQuery {
 }
 
 export class DosageDashboardQuery extends PageQuery {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2026-09-01', description: 'First session date (YYYY-MM-DD, the district’s local date)' })
   @IsOptional()
   @IsCalendarDate()
   from?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, format: 'date', example: '2026-12-18', description: 'Last session date (YYYY-MM-DD, the district’s local date), on or after from' })
   @IsOptional()
   @IsCalendarDate()
   to?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Only students of sessions held at this school' })
   @IsOptional()
   @IsUUID()
   schoolId?: string;
 
-  @ApiPropertyOptional({ description: 'Totals only, and none when fewer students than the district’s anonymizationMinGroupSize' })
+  @ApiPropertyOptional({ type: Boolean, description: 'Totals only, and none when fewer students than the district’s anonymizationMinGroupSize' })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()

@@ -57,6 +57,10 @@ export class School extends TenantScopedEntity {
   @Property({ type: 'integer', version: true })
   version = 1;
 
+  /** Stamped by the database on every real change, whoever writes (Migration20261205050000DirectoryUpdatedAt). */
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt?: Date;
+
   constructor(districtId: string, name: string, stateSchoolCode: string) {
     super();
     this.districtId = districtId;
@@ -99,6 +103,10 @@ export class User extends TenantScopedEntity {
 
   @Property({ type: 'integer', version: true })
   version = 1;
+
+  /** Stamped by the database on every real change, whoever writes (Migration20261205050000DirectoryUpdatedAt). */
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt?: Date;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
@@ -175,6 +183,10 @@ export class Student extends TenantScopedEntity {
   @Property({ type: 'integer', version: true })
   version = 1;
 
+  /** Stamped by the database on every real change, whoever writes (Migration20261205050000DirectoryUpdatedAt). */
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt?: Date;
+
   constructor(districtId: string, localId: string, firstName: string, lastName: string, grade: string, schoolId: string) {
     super();
     this.districtId = districtId;
@@ -214,6 +226,10 @@ export class Guardian extends TenantScopedEntity {
 
   @Property({ type: 'integer', version: true })
   version = 1;
+
+  /** Stamped by the database on every real change, whoever writes (Migration20261205050000DirectoryUpdatedAt). */
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt?: Date;
 
   constructor(districtId: string, firstName: string, lastName: string) {
     super();
@@ -264,6 +280,10 @@ export class StudentGroup extends TenantScopedEntity {
 
   @Property({ type: 'integer', version: true })
   version = 1;
+
+  /** Stamped by the database on every real change, whoever writes (Migration20261205050000DirectoryUpdatedAt). */
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt?: Date;
 
   constructor(districtId: string, name: string, schoolId: string, providerId: string) {
     super();

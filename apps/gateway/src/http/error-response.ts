@@ -47,12 +47,12 @@ export function toErrorResponse(error: unknown, correlationId: string): ErrorRes
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    return { status, body: { code: CODE_BY_STATUS[status] ?? `HTTP.${status}`, message: publicMessage(error, status), correlationId } };
+    return { status, body: { code: CODE_BY_STATUS[status] ?? `HTTP.STATUS_${status}`, message: publicMessage(error, status), correlationId } };
   }
   const status = (error as { statusCode?: number })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Fastify's own refusals (malformed JSON, body too large, wrong content type).
-    return { status, body: { code: CODE_BY_STATUS[status] ?? `HTTP.${status}`, message: (error as Error).message, correlationId } };
+    return { status, body: { code: CODE_BY_STATUS[status] ?? `HTTP.STATUS_${status}`, message: (error as Error).message, correlationId } };
   }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -14,7 +14,7 @@ import { toErrorResponse } from './error-response';
 const KEY_HEADER = 'idempotency-key';
 const RETENTION_SECONDS = 24 * 3600;
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
-const NO_REPLAY_METADATA = 'sessionledger:no-idempotent-replay';
+export const NO_REPLAY_METADATA = 'sessionledger:no-idempotent-replay';
 
 /**
  * Opts a controller or route out of idempotent replay: the header is ignored
@@ -45,6 +45,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    // The gateway's event handlers (BullMQ) pass through this global interceptor too; they carry no HTTP request.
+    if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const key = request.headers[KEY_HEADER];

@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
 import { NotificationReply } from '@sessionledger/contracts';
 import { IdParam } from '../http/id-param';
+import { Operation } from '../http/openapi';
 import { NotificationsService } from './notifications.service';
 
 /** Staff read their reminders and escalations, guardians their students' note digests; students get none. */
@@ -21,13 +22,19 @@ export class NotificationsController {
 
   @Roles(...READERS)
   @Get()
+  @Operation({
+    summary: 'List my notifications',
+    description: 'Reminders, escalations (admins) and note digests (guardians), newest first (ties by id), the latest 200.',
+    answer: [NotificationReply],
+    errors: [503],
+  })
   list(@CurrentActor() actor: Actor): Promise<NotificationReply[]> {
     return this.notifications.list(actor);
   }
 
   @Roles(...READERS)
   @Post(':id/read')
-  @HttpCode(200)
+  @Operation({ summary: 'Mark a notification read', description: 'Idempotent: reading it again keeps the first readAt.', answer: NotificationReply, errors: [404, 503] })
   markRead(@CurrentActor() actor: Actor, @IdParam() id: string): Promise<NotificationReply> {
     return this.notifications.markRead(actor, id);
   }

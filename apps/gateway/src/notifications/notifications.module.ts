@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '@sessionledger/platform';
+import { NotificationMailController } from './notification-mail.controller';
+import { NotificationMail } from './notification-mail.service';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
 
-/** GET /me/notifications and marking one read; scheduling owns the records. */
-@Module({ controllers: [NotificationsController], providers: [NotificationsService] })
+/** GET /me/notifications and marking one read (scheduling owns the records); the e-mails of escalations, digests and finished exports. */
+@Module({ imports: [MailModule], controllers: [NotificationsController, NotificationMailController], providers: [NotificationsService, NotificationMail] })
 export class NotificationsModule {}

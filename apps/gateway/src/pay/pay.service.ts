@@ -51,7 +51,13 @@ export class PayService {
   }
 
   listPeriods(actor: Actor, query: PayPeriodListQuery): Promise<PayPeriodPageReply> {
-    return this.bus.send(LIST_PAY_PERIODS, { actor: actor.snapshot(), status: query.status, page: query.page, pageSize: query.pageSize });
+    return this.bus.send(LIST_PAY_PERIODS, {
+      actor: actor.snapshot(),
+      status: query.status,
+      updatedSince: query.updatedSince,
+      page: query.page,
+      pageSize: query.pageSize,
+    });
   }
 
   getPeriod(actor: Actor, periodId: string): Promise<PayPeriodReply> {
@@ -72,13 +78,21 @@ export class PayService {
       periodId,
       providerId: query.providerId,
       mine: false,
+      updatedSince: query.updatedSince,
       page: query.page,
       pageSize: query.pageSize,
     });
   }
 
   myLines(actor: Actor, query: MyPayLineListQuery): Promise<PayLinePageReply> {
-    return this.bus.send(LIST_PAY_LINES, { actor: actor.snapshot(), periodId: query.periodId, mine: true, page: query.page, pageSize: query.pageSize });
+    return this.bus.send(LIST_PAY_LINES, {
+      actor: actor.snapshot(),
+      periodId: query.periodId,
+      mine: true,
+      updatedSince: query.updatedSince,
+      page: query.page,
+      pageSize: query.pageSize,
+    });
   }
 
   exportBilling(actor: Actor, body: BillingExportBody): Promise<PayExportReply> {

@@ -41,7 +41,10 @@ export class RosterImportQueries {
 
   list(actor: Actor, query: RosterImportListQuery): Promise<Page<RosterImportSummary>> {
     return this.transactions.run(actor.districtId, async (em) => {
-      const [records, total] = await em.findAndCount(RosterImport, {}, {
+      // An import changes when it is created, starts and finishes; those instants stand in for an updated_at.
+      const since = query.updatedSince ? new Date(query.updatedSince) : undefined;
+      const where = since ? { $or: [{ createdAt: { $gte: since } }, { startedAt: { $gte: since } }, { finishedAt: { $gte: since } }] } : {};
+      const [records, total] = await em.findAndCount(RosterImport, where, {
         exclude: ['errors'],
         orderBy: { createdAt: 'desc', id: 'desc' },
         limit: query.pageSize,

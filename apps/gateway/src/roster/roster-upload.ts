@@ -9,7 +9,7 @@ import { NamedFile, textFiles, zipFiles, zipLimitsOf } from './import/roster-sou
 import { ZipRefused } from './zip/zip-archive';
 
 export const ZIP_CONTENT_TYPES = ['application/zip', 'application/x-zip-compressed'];
-const MAX_JSON_FILE_CHARS = 20 * 1024 * 1024;
+export const MAX_JSON_FILE_CHARS = 20 * 1024 * 1024;
 
 type ByteLimitVariable = 'ROSTER_UPLOAD_MAX_BYTES';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { DomainError, Forbidden, ValidationFailed } from '@sessionledger/common';
+import { DomainError, Forbidden, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import {
   CANCEL_OCCURRENCE,
   CancelOccurrenceBody,
@@ -77,6 +77,7 @@ export class SchedulingService {
       actor: actor.snapshot(),
       providerId: query.providerId,
       schoolId: query.schoolId,
+      updatedSince: query.updatedSince,
       page: query.page,
       pageSize: query.pageSize,
     });
@@ -86,8 +87,13 @@ export class SchedulingService {
     return this.bus.send(GET_SERIES, { actor: actor.snapshot(), seriesId });
   }
 
-  occurrences(actor: Actor, seriesId: string, query: OccurrencesQuery): Promise<OccurrenceReply[]> {
-    return this.bus.send(LIST_OCCURRENCES, { actor: actor.snapshot(), seriesId, from: query.from, to: query.to });
+  /** Scheduling expands the whole window (at most 366 days: a few hundred occurrences); the page is cut from it. */
+  async occurrences(actor: Actor, seriesId: string, query: OccurrencesQuery): Promise<Page<OccurrenceReply>> {
+    const all = await this.bus.send(LIST_OCCURRENCES, { actor: actor.snapshot(), seriesId, from: query.from, to: query.to, updatedSince: query.updatedSince });
+    // The documented order, whatever order the expansion produced; keys are unique within a series and UTC ISO strings sort as instants.
+    all.sort((a, b) => a.occurrenceStart.localeCompare(b.occurrenceStart));
+    const offset = (query.page - 1) * query.pageSize;
+    return pageOf(all.slice(offset, offset + query.pageSize), all.length, query);
   }
 
   /**

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
-import { ValidationFailed } from '@sessionledger/common';
+import { Page, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
 import {
   AMEND_SESSION,
   AmendmentBody,
@@ -18,36 +18,68 @@ import {
 import { ServiceBus } from '@sessionledger/messaging';
 import { ESignature } from '../auth/e-signature';
 import { IdParam } from '../http/id-param';
+import { Operation, Paged } from '../http/openapi';
 import { SessionsService } from './sessions.service';
 
+const PASSWORD_DOC = { minLength: 1, maxLength: 1024, format: 'password', description: 'The signer’s own password: the e-signature', example: 'correct horse battery staple' };
+
+const PIN_DOC = {
+  pattern: '^\\d{6,12}$',
+  description: 'Instead of password, for an account without one (SSO sign-in only): the signing PIN',
+  example: '730519',
+};
+
+/** The e-signature: `password`, or for an account without one `pin` (exactly one). */
 export class SignatureRequest {
   /** The signer's own password: the e-signature. */
+  @ApiPropertyOptional(PASSWORD_DOC)
+  @ValidateIf((body: SignatureRequest) => body.pin === undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(1024)
-  password: string;
+  password?: string;
+
+  @ApiPropertyOptional(PIN_DOC)
+  @IsOptional()
+  @Matches(/^\d{6,12}$/, { message: 'pin must be 6 to 12 digits' })
+  pin?: string;
 }
 
 export class BulkPostRequest extends SignatureRequest {
+  @ApiProperty({ format: 'date', description: 'First session day (sessionDate, YYYY-MM-DD, district-local)', example: '2026-11-30' })
   @IsCalendarDate()
   from: string;
 
+  @ApiProperty({ format: 'date', description: 'Last session day (YYYY-MM-DD, district-local), on or after from', example: '2026-12-04' })
   @IsCalendarDate()
   to: string;
 }
 
 export class AmendRequest extends AmendmentBody {
   /** The signer's own password: the e-signature. */
+  @ApiPropertyOptional(PASSWORD_DOC)
+  @ValidateIf((body: AmendRequest) => body.pin === undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(1024)
-  password: string;
+  password?: string;
+
+  @ApiPropertyOptional(PIN_DOC)
+  @IsOptional()
+  @Matches(/^\d{6,12}$/, { message: 'pin must be 6 to 12 digits' })
+  pin?: string;
 }
+
+const SIGNING_ERRORS =
+  '403 SIGNATURE.PASSWORD_INCORRECT (SIGNATURE.PIN_INCORRECT) for a wrong password (PIN); 429 SIGNATURE.THROTTLED after repeated failures; 422 SIGNATURE.PIN_REQUIRED / PIN_NOT_SET / PASSWORD_REQUIRED when the account signs the other way.';
 
 /**
  * Posting: the gateway checks the e-signature (the password, throttled like a
  * sign-in) and session-log does the rest — complete or refused, signed,
  * hashed, frozen, and announced through its outbox.
+ *
+ * Posting and amending are the same kind of act — signing a new version of a
+ * session that exists — so both answer 200 with the signed version.
  */
 @ApiTags('sessions')
 @ApiBearerAuth()
@@ -61,11 +93,16 @@ export class PostingController {
 
   @Roles('provider')
   @Post('bulk-post')
-  @HttpCode(200)
+  @Operation({
+    summary: 'Sign and post every complete session of a date range',
+    description: `Each session gets its own signature; incomplete ones are listed with their problems and left as they were. ${SIGNING_ERRORS}`,
+    answer: BulkPostReply,
+    errors: [403, 422, 503],
+  })
   async bulkPost(@CurrentActor() actor: Actor, @Body() body: BulkPostRequest): Promise<BulkPostReply> {
     // A bad range is refused before the password is tried, so it costs no throttle attempt.
     if (body.to < body.from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${body.from})`] }]);
-    const signer = await this.signature.confirm(actor, body.password);
+    const signer = await this.signature.confirm(actor, body);
     // One signature check, then batches: each bus command stays short whatever the range.
     const reply: BulkPostReply = { posted: [], incomplete: [] };
     let after: BulkPostCursor | undefined;
@@ -80,24 +117,47 @@ export class PostingController {
 
   @Roles('provider')
   @Post(':id/post')
-  @HttpCode(200)
+  @Operation({
+    summary: 'Sign and post a session',
+    description: `Version 1. Not postable → 422 SESSION.NOT_POSTABLE (details.problems); another provider’s → 403 SESSION.NOT_SIGNER; already posted → 409 SESSION.ALREADY_POSTED. ${SIGNING_ERRORS}`,
+    answer: PostReply,
+    errors: [403, 404, 409, 422, 503],
+  })
   async post(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: SignatureRequest): Promise<PostReply> {
-    const signer = await this.signature.confirm(actor, body.password);
+    const signer = await this.signature.confirm(actor, body);
     return this.bus.send(POST_SESSION, { actor: actor.snapshot(), sessionId: id, signer });
   }
 
   @Roles('provider', 'school_admin', 'district_admin')
   @Post(':id/amendments')
+  @Operation({
+    summary: 'Sign an amendment of a posted session',
+    description: `Version n+1, answered 200 like posting. A stale basedOnVersion → 409 SESSION.STALE; not posted → 409 SESSION.NOT_POSTED; the result not postable → 422 SESSION.NOT_POSTABLE. ${SIGNING_ERRORS}`,
+    answer: PostReply,
+    errors: [403, 404, 409, 422, 503],
+  })
   async amend(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: AmendRequest): Promise<PostReply> {
-    const signer = await this.signature.confirm(actor, body.password);
-    const { password: _password, ...amendment } = body;
+    const signer = await this.signature.confirm(actor, body);
+    const { password: _password, pin: _pin, ...amendment } = body;
     const workOrder = body.changes.workOrderId ? await this.sessions.workOrderFor(actor, id, body.changes.workOrderId, 'changes.workOrderId') : undefined;
     return this.bus.send(AMEND_SESSION, { actor: actor.snapshot(), sessionId: id, body: amendment, workOrder, signer });
   }
 
   @Roles('provider', 'school_admin', 'district_admin')
   @Get(':id/versions')
-  versions(@CurrentActor() actor: Actor, @IdParam() id: string): Promise<SessionVersionReply[]> {
-    return this.bus.send(LIST_SESSION_VERSIONS, { actor: actor.snapshot(), sessionId: id });
+  @Operation({
+    summary: 'Every signed version of a session',
+    description: 'Oldest first (by version). `updatedSince` keeps the versions signed at or after it.',
+    answer: Paged(SessionVersionReply),
+    errors: [403, 404, 503],
+  })
+  versions(@CurrentActor() actor: Actor, @IdParam() id: string, @Query() query: SyncPageQuery): Promise<Page<SessionVersionReply>> {
+    return this.bus.send(LIST_SESSION_VERSIONS, {
+      actor: actor.snapshot(),
+      sessionId: id,
+      updatedSince: query.updatedSince,
+      page: query.page,
+      pageSize: query.pageSize,
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@sessionledger/auth';
-import { Conflict, DomainError, NotFound, ValidationFailed } from '@sessionledger/common';
+import { Conflict, DomainError, NotFound, Page, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
 import {
   ADD_PARTICIPANT,
   AddParticipantBody,
@@ -56,6 +56,7 @@ import {
 } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { forReader, pageForReader } from './machine-view';
 import { districtTimeZone, participantSnapshot, providerGroup, sessionSchool, viewerStudentIds } from './session-directory';
 import { SessionListQuery, TaskListQuery } from './sessions.dto';
 
@@ -159,7 +160,7 @@ export class SessionsService {
   }
 
   async list(actor: Actor, query: SessionListQuery): Promise<SessionPageReply> {
-    return this.bus.send(LIST_SESSIONS, {
+    return pageForReader(actor, await this.bus.send(LIST_SESSIONS, {
       actor: actor.snapshot(),
       viewer: { studentIds: await this.viewer(actor) },
       from: query.from,
@@ -169,13 +170,14 @@ export class SessionsService {
       studentId: query.studentId,
       state: query.state,
       needsAttention: query.needsAttention,
+      updatedSince: query.updatedSince,
       page: query.page,
       pageSize: query.pageSize,
-    });
+    }));
   }
 
   async get(actor: Actor, sessionId: string): Promise<SessionView> {
-    return this.bus.send(GET_SESSION, { actor: actor.snapshot(), sessionId, viewer: { studentIds: await this.viewer(actor) } });
+    return forReader(actor, await this.bus.send(GET_SESSION, { actor: actor.snapshot(), sessionId, viewer: { studentIds: await this.viewer(actor) } }));
   }
 
   /** The session as staff who may change it see it; a staff member who is also a guardian gets no family view here. */
@@ -247,8 +249,14 @@ export class SessionsService {
     return this.bus.send(GET_SESSION_AUDIT, { actor: actor.snapshot(), sessionId });
   }
 
-  history(actor: Actor, sessionId: string): Promise<SessionChangeReply[]> {
-    return this.bus.send(GET_SESSION_HISTORY, { actor: actor.snapshot(), sessionId });
+  history(actor: Actor, sessionId: string, query: SyncPageQuery): Promise<Page<SessionChangeReply>> {
+    return this.bus.send(GET_SESSION_HISTORY, {
+      actor: actor.snapshot(),
+      sessionId,
+      updatedSince: query.updatedSince,
+      page: query.page,
+      pageSize: query.pageSize,
+    });
   }
 
   tasks(actor: Actor, query: TaskListQuery, mine: boolean): Promise<TaskPageReply> {
@@ -258,6 +266,7 @@ export class SessionsService {
       overdue: query.overdue,
       open: query.open,
       schoolId: query.schoolId,
+      updatedSince: query.updatedSince,
       page: query.page,
       pageSize: query.pageSize,
     });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { Actor } from '@sessionledger/auth';
-import { PageQuery, NotFound } from '@sessionledger/common';
+import { NotFound, Page, SyncPageQuery } from '@sessionledger/common';
 import {
   DisclosureReply,
   ExportFormat,
@@ -41,8 +41,8 @@ export class StateExportsService {
     return this.bus.send(START_EXPORT, { actor: actor.snapshot(), body });
   }
 
-  list(actor: Actor, query: PageQuery): Promise<ExportPageReply> {
-    return this.bus.send(LIST_EXPORTS, { actor: actor.snapshot(), page: query.page, pageSize: query.pageSize });
+  list(actor: Actor, query: SyncPageQuery): Promise<ExportPageReply> {
+    return this.bus.send(LIST_EXPORTS, { actor: actor.snapshot(), updatedSince: query.updatedSince, page: query.page, pageSize: query.pageSize });
   }
 
   get(actor: Actor, exportId: string): Promise<ExportReply> {
@@ -65,9 +65,15 @@ export class StateExportsService {
     return { format: first.format, filename: `state-export-${exportId}.${first.format === 'csv' ? 'csv' : 'json'}`, body: Readable.from(chunks()) };
   }
 
-  async disclosures(actor: Actor, studentId: string): Promise<DisclosureReply[]> {
+  async disclosures(actor: Actor, studentId: string, query: SyncPageQuery): Promise<Page<DisclosureReply>> {
     await this.requireExisting(actor, Student, 'student', studentId);
-    return this.bus.send(LIST_DISCLOSURES, { actor: actor.snapshot(), studentId });
+    return this.bus.send(LIST_DISCLOSURES, {
+      actor: actor.snapshot(),
+      studentId,
+      updatedSince: query.updatedSince,
+      page: query.page,
+      pageSize: query.pageSize,
+    });
   }
 
   /** Another district's school or student is 404. */

@@ -46,6 +46,7 @@ export class StateReportingService {
       to: query.to,
       schoolId: query.schoolId,
       eligible: query.eligible,
+      updatedSince: query.updatedSince,
       page: query.page,
       pageSize: query.pageSize,
     });
@@ -58,6 +59,7 @@ export class StateReportingService {
       from: query.from,
       to: query.to,
       schoolId: query.schoolId,
+      updatedSince: query.updatedSince,
       page: query.page,
       pageSize: query.pageSize,
     });

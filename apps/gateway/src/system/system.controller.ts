@@ -1,16 +1,26 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
 import { DomainError, ValidationFailed } from '@sessionledger/common';
 import { BACKEND_SERVICES, BackendService, PING } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
+import { Operation } from '../http/openapi';
 
-export interface ServiceStatus {
+export class ServiceStatus {
+  @ApiProperty({ enum: BACKEND_SERVICES })
   service: BackendService;
+
+  @ApiProperty({ enum: ['up', 'down'] })
   status: 'up' | 'down';
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Milliseconds from asking to the answer (or to giving up)' })
   roundTripMs: number;
+
   /** Version of the district settings the service has applied (0: none yet). */
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Version of the district settings the service has applied (0: none yet); only when up' })
   settingsVersion?: number;
+
+  @ApiPropertyOptional({ description: 'Why the service is down' })
   error?: string;
 }
 
@@ -27,6 +37,7 @@ export class SystemController {
 
   @Roles('district_admin')
   @Get('services')
+  @Operation({ summary: 'Check every back-end service', description: 'Each service answers over the message bus, or says why not; always one entry per service, in a fixed order.', answer: [ServiceStatus] })
   services(@CurrentActor() actor: Actor): Promise<ServiceStatus[]> {
     return Promise.all(BACKEND_SERVICES.map((service) => this.ping(actor, service)));
   }
@@ -34,6 +45,8 @@ export class SystemController {
   /** One service's round trip; 503 SERVICE.UNAVAILABLE when it does not answer in time. */
   @Roles('district_admin')
   @Get('services/:service')
+  @Operation({ summary: 'Check one back-end service', answer: ServiceStatus, errors: [503] })
+  @ApiParam({ name: 'service', enum: BACKEND_SERVICES })
   async service(@CurrentActor() actor: Actor, @Param('service') service: string): Promise<ServiceStatus> {
     if (!isBackendService(service)) {
       throw new ValidationFailed([{ field: 'service', problems: [`must be one of ${BACKEND_SERVICES.join(', ')}`] }]);

@@ -43,6 +43,7 @@ export class WorkOrdersService {
       type: query.type,
       active: query.active,
       activeOn: query.activeOn,
+      updatedSince: query.updatedSince,
       page: query.page,
       pageSize: query.pageSize,
     });

@@ -72,6 +72,10 @@ const DISTRICT = [
   'settings.taskEscalationHours',
   'settings.guardianDigestEnabled',
 ];
+/** Whether the account has a second factor; never its secret or recovery codes. */
+const OWN_MFA = ['enrolled', 'enrolledAt', 'pending', 'recoveryCodesLeft', 'required'];
+/** The account's own sign-ins, one per device. */
+const OWN_SIGN_INS = ['items[].id', 'items[].method', 'items[].device', 'items[].userAgent', 'items[].address', 'items[].startedAt', 'items[].lastUsedAt', 'items[].current', 'page', 'pageSize', 'total'];
 const HEALTH = ['status'];
 /** The probes say whether the platform is up, nothing of a district. */
 const READY = ['status', 'checks.postgres.status', 'checks.redis.status'];
@@ -87,6 +91,8 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
     'GET /sessions': { status: 200, fields: [...sessionFields('items[].'), 'items[].participants[].clientNote', 'page', 'pageSize', 'total'] },
     'GET /sessions/:id': { status: 200, fields: [...sessionFields(''), 'participants[].clientNote'] },
     'GET /me': { status: 200, fields: ME },
+    'GET /me/mfa': { status: 200, fields: OWN_MFA },
+    'GET /me/sign-ins': { status: 200, fields: OWN_SIGN_INS },
     'GET /district': { status: 200, fields: DISTRICT },
     'GET /me/notifications': {
       status: 200,
@@ -102,6 +108,12 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
         '[].providerId',
         '[].dueAt',
         '[].sessionIds[]',
+        // A digest lists the child's posted sessions: when, which service and who gave it.
+        '[].sessions[].sessionId',
+        '[].sessions[].startedAt',
+        '[].sessions[].endedAt',
+        '[].sessions[].service',
+        '[].sessions[].providerName',
         '[].createdAt',
         '[].readAt',
         '[].emailedAt',
@@ -118,6 +130,8 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
     'GET /sessions': { status: 200, fields: [...sessionFields('items[].'), 'page', 'pageSize', 'total'] },
     'GET /sessions/:id': { status: 200, fields: sessionFields('') },
     'GET /me': { status: 200, fields: ME },
+    'GET /me/mfa': { status: 200, fields: OWN_MFA },
+    'GET /me/sign-ins': { status: 200, fields: OWN_SIGN_INS },
     'GET /district': { status: 200, fields: DISTRICT },
     'GET /health/live': { status: 200, fields: HEALTH },
     'GET /health/ready': { status: 200, fields: READY },
@@ -254,6 +268,9 @@ describe('What families see: a crawl of every GET route guardians and students c
       'GET /me': ['/api/me'],
       'GET /district': ['/api/district'],
       'GET /me/notifications': ['/api/me/notifications'],
+      // Their own second factor and sign-ins: an account's own security, nothing of a session or another person.
+      'GET /me/mfa': ['/api/me/mfa'],
+      'GET /me/sign-ins': ['/api/me/sign-ins', '/api/me/sign-ins?pageSize=200'],
       // Probes are served outside /api.
       'GET /health/live': ['/health/live'],
       'GET /health/ready': ['/health/ready'],

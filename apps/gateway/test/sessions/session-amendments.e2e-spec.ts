@@ -70,7 +70,7 @@ describe('Amending posted sessions (gateway → session-log)', () => {
     as(platform.gateway, who)
       .post(`/api/sessions/${sessionId}/amendments`)
       .send({ password: TEST_PASSWORD, ...body });
-  const versionsOf = async (sessionId: string, who: Session = admin) => (await as(platform.gateway, who).get(`/api/sessions/${sessionId}/versions`).expect(200)).body;
+  const versionsOf = async (sessionId: string, who: Session = admin) => (await as(platform.gateway, who).get(`/api/sessions/${sessionId}/versions`).expect(200)).body.items;
   const versionRows = (sessionId: string) =>
     sessionLogRows<VersionRow>(platform.sessionLog, district.id, 'select * from session_log.session_version where session_id = ? order by version', [sessionId]);
   const outboxOf = (sessionId: string) =>
@@ -128,7 +128,7 @@ describe('Amending posted sessions (gateway → session-log)', () => {
       basedOnVersion: 1,
       reason: '  Sam stepped out for ten minutes  ',
       changes: { session: { description: 'Fractions review' }, adjustedMinutes: 40, participants: [{ participantId: attended.id, timeAwayMinutes: 10 }] },
-    }).expect(201);
+    }).expect(200);
     const after = Date.now();
 
     const [v1, v2] = await versionRows(session.id);
@@ -155,6 +155,7 @@ describe('Amending posted sessions (gateway → session-log)', () => {
         meaning: SIGNATURE_MEANING,
         signedAt: signedAt.toISOString(),
         contentHash: v2.content_hash,
+        method: 'password',
         reason: 'Sam stepped out for ten minutes',
       },
     });
@@ -172,7 +173,7 @@ describe('Amending posted sessions (gateway → session-log)', () => {
 
     const now = (await as(platform.gateway, admin).get(`/api/sessions/${session.id}`).expect(200)).body;
     expect(now).toMatchObject({ posted: { version: 2, at: signedAt.toISOString() }, description: 'Fractions review', adjustedMinutes: 40 });
-    const history = (await as(platform.gateway, admin).get(`/api/sessions/${session.id}/history`).expect(200)).body;
+    const history = (await as(platform.gateway, admin).get(`/api/sessions/${session.id}/history`).expect(200)).body.items;
     expect(history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(['posted', 'amended']));
     expect(JSON.stringify(history)).toContain('Sam stepped out for ten minutes');
 
@@ -240,13 +241,13 @@ describe('Amending posted sessions (gateway → session-log)', () => {
     expect(await versionRows(session.id)).toHaveLength(1);
 
     // Beyond the provider's range: an admin may, and the amendment's reason is the override's.
-    const bySchoolAdmin = await amend(schoolAdminSession, session.id, change).expect(201);
+    const bySchoolAdmin = await amend(schoolAdminSession, session.id, change).expect(200);
     expect(bySchoolAdmin.body).toMatchObject({ version: 2, signature: { signerId: schoolAdmin.id, signerName: 'Sal User2', signerRole: 'school_admin' } });
     const byDistrictAdmin = await amend(admin, session.id, {
       basedOnVersion: 2,
       reason: 'Tagged the Career Ladder goal',
       changes: { tags: ['student_achievement'] },
-    }).expect(201);
+    }).expect(200);
     expect(byDistrictAdmin.body).toMatchObject({ version: 3, signature: { signerId: district.admin.id, signerName: 'Ada Admin', signerRole: 'district_admin' } });
 
     const versions = await versionsOf(session.id, schoolAdminSession);
@@ -266,9 +267,9 @@ describe('Amending posted sessions (gateway → session-log)', () => {
       amend(tutorSession, session.id, { basedOnVersion: 1, reason: 'The provider’s correction', changes: { adjustedMinutes: 40 } }),
       amend(schoolAdminSession, session.id, { basedOnVersion: 1, reason: 'The admin’s correction', changes: { adjustedMinutes: 35 } }),
     ]);
-    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(racing.find((r) => r.status === 409)!.body.code).toBe('SESSION.STALE');
-    const winner = racing.find((r) => r.status === 201)!.body;
+    const winner = racing.find((r) => r.status === 200)!.body;
     const rows = await versionRows(session.id);
     expect(rows.map((r) => [r.version, r.reason])).toEqual([
       [1, null],
@@ -287,7 +288,7 @@ describe('Amending posted sessions (gateway → session-log)', () => {
 
   it('announces the posting and then the amendment through the outbox, each with the snapshot payroll and state reporting need', async () => {
     const session = await postedSession();
-    await amend(tutorSession, session.id, { basedOnVersion: 1, reason: 'Tagged the goal', changes: { tags: ['student_achievement'] } }).expect(201);
+    await amend(tutorSession, session.id, { basedOnVersion: 1, reason: 'Tagged the goal', changes: { tags: ['student_achievement'] } }).expect(200);
     const versions = await versionsOf(session.id);
 
     const events = await outboxOf(session.id);
@@ -350,7 +351,7 @@ describe('Amending posted sessions (gateway → session-log)', () => {
     }
 
     const recent = await postedWithoutWorkOrder(2);
-    const amended = await amend(tutorSession, recent.id, { basedOnVersion: 1, reason: 'Work order was missing', changes: { workOrderId: workOrder.id } }).expect(201);
+    const amended = await amend(tutorSession, recent.id, { basedOnVersion: 1, reason: 'Work order was missing', changes: { workOrderId: workOrder.id } }).expect(200);
     expect(amended.body.version).toBe(2);
     const [first, second] = await versionsOf(recent.id);
     expect(first.snapshot).toMatchObject({ workOrderId: null, workOrderType: null });

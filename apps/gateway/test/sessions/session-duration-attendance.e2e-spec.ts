@@ -173,7 +173,7 @@ describe('Sessions: end, duration, cancellations and no-shows (gateway → sessi
       expect(row).toMatchObject({ planned_minutes: 60, adjusted_minutes: 120, duration_override_reason: 'Field trip ran long', duration_override_by: district.admin.id });
 
       const history = await as(platform.gateway, admin).get(`/api/sessions/${running.id}/history`).expect(200);
-      const durationChanges = history.body.filter((c: { action: string }) => c.action.startsWith('duration-'));
+      const durationChanges = history.body.items.filter((c: { action: string }) => c.action.startsWith('duration-'));
       expect(durationChanges).toEqual([
         expect.objectContaining({ action: 'duration-adjusted', actorId: provider.id, detail: expect.objectContaining({ from: 60, to: 90 }) }),
         expect.objectContaining({ action: 'duration-overridden', actorId: district.admin.id, detail: expect.objectContaining({ from: 90, to: 120, reason: 'Field trip ran long' }) }),

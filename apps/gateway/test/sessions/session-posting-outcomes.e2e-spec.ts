@@ -168,7 +168,7 @@ describe('Posting outcomes: Career Ladder without a goal, and removing a partici
     ]);
 
     // Tagged by amendment: paid and reportable from version 2.
-    await amend(tutorSession, session.id, { basedOnVersion: 1, reason: 'Tagged the Career Ladder goal', changes: { tags: ['student_achievement'] } }).expect(201);
+    await amend(tutorSession, session.id, { basedOnVersion: 1, reason: 'Tagged the Career Ladder goal', changes: { tags: ['student_achievement'] } }).expect(200);
     const repaid = await payOnceDecided(session.id, 2);
     expect(repaid.decisions.find((d) => d.sessionVersion === 2)).toMatchObject({ payable: true });
     expect(repaid.payLines).toHaveLength(1);
@@ -198,17 +198,17 @@ describe('Posting outcomes: Career Ladder without a goal, and removing a partici
       reason: 'Added the wrong student: they were in another group',
       changes: { removeParticipants: [entryOf(mistaken.id).id] },
     });
-    expect({ status: amended.status, body: amended.body }).toMatchObject({ status: 201, body: { version: 2, signature: { reason: 'Added the wrong student: they were in another group' } } });
+    expect({ status: amended.status, body: amended.body }).toMatchObject({ status: 200, body: { version: 2, signature: { reason: 'Added the wrong student: they were in another group' } } });
 
     // Session-log: gone from the session now, still in the signed version 1.
     const now = (await api(admin).get(`/api/sessions/${session.id}`).expect(200)).body;
     expect(now.participants.map((p: ParticipantBody) => p.personId).sort()).toEqual([kept1.id, kept2.id].sort());
-    const versions = (await api(admin).get(`/api/sessions/${session.id}/versions`).expect(200)).body;
+    const versions = (await api(admin).get(`/api/sessions/${session.id}/versions`).expect(200)).body.items;
     expect(versions.map((v: { snapshot: { participants: { personId: string }[] } }) => v.snapshot.participants.map((p) => p.personId).sort())).toEqual([
       [kept1.id, kept2.id, mistaken.id].sort(),
       [kept1.id, kept2.id].sort(),
     ]);
-    const history = (await api(admin).get(`/api/sessions/${session.id}/history`).expect(200)).body;
+    const history = (await api(admin).get(`/api/sessions/${session.id}/history`).expect(200)).body.items;
     expect(history.find((h: { action: string }) => h.action === 'amended').detail).toMatchObject({
       reason: 'Added the wrong student: they were in another group',
       changed: [`participants.${entryOf(mistaken.id).id}.removed`],

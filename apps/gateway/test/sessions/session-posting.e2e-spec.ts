@@ -98,10 +98,10 @@ describe('Posting with an e-signature (gateway → session-log)', () => {
     });
 
     const versions = await as(platform.gateway, tutorSession).get(`/api/sessions/${session.id}/versions`).expect(200);
-    expect(versions.body).toHaveLength(1);
-    expect(postedContentHash(versions.body[0].snapshot)).toBe(posted.body.signature.contentHash);
-    expect(versions.body[0].snapshot.participants).toHaveLength(4);
-    expect(JSON.stringify(versions.body[0].snapshot)).not.toContain('Next, check each answer');
+    expect(versions.body).toMatchObject({ page: 1, pageSize: 50, total: 1 });
+    expect(postedContentHash(versions.body.items[0].snapshot)).toBe(posted.body.signature.contentHash);
+    expect(versions.body.items[0].snapshot.participants).toHaveLength(4);
+    expect(JSON.stringify(versions.body.items[0].snapshot)).not.toContain('Next, check each answer');
 
     await as(platform.gateway, tutorSession).patch(`/api/sessions/${session.id}`).send({ version: session.version, description: 'x' }).expect(409);
     await expect(
@@ -124,9 +124,10 @@ describe('Posting with an e-signature (gateway → session-log)', () => {
     const amended = await as(platform.gateway, tutorSession)
       .post(`/api/sessions/${session.id}/amendments`)
       .send({ password: TEST_PASSWORD, basedOnVersion: 1, reason: 'Ended ten minutes earlier', changes: { adjustedMinutes: 35 } })
-      .expect(201);
+      // Signing a new version of an existing session, like posting: 200, not 201.
+      .expect(200);
     expect(amended.body).toMatchObject({ version: 2, signature: { reason: 'Ended ten minutes earlier' } });
-    const versions = (await as(platform.gateway, admin).get(`/api/sessions/${session.id}/versions`).expect(200)).body;
+    const versions = (await as(platform.gateway, admin).get(`/api/sessions/${session.id}/versions`).expect(200)).body.items;
     expect(versions.map((v: { snapshot: { adjustedMinutes: number } }) => v.snapshot.adjustedMinutes)).toEqual([45, 35]);
   });
 
@@ -191,6 +192,7 @@ describe('Posting with an e-signature (gateway → session-log)', () => {
       meaning: SIGNATURE_MEANING,
       signedAt: signedAt.toISOString(),
       contentHash: row.content_hash,
+      method: 'password',
       reason: null,
     });
 

@@ -169,7 +169,7 @@ describe('Sessions: tags and work orders after the fact (gateway → payroll, se
     expect(byAdmin.body.workOrder).toMatchObject({ id: tutoring.id });
     expect(await workOrderOf(session.id)).toMatchObject({ work_order_id: tutoring.id });
     const history = await as(platform.gateway, tutorSession).get(`/api/sessions/${session.id}/history`).expect(200);
-    expect(history.body).toContainEqual(expect.objectContaining({ action: 'work-order-assigned', detail: expect.objectContaining({ to: tutoring.id }) }));
+    expect(history.body.items).toContainEqual(expect.objectContaining({ action: 'work-order-assigned', detail: expect.objectContaining({ to: tutoring.id }) }));
   });
 
   it('applies a new workOrderAssignmentDays setting', async () => {

@@ -83,6 +83,8 @@ export class PayReadsService {
       if (command.mine) conditions.push({ providerId: actor.userId });
       if (command.providerId) conditions.push({ providerId: command.providerId });
       if (command.periodId) conditions.push({ periodId: command.periodId });
+      // Lines are never updated (a correction is a reversal line): changed since is written since.
+      if (command.updatedSince) conditions.push({ createdAt: { $gte: new Date(command.updatedSince) } });
       const [lines, total] = await em.findAndCount(PayLine, conditions.length ? { $and: conditions } : {}, {
         orderBy: { sessionDate: 'desc', createdAt: 'asc', id: 'asc' },
         limit: command.pageSize,

@@ -8,6 +8,7 @@ import {
   EmployeeNumberReply,
   ListPayPeriodsCommand,
   localDate,
+  PAY_PERIOD_CLOSED,
   PayExportReply,
   PayPeriodPageReply,
   PayPeriodReply,
@@ -17,6 +18,7 @@ import {
   settingsWithDefaults,
 } from '@sessionledger/contracts';
 import { DistrictReplica } from '@sessionledger/district-replica';
+import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { PaySettings } from '../pay/pay.entities';
 import { addDays, isMonday } from './pay-calendar';
@@ -49,17 +51,26 @@ interface PeriodRow {
   amountCents: string;
   billableLines: number;
   billableUnits: string;
+  updatedAt: Date;
 }
+
+/**
+ * When a period last changed: created, closed, or a line added to its totals.
+ * Its row changes only on close and lines are never updated (a correction is
+ * a reversal line), so the times the rows already keep say it.
+ */
+const PERIOD_UPDATED_AT = 'greatest(p.created_at, p.closed_at, pl.last, bl.last)';
 
 /** Periods with their totals, net of reversals, in one statement whatever the page size. */
 const PERIODS_WITH_TOTALS = `
   select p.id, p.starts_on::text as "startsOn", p.ends_on::text as "endsOn", p.status, p.closed_at as "closedAt", p.closed_by as "closedBy",
-         pl.lines as "payLines", pl.providers, pl.minutes, pl.amount as "amountCents", bl.lines as "billableLines", bl.units as "billableUnits"
+         pl.lines as "payLines", pl.providers, pl.minutes, pl.amount as "amountCents", bl.lines as "billableLines", bl.units as "billableUnits",
+         ${PERIOD_UPDATED_AT} as "updatedAt"
     from payroll.pay_period p
     cross join lateral (select count(*)::int as lines, count(distinct l.provider_id)::int as providers,
-                               coalesce(sum(l.minutes), 0)::bigint as minutes, coalesce(sum(l.amount_cents), 0)::bigint as amount
+                               coalesce(sum(l.minutes), 0)::bigint as minutes, coalesce(sum(l.amount_cents), 0)::bigint as amount, max(l.created_at) as last
                           from payroll.pay_line l where l.district_id = p.district_id and l.period_id = p.id) pl
-    cross join lateral (select count(*)::int as lines, coalesce(sum(b.units), 0)::bigint as units
+    cross join lateral (select count(*)::int as lines, coalesce(sum(b.units), 0)::bigint as units, max(b.created_at) as last
                           from payroll.billable_line b where b.district_id = p.district_id and b.period_id = p.id) bl`;
 
 function toPeriodReply(row: PeriodRow, settings: DistrictSettings): PayPeriodReply {
@@ -79,6 +90,7 @@ function toPeriodReply(row: PeriodRow, settings: DistrictSettings): PayPeriodRep
       billableLines: row.billableLines,
       billableUnits: Number(row.billableUnits),
     },
+    updatedAt: new Date(row.updatedAt).toISOString(),
   };
 }
 
@@ -131,15 +143,16 @@ export class PayPeriodsService {
     requirePayrollReader(actor);
     return this.transactions.run(actor.districtId, async (em) => {
       const status = command.status ?? null;
-      const [{ total }] = await em.execute(`select count(*)::int as total from payroll.pay_period where district_id = ? and (?::text is null or status = ?)`, [
-        actor.districtId,
-        status,
-        status,
+      const since = command.updatedSince ?? null;
+      const where = `p.district_id = ? and (?::text is null or p.status = ?) and (?::timestamptz is null or ${PERIOD_UPDATED_AT} >= ?::timestamptz)`;
+      const params = [actor.districtId, status, status, since, since];
+      const [{ total }] = await em.execute(`select count(*)::int as total from (${PERIODS_WITH_TOTALS} where ${where}) counted`, params);
+      // starts_on is unique per district; id keeps the order total all the same.
+      const rows: PeriodRow[] = await em.execute(`${PERIODS_WITH_TOTALS} where ${where} order by p.starts_on desc, p.id limit ? offset ?`, [
+        ...params,
+        command.pageSize,
+        (command.page - 1) * command.pageSize,
       ]);
-      const rows: PeriodRow[] = await em.execute(
-        `${PERIODS_WITH_TOTALS} where p.district_id = ? and (?::text is null or p.status = ?) order by p.starts_on desc limit ? offset ?`,
-        [actor.districtId, status, status, command.pageSize, (command.page - 1) * command.pageSize],
-      );
       const settings = await this.settingsOf(em, actor.districtId);
       return { items: rows.map((row) => toPeriodReply(row, settings)), page: command.page, pageSize: command.pageSize, total };
     });
@@ -177,11 +190,18 @@ export class PayPeriodsService {
           { lateEntryCutoff: cutoff, closableFrom: addDays(cutoff, 1) },
         );
       }
-      await em.execute(`update payroll.pay_period set status = 'closed', closed_at = now(), closed_by = ? where district_id = ? and id = ?`, [
-        actor.userId,
-        actor.districtId,
+      const [closed]: { startsOn: string; endsOn: string; closedAt: Date }[] = await em.execute(
+        `update payroll.pay_period set status = 'closed', closed_at = now(), closed_by = ? where district_id = ? and id = ?
+          returning starts_on::text as "startsOn", ends_on::text as "endsOn", closed_at as "closedAt"`,
+        [actor.userId, actor.districtId, periodId],
+      );
+      recordEvent(em, PAY_PERIOD_CLOSED, {
+        districtId: actor.districtId,
         periodId,
-      ]);
+        startsOn: closed.startsOn,
+        endsOn: closed.endsOn,
+        closedAt: new Date(closed.closedAt).toISOString(),
+      });
       return this.periodReply(em, actor.districtId, periodId);
     });
   }

@@ -47,6 +47,10 @@ export class WorkOrder extends TenantScopedEntity {
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
+  /** Stamped by the database on every real change, a new dated rate included (Migration20261205050000WorkOrderUpdatedAt). */
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt?: Date;
+
   @Property({ type: 'uuid' })
   createdBy: string;
 

@@ -152,6 +152,7 @@ export class WorkOrdersService {
       if (command.type) conditions.push({ type: command.type });
       if (command.active !== undefined) conditions.push({ active: command.active });
       if (command.activeOn) conditions.push({ validFrom: { $lte: command.activeOn }, validTo: { $gte: command.activeOn } });
+      if (command.updatedSince) conditions.push({ updatedAt: { $gte: new Date(command.updatedSince) } });
       const [orders, total] = await em.findAndCount(WorkOrder, conditions.length ? { $and: conditions } : {}, {
         orderBy: { validFrom: 'desc', id: 'asc' },
         limit: command.pageSize,

@@ -6,7 +6,9 @@ import {
   MARK_NOTIFICATION_READ,
   MarkNotificationReadCommand,
   NotificationReply,
+  SESSION_AMENDED,
   SESSION_POSTED,
+  SessionAmended,
   SessionPosted,
   TASK_CLOSED,
   TASK_OPENED,
@@ -16,7 +18,7 @@ import {
 import { BullMqContext, EventInbox } from '@sessionledger/messaging';
 import { RemindersService } from './reminders.service';
 
-/** Session-log's task and posting events, each applied once, and the notification commands. */
+/** Session-log's task, posting and amendment events, each applied once, and the notification commands. */
 @Controller()
 export class RemindersController {
   constructor(
@@ -39,6 +41,11 @@ export class RemindersController {
   @EventPattern(SESSION_POSTED.name)
   async sessionPosted(@Payload() event: SessionPosted, @Ctx() context: BullMqContext): Promise<void> {
     await this.inbox.once(context, (em) => this.reminders.sessionPosted(em, event));
+  }
+
+  @EventPattern(SESSION_AMENDED.name)
+  async sessionAmended(@Payload() event: SessionAmended, @Ctx() context: BullMqContext): Promise<void> {
+    await this.inbox.once(context, (em) => this.reminders.sessionAmended(em, event));
   }
 
   @MessagePattern(LIST_NOTIFICATIONS.pattern)

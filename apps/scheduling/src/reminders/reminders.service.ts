@@ -3,7 +3,21 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { NotFound } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
-import { ActorSnapshot, NotificationReply, schemaOf, SessionPosted, settingsWithDefaults, TaskClosed, TaskOpened } from '@sessionledger/contracts';
+import {
+  ActorSnapshot,
+  DigestSession,
+  GUARDIAN_DIGEST_CREATED,
+  NotificationReply,
+  PostedSessionSnapshot,
+  schemaOf,
+  SessionAmended,
+  SessionPosted,
+  settingsWithDefaults,
+  TASK_ESCALATED,
+  TaskClosed,
+  TaskOpened,
+} from '@sessionledger/contracts';
+import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { Mailer } from '@sessionledger/platform';
 import { ReminderJob, ReminderJobs, ReminderKind, ReminderOutcome } from './reminder-jobs';
@@ -27,6 +41,17 @@ interface NotificationRow {
   created_at: Date;
   read_at: Date | null;
   emailed_at: Date | null;
+  sessions: DigestSession[] | null;
+}
+
+/** The posted sessions a digest names, oldest first, as families see them; a tombstoned (amended-away) one is left out. */
+const DIGEST_SESSIONS = `CASE WHEN n.kind = 'digest' THEN (
+    SELECT coalesce(jsonb_agg(jsonb_build_object('sessionId', s.session_id, 'startedAt', ${isoUtc('s.started_at')}, 'endedAt', ${isoUtc('s.ended_at')},
+                                                 'service', s.service, 'providerName', s.provider_name) ORDER BY s.started_at, s.session_id), '[]'::jsonb)
+      FROM ${S}.student_posted_session s WHERE s.digest_id = n.id AND NOT s.removed) END AS sessions`;
+
+function isoUtc(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
 /**
@@ -104,22 +129,37 @@ export class RemindersService implements OnApplicationBootstrap, OnApplicationSh
       );
       if (!task) return 'done';
       if (new Date(task.fires_at) > now) return { retryAt: new Date(task.fires_at) };
-      const created = await em.execute(
+      const created = await em.execute<{ id: string; task_kind: 'attendance' | 'notes'; session_id: string; provider_id: string; recipient_school_id: string | null; due_at: Date }[]>(
         `insert into ${S}.notification (id, district_id, kind, recipient_user_id, recipient_school_id, task_id, task_kind, session_id, provider_id, due_at)
          select ?, t.district_id, ?, ${job.kind === 'reminder' ? 't.provider_id' : 'null'}, ${job.kind === 'escalation' ? 't.school_id' : 'null'},
                 t.task_id, t.kind, t.session_id, t.provider_id, t.due_at
            from ${S}.task_mirror t where t.task_id = ?
-         on conflict do nothing returning id`,
+         on conflict do nothing returning id, task_kind, session_id, provider_id, recipient_school_id, due_at`,
         [randomUUID(), job.kind, job.taskId],
       );
-      if (created.length) this.logger.log({ districtId: job.districtId, taskId: job.taskId, kind: job.kind }, 'post-session task notification created');
+      if (!created.length) return 'done';
+      this.logger.log({ districtId: job.districtId, taskId: job.taskId, kind: job.kind }, 'post-session task notification created');
+      const [escalation] = created;
+      // The gateway knows the school's admins and their languages: it mails them upon this event (once per notification).
+      if (job.kind === 'escalation' && escalation.recipient_school_id) {
+        recordEvent(em, TASK_ESCALATED, {
+          districtId: job.districtId,
+          notificationId: escalation.id,
+          taskId: job.taskId,
+          taskKind: escalation.task_kind,
+          sessionId: escalation.session_id,
+          schoolId: escalation.recipient_school_id,
+          providerId: escalation.provider_id,
+          dueAt: new Date(escalation.due_at).toISOString(),
+        });
+      }
       return 'done';
     });
   }
 
   /**
    * Emails a reminder not emailed yet, when the provider's address is known
-   * (escalations are not emailed: scheduling knows no admins' addresses). A
+   * (escalations are mailed by the gateway, upon TASK_ESCALATED). A
    * failure fails the job, whose retry sends again; a crash between sending
    * and recording can send twice, never zero times.
    */
@@ -138,41 +178,91 @@ export class RemindersService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /**
-   * Every 4th posted session a student attended, a digest for the student's
-   * guardians naming those 4 sessions (their student and client notes stay
-   * in session-log; guardians read them there, under its note audiences).
-   * Applied once per event (the caller's inbox); a student's count is taken
-   * under a lock so two sessions posted at once are not both the 4th.
+   * Every 4 posted sessions a student attended, a digest for the student's
+   * guardians naming those 4 (their student and client notes stay in
+   * session-log; guardians read them there, under its note audiences), and
+   * GUARDIAN_DIGEST_CREATED for the gateway to mail them. Applied once per
+   * event (the caller's inbox).
    */
-  async sessionPosted(em: EntityManager, event: SessionPosted): Promise<void> {
-    const { snapshot } = event;
-    const students = snapshot.participants.filter((p) => p.kind === 'student' && p.attendanceStatus === 'attended').map((p) => p.personId);
-    if (!students.length) return;
-    const [replica] = await em.execute<{ settings: object }[]>(`select settings from ${S}.district_replica where district_id = ?`, [event.districtId]);
-    const digests = settingsWithDefaults(replica?.settings).guardianDigestEnabled;
-    for (const studentId of [...new Set(students)].sort()) {
-      await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`digest:${studentId}`]);
-      const added = await em.execute(
-        `insert into ${S}.student_posted_session (district_id, student_id, session_id, started_at) values (?, ?, ?, ?) on conflict do nothing returning session_id`,
-        [event.districtId, studentId, snapshot.sessionId, snapshot.startedAt],
-      );
-      if (!added.length || !digests) continue;
-      const recent = await em.execute<{ session_id: string; n: number }[]>(
-        `select session_id, count(*) over ()::int as n from ${S}.student_posted_session where student_id = ? order by recorded_at desc, started_at desc limit 4`,
-        [studentId],
-      );
-      if (recent[0].n % 4 !== 0) continue;
-      await em.execute(
-        `insert into ${S}.notification (id, district_id, kind, recipient_student_id, session_ids) values (?, ?, 'digest', ?, ?::jsonb)`,
-        [randomUUID(), event.districtId, studentId, JSON.stringify(recent.map((r) => r.session_id).reverse())],
-      );
+  sessionPosted(em: EntityManager, event: SessionPosted): Promise<void> {
+    return this.countForDigests(em, event.districtId, event.snapshot);
+  }
+
+  /**
+   * An amendment: a student it removed, or who no longer attended, is
+   * tombstoned for the session (no digest counts it; one that named it stops
+   * naming it); one it added counts. Versions apply in order: an older one
+   * arriving late changes nothing.
+   */
+  sessionAmended(em: EntityManager, event: SessionAmended): Promise<void> {
+    return this.countForDigests(em, event.districtId, event.snapshot);
+  }
+
+  private async countForDigests(em: EntityManager, districtId: string, snapshot: PostedSessionSnapshot): Promise<void> {
+    const attended = [...new Set(snapshot.participants.filter((p) => p.kind === 'student' && p.attendanceStatus === 'attended').map((p) => p.personId))].sort();
+    const [newer] = await em.execute(`select 1 from ${S}.student_posted_session where session_id = ? and session_version > ? limit 1`, [snapshot.sessionId, snapshot.version]);
+    if (newer) return;
+    const gone = await em.execute<{ digest_id: string | null }[]>(
+      `update ${S}.student_posted_session set removed = true, session_version = ?
+        where session_id = ? and not removed and not (student_id = any(?::uuid[])) returning digest_id`,
+      [snapshot.version, snapshot.sessionId, pgArray(attended)],
+    );
+    for (const digestId of new Set(gone.map((g) => g.digest_id).filter((id): id is string => id !== null))) {
+      await em.execute(`update ${S}.notification set session_ids = session_ids - ?::text where id = ?`, [snapshot.sessionId, digestId]);
     }
+    const [replica] = await em.execute<{ settings: object }[]>(`select settings from ${S}.district_replica where district_id = ?`, [districtId]);
+    const digests = settingsWithDefaults(replica?.settings).guardianDigestEnabled;
+    for (const studentId of attended) {
+      // Under a per-student lock, so two sessions posted at once are not both the 4th.
+      await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`digest:${studentId}`]);
+      const counted = await em.execute<{ pending: boolean }[]>(
+        `insert into ${S}.student_posted_session as s (district_id, student_id, session_id, started_at, ended_at, service, provider_name, session_version)
+         select ?, ?, ?, ?, ?, ?, ?, ? where ? or exists (select 1 from ${S}.student_posted_session where student_id = ? and session_id = ?)
+         on conflict (district_id, student_id, session_id) do update
+           set started_at = excluded.started_at, ended_at = excluded.ended_at, service = excluded.service, provider_name = excluded.provider_name,
+               session_version = excluded.session_version, removed = false, digest_id = case when s.removed then null else s.digest_id end
+         where s.session_version <= excluded.session_version
+         returning s.digest_id is null as pending`,
+        [districtId, studentId, snapshot.sessionId, snapshot.startedAt, snapshot.endedAt, snapshot.service, snapshot.providerName, snapshot.version, digests, studentId, snapshot.sessionId],
+      );
+      if (digests && counted[0]?.pending) await this.digestIfDue(em, districtId, studentId);
+    }
+  }
+
+  private async digestIfDue(em: EntityManager, districtId: string, studentId: string): Promise<void> {
+    const pending = await em.execute<{ session_id: string; started_at: Date; ended_at: Date | null; service: string | null; provider_name: string | null }[]>(
+      `select session_id, started_at, ended_at, service, provider_name from ${S}.student_posted_session
+        where student_id = ? and digest_id is null and not removed order by started_at, session_id limit 4`,
+      [studentId],
+    );
+    if (pending.length < 4) return;
+    const id = randomUUID();
+    const sessionIds = pending.map((p) => p.session_id);
+    await em.execute(`insert into ${S}.notification (id, district_id, kind, recipient_student_id, session_ids) values (?, ?, 'digest', ?, ?::jsonb)`, [
+      id,
+      districtId,
+      studentId,
+      JSON.stringify(sessionIds),
+    ]);
+    await em.execute(`update ${S}.student_posted_session set digest_id = ? where student_id = ? and session_id = any(?::uuid[])`, [id, studentId, pgArray(sessionIds)]);
+    recordEvent(em, GUARDIAN_DIGEST_CREATED, {
+      districtId,
+      notificationId: id,
+      studentId,
+      sessions: pending.map((p) => ({
+        sessionId: p.session_id,
+        startedAt: new Date(p.started_at).toISOString(),
+        endedAt: p.ended_at ? new Date(p.ended_at).toISOString() : null,
+        service: p.service,
+        providerName: p.provider_name,
+      })),
+    });
   }
 
   async list(actor: ActorSnapshot, studentIds: string[]): Promise<NotificationReply[]> {
     return this.transactions.run(actor.districtId, async (em) => {
       const [clause, params] = visibleTo(actor, studentIds);
-      const rows = await em.execute<NotificationRow[]>(`select * from ${S}.notification n where ${clause} order by n.created_at desc, n.id limit 200`, params);
+      const rows = await em.execute<NotificationRow[]>(`select n.*, ${DIGEST_SESSIONS} from ${S}.notification n where ${clause} order by n.created_at desc, n.id limit 200`, params);
       return rows.map(toReply);
     });
   }
@@ -180,11 +270,12 @@ export class RemindersService implements OnApplicationBootstrap, OnApplicationSh
   async markRead(actor: ActorSnapshot, notificationId: string, studentIds: string[]): Promise<NotificationReply> {
     return this.transactions.run(actor.districtId, async (em) => {
       const [clause, params] = visibleTo(actor, studentIds);
-      const [row] = await em.execute<NotificationRow[]>(
-        `update ${S}.notification n set read_at = coalesce(n.read_at, now()) where n.id = ? and ${clause} returning *`,
+      const [updated] = await em.execute<{ id: string }[]>(
+        `update ${S}.notification n set read_at = coalesce(n.read_at, now()) where n.id = ? and ${clause} returning id`,
         [notificationId, ...params],
       );
-      if (!row) throw new NotFound('notification', notificationId);
+      if (!updated) throw new NotFound('notification', notificationId);
+      const [row] = await em.execute<NotificationRow[]>(`select n.*, ${DIGEST_SESSIONS} from ${S}.notification n where n.id = ?`, [updated.id]);
       return toReply(row);
     });
   }
@@ -271,6 +362,7 @@ function toReply(row: NotificationRow): NotificationReply {
     recipientSchoolId: row.recipient_school_id,
     recipientStudentId: row.recipient_student_id,
     sessionIds: row.session_ids,
+    sessions: row.sessions ?? null,
     taskId: row.task_id,
     taskKind: row.task_kind,
     sessionId: row.session_id,

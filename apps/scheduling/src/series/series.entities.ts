@@ -85,6 +85,10 @@ export class Series extends TenantScopedEntity {
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
+  /** Stamped by the database on every real change, an occurrence's override included (Migration20261205050000SeriesUpdatedAt). */
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  updatedAt?: Date;
+
   @Property({ type: 'uuid' })
   createdBy: string;
 

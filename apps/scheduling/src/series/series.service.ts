@@ -262,6 +262,7 @@ export class SeriesService {
       const conditions: FilterQuery<Series>[] = scope === 'all' ? [] : [scope];
       if (command.providerId) conditions.push({ providerId: command.providerId });
       if (command.schoolId) conditions.push({ schoolId: command.schoolId });
+      if (command.updatedSince) conditions.push({ updatedAt: { $gte: new Date(command.updatedSince) } });
       const [items, total] = await em.findAndCount(Series, conditions.length ? { $and: conditions } : {}, {
         orderBy: { createdAt: 'desc', id: 'asc' },
         limit: command.pageSize,
@@ -288,6 +289,8 @@ export class SeriesService {
     return this.transactions.run(actor.districtId, async (em) => {
       const district = await this.district(em, actor.districtId);
       const series = await this.visibleSeries(em, actor, command.seriesId);
+      // Any write to a series (an occurrence's override or cancellation included) stamps it, and may change any of its occurrences.
+      if (command.updatedSince && series.updatedAt! < new Date(command.updatedSince)) return [];
       const segments = await em.find(SeriesSegment, { seriesId: series.id });
       const occurrences = this.expand(series, segments, district, await this.closures(em), { from, to });
       const overrides = await em.find(OccurrenceOverride, { seriesId: series.id, occurrenceStart: { $gte: from, $lt: to } });

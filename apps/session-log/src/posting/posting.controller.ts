@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Page } from '@sessionledger/common';
 import {
   AMEND_SESSION,
   AmendSessionCommand,
@@ -35,7 +36,7 @@ export class PostingController {
   }
 
   @MessagePattern(LIST_SESSION_VERSIONS.pattern)
-  versions(@Payload() command: SessionVersionsCommand): Promise<SessionVersionReply[]> {
+  versions(@Payload() command: SessionVersionsCommand): Promise<Page<SessionVersionReply>> {
     return this.posting.versions(command);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OptimisticLockError } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Conflict, DomainError, Forbidden, NotFound, ValidationFailed } from '@sessionledger/common';
+import { Conflict, DomainError, Forbidden, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import {
   AmendSessionCommand,
   AuditProblem,
@@ -45,6 +45,7 @@ function signatureOf(version: SessionVersion): PostReply['signature'] {
     meaning: version.meaning,
     signedAt: version.signedAt.toISOString(),
     contentHash: version.contentHash,
+    method: version.signatureMethod,
     reason: version.reason,
   };
 }
@@ -79,7 +80,7 @@ export class PostingService {
       if (problems.length) throw new NotPostable(problems);
       const version = await this.sign(unit, 1, signer, null);
       recordEvent(em, SESSION_POSTED, { districtId: actor.districtId, snapshot: version.snapshot });
-      await this.writes.finish(unit, { action: 'posted', detail: { version: 1, contentHash: version.contentHash } });
+      await this.writes.finish(unit, { action: 'posted', detail: { version: 1, contentHash: version.contentHash, signatureMethod: version.signatureMethod } });
       return { sessionId: session.id, version: 1, signature: signatureOf(version) };
     });
   }
@@ -153,7 +154,10 @@ export class PostingService {
           previousVersion: next - 1,
           reason: command.body.reason.trim(),
         });
-        await this.writes.finish(unit, { action: 'amended', detail: { version: next, reason: command.body.reason.trim(), changed, contentHash: version.contentHash } });
+        await this.writes.finish(unit, {
+          action: 'amended',
+          detail: { version: next, reason: command.body.reason.trim(), changed, contentHash: version.contentHash, signatureMethod: version.signatureMethod },
+        });
         return { sessionId: session.id, version: next, signature: signatureOf(version) };
       });
     } catch (error) {
@@ -163,13 +167,23 @@ export class PostingService {
   }
 
   /** Every signed version, oldest first: the original stays readable after amendments. Staff only. */
-  versions(command: SessionVersionsCommand): Promise<SessionVersionReply[]> {
+  versions(command: SessionVersionsCommand): Promise<Page<SessionVersionReply>> {
     const { actor } = command;
     return this.transactions.run(actor.districtId, async (em) => {
       const session = await em.findOne(Session, { id: command.sessionId });
       if (!session || !canChange(actor, session)) throw new NotFound('session', command.sessionId);
-      const versions = await em.find(SessionVersion, { sessionId: session.id }, { orderBy: { version: 'asc' } });
-      return versions.map((v) => ({ version: v.version, snapshot: v.snapshot, signature: signatureOf(v) }));
+      // Signed versions never change: "changed since" is "signed since".
+      const where = { sessionId: session.id, ...(command.updatedSince ? { signedAt: { $gte: new Date(command.updatedSince) } } : {}) };
+      const [versions, total] = await em.findAndCount(SessionVersion, where, {
+        orderBy: { version: 'asc' },
+        limit: command.pageSize,
+        offset: (command.page - 1) * command.pageSize,
+      });
+      return pageOf(
+        versions.map((v) => ({ version: v.version, snapshot: v.snapshot, signature: signatureOf(v) })),
+        total,
+        command,
+      );
     });
   }
 
@@ -185,6 +199,7 @@ export class PostingService {
       signerId: signer.userId,
       signerName: signer.name,
       signerRole: signingRole(unit),
+      signatureMethod: signer.method ?? 'password',
       meaning: SIGNATURE_MEANING,
       signedAt: now,
       reason,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { NotFound } from '@sessionledger/common';
+import { NotFound, Page, pageOf } from '@sessionledger/common';
 import {
   ActorSnapshot,
   ListSessionsCommand,
@@ -8,6 +8,7 @@ import {
   SessionAuditReply,
   SessionChangeReply,
   SessionPageReply,
+  SessionHistoryCommand,
   SessionRef,
   SessionView,
   TaskPageReply,
@@ -86,6 +87,13 @@ export class SessionReadsService {
       if (command.schoolId) conditions.push({ sql: 's.school_id = ?', params: [command.schoolId] });
       if (command.state) conditions.push({ sql: 's.state = ?', params: [command.state] });
       if (command.needsAttention !== undefined) conditions.push({ sql: 's.needs_attention = ?', params: [command.needsAttention] });
+      if (command.updatedSince) {
+        // A participant's change leaves the session row alone (it is only share-locked then) but always leaves a trail entry.
+        conditions.push({
+          sql: `(s.updated_at >= ? or exists (select 1 from session_log.session_change c where c.district_id = s.district_id and c.session_id = s.id and c.at >= ?))`,
+          params: [command.updatedSince, command.updatedSince],
+        });
+      }
       if (command.studentId) {
         conditions.push({ sql: `s.id in (select p.session_id from session_log.participant p where p.person_id = ?)`, params: [command.studentId] });
       }
@@ -135,12 +143,18 @@ export class SessionReadsService {
     });
   }
 
-  history(command: SessionRef): Promise<SessionChangeReply[]> {
+  history(command: SessionHistoryCommand): Promise<Page<SessionChangeReply>> {
     const { actor } = command;
     return this.transactions.run(actor.districtId, async (em) => {
       await this.loadForStaff(em, actor, command.sessionId);
-      const changes = await em.find(SessionChange, { sessionId: command.sessionId }, { orderBy: { at: 'asc', id: 'asc' } });
-      return changes.map((c) => ({ at: c.at.toISOString(), actorId: c.actorId, actorName: c.actorName, action: c.action, detail: c.detail }));
+      const where = { sessionId: command.sessionId, ...(command.updatedSince ? { at: { $gte: new Date(command.updatedSince) } } : {}) };
+      const [changes, total] = await em.findAndCount(SessionChange, where, {
+        orderBy: { at: 'asc', id: 'asc' },
+        limit: command.pageSize,
+        offset: (command.page - 1) * command.pageSize,
+      });
+      const items = changes.map((c) => ({ id: c.id, at: c.at.toISOString(), actorId: c.actorId, actorName: c.actorName, action: c.action, detail: c.detail }));
+      return pageOf(items, total, command);
     });
   }
 
@@ -158,6 +172,7 @@ export class SessionReadsService {
       if (command.schoolId) where.push({ schoolId: command.schoolId });
       if (command.overdue) where.push({ completedAt: null, dueAt: { $lt: now } });
       else if (command.open !== undefined) where.push({ completedAt: command.open ? null : { $ne: null } });
+      if (command.updatedSince) where.push({ updatedAt: { $gte: new Date(command.updatedSince) } });
       const [tasks, total] = await em.findAndCount(PostSessionTask, { $and: where }, {
         orderBy: { dueAt: 'asc', id: 'asc' },
         limit: command.pageSize,
@@ -174,6 +189,7 @@ export class SessionReadsService {
           dueAt: t.dueAt.toISOString(),
           completedAt: t.completedAt?.toISOString() ?? null,
           overdue: !t.completedAt && t.dueAt < now,
+          updatedAt: t.updatedAt.toISOString(),
         })),
         page: command.page,
         pageSize: command.pageSize,

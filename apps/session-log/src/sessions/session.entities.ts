@@ -1,6 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '@sessionledger/common';
-import type { AttendanceStatus, ParticipantKind, PostedSessionSnapshot, RemedialCriterion, Role, SessionState } from '@sessionledger/contracts';
+import type { AttendanceStatus, ParticipantKind, PostedSessionSnapshot, RemedialCriterion, Role, SessionState, SignatureMethod } from '@sessionledger/contracts';
 import { TenantScopedEntity } from '@sessionledger/persistence';
 
 /**
@@ -273,6 +273,10 @@ export class PostSessionTask extends TenantScopedEntity {
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 
+  /** Stamped by the database on every real change (Migration20261205060000ListSync). */
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date = new Date();
+
   constructor(session: Session, kind: TaskKind, dueAt: Date) {
     super();
     this.districtId = session.districtId;
@@ -338,6 +342,10 @@ export class SessionVersion extends TenantScopedEntity {
 
   @Property({ type: 'text' })
   signerRole: Role;
+
+  /** The password, or the signing PIN of an account without one (Migration20261205010000SignatureMethod). */
+  @Property({ type: 'text' })
+  signatureMethod: SignatureMethod;
 
   @Property({ type: 'text' })
   meaning: string;

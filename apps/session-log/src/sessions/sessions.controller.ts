@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Page } from '@sessionledger/common';
 import {
   ADD_PARTICIPANT,
   AddParticipantCommand,
@@ -29,6 +30,7 @@ import {
   SAVE_COACHING_LOG,
   SessionAuditReply,
   SessionChangeReply,
+  SessionHistoryCommand,
   SessionPageReply,
   SessionRef,
   SessionView,
@@ -144,7 +146,7 @@ export class SessionsController {
   }
 
   @MessagePattern(GET_SESSION_HISTORY.pattern)
-  history(@Payload() command: SessionRef): Promise<SessionChangeReply[]> {
+  history(@Payload() command: SessionHistoryCommand): Promise<Page<SessionChangeReply>> {
     return this.reads.history(command);
   }
 

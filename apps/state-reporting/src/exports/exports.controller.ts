@@ -1,5 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Page } from '@sessionledger/common';
 import {
   DisclosureReply,
   ExportChunkReply,
@@ -43,7 +44,7 @@ export class ExportsController {
   }
 
   @MessagePattern(LIST_DISCLOSURES.pattern)
-  disclosures(@Payload() command: ListDisclosuresCommand): Promise<DisclosureReply[]> {
+  disclosures(@Payload() command: ListDisclosuresCommand): Promise<Page<DisclosureReply>> {
     return this.exports.disclosures(command);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict, NotFound, ValidationFailed } from '@sessionledger/common';
+import { Conflict, NotFound, Page, ValidationFailed } from '@sessionledger/common';
 import {
   DisclosureReply,
   ExportChunkReply,
@@ -38,9 +38,9 @@ export class ExportsService {
     return toExportReply(row);
   }
 
-  async list({ actor, page, pageSize }: ListExportsCommand): Promise<ExportPageReply> {
+  async list({ actor, page, pageSize, updatedSince }: ListExportsCommand): Promise<ExportPageReply> {
     requireDistrictAdmin(actor);
-    const { rows, total } = await this.store.list(actor.districtId, page, pageSize);
+    const { rows, total } = await this.store.list(actor.districtId, page, pageSize, updatedSince);
     return { items: rows.map(toExportReply), page, pageSize, total };
   }
 
@@ -54,8 +54,8 @@ export class ExportsService {
     return { format: row.format, content, next: seq + 1 < row.chunks ? seq + 1 : null };
   }
 
-  disclosures({ actor, studentId }: ListDisclosuresCommand): Promise<DisclosureReply[]> {
+  disclosures({ actor, studentId, page, pageSize, updatedSince }: ListDisclosuresCommand): Promise<Page<DisclosureReply>> {
     requireDistrictAdmin(actor);
-    return this.store.disclosures(actor.districtId, studentId);
+    return this.store.disclosures(actor.districtId, studentId, page, pageSize, updatedSince);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { newId } from '@sessionledger/common';
-import { ActorSnapshot, DisclosureReply, ExportFormat, ExportReply, ExportStatus, StartExportBody } from '@sessionledger/contracts';
+import { newId, Page, pageOf } from '@sessionledger/common';
+import { ActorSnapshot, DisclosureReply, ExportFormat, ExportReply, ExportStatus, StartExportBody, STATE_EXPORT_FINISHED } from '@sessionledger/contracts';
+import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 
 const S = 'state_reporting';
@@ -33,10 +34,11 @@ export interface ExportRow {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  updated_at: Date;
 }
 
 const COLUMNS = `id, district_id, requested_by, requested_by_name, format, from_date::text AS from_date, to_date::text AS to_date, school_id, recipient, purpose,
-  status, progress, records, added, corrected, unchanged, deleted, skipped, skipped_reasons, students, ineligible_sessions, chunks, error, created_at, started_at, finished_at`;
+  status, progress, records, added, corrected, unchanged, deleted, skipped, skipped_reasons, students, ineligible_sessions, chunks, error, created_at, started_at, finished_at, updated_at`;
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
@@ -68,6 +70,7 @@ export function toExportReply(row: ExportRow): ExportReply {
     createdAt: iso(row.created_at) as string,
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
+    updatedAt: iso(row.updated_at) as string,
   };
 }
 
@@ -93,13 +96,17 @@ export class ExportsStore {
     return em ? read(em) : this.transactions.run(districtId, read);
   }
 
-  list(districtId: string, page: number, pageSize: number): Promise<{ rows: ExportRow[]; total: number }> {
+  list(districtId: string, page: number, pageSize: number, updatedSince?: string): Promise<{ rows: ExportRow[]; total: number }> {
+    const since = updatedSince ?? null;
+    const where = `(?::timestamptz IS NULL OR updated_at >= ?::timestamptz)`;
     return this.transactions.run(districtId, async (em) => {
-      const rows = (await em.execute(`SELECT ${COLUMNS} FROM ${S}.state_export ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [
+      const rows = (await em.execute(`SELECT ${COLUMNS} FROM ${S}.state_export WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [
+        since,
+        since,
         pageSize,
         (page - 1) * pageSize,
       ])) as ExportRow[];
-      const [{ total }] = (await em.execute(`SELECT count(*)::int AS total FROM ${S}.state_export`)) as { total: number }[];
+      const [{ total }] = (await em.execute(`SELECT count(*)::int AS total FROM ${S}.state_export WHERE ${where}`, [since, since])) as { total: number }[];
       return { rows, total };
     });
   }
@@ -123,19 +130,32 @@ export class ExportsStore {
   }
 
   async markFailed(districtId: string, id: string, error: string): Promise<void> {
-    await this.transactions.run(districtId, (em) =>
-      em.execute(`UPDATE ${S}.state_export SET status = 'failed', error = ?, finished_at = now() WHERE id = ? AND status <> 'done'`, [error, id]),
-    );
+    await this.transactions.run(districtId, async (em) => {
+      const [before] = (await em.execute(`SELECT status FROM ${S}.state_export WHERE id = ? FOR UPDATE`, [id])) as { status: ExportStatus }[];
+      const failed = (await em.execute(
+        `UPDATE ${S}.state_export SET status = 'failed', error = ?, finished_at = now() WHERE id = ? AND status <> 'done' RETURNING format, finished_at, requested_by`,
+        [error, id],
+      )) as { format: ExportFormat; finished_at: Date; requested_by: string }[];
+      // Announced once: a second failure report (the job's own, then the queue's) only rewords the error.
+      if (before?.status === 'failed') return;
+      for (const row of failed) {
+        recordEvent(em, STATE_EXPORT_FINISHED, { districtId, exportId: id, format: row.format, status: 'failed', records: null, requestedBy: row.requested_by, finishedAt: new Date(row.finished_at).toISOString() });
+      }
+    });
   }
 
-  disclosures(districtId: string, studentId: string): Promise<DisclosureReply[]> {
+  /** A disclosure never changes: "changed since" is "made since". */
+  disclosures(districtId: string, studentId: string, page: number, pageSize: number, updatedSince?: string): Promise<Page<DisclosureReply>> {
+    const since = updatedSince ?? null;
+    const where = `student_id = ? AND (?::timestamptz IS NULL OR disclosed_at >= ?::timestamptz)`;
     return this.transactions.run(districtId, async (em) => {
+      const [{ total }] = (await em.execute(`SELECT count(*)::int AS total FROM ${S}.disclosure WHERE ${where}`, [studentId, since, since])) as { total: number }[];
       const rows = (await em.execute(
         `SELECT export_id, student_id, recipient, purpose, format, records, disclosed_at, disclosed_by, disclosed_by_name
-          FROM ${S}.disclosure WHERE student_id = ? ORDER BY disclosed_at DESC, export_id`,
-        [studentId],
+          FROM ${S}.disclosure WHERE ${where} ORDER BY disclosed_at DESC, export_id LIMIT ? OFFSET ?`,
+        [studentId, since, since, pageSize, (page - 1) * pageSize],
       )) as { export_id: string; student_id: string; recipient: string; purpose: string; format: ExportFormat; records: number; disclosed_at: Date; disclosed_by: string; disclosed_by_name: string }[];
-      return rows.map((row) => ({
+      const items = rows.map((row) => ({
         exportId: row.export_id,
         studentId: row.student_id,
         recipient: row.recipient,
@@ -146,6 +166,7 @@ export class ExportsStore {
         disclosedBy: row.disclosed_by,
         disclosedByName: row.disclosed_by_name,
       }));
+      return pageOf(items, total, { page, pageSize });
     });
   }
 }

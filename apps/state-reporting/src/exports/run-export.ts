@@ -1,6 +1,8 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { STATE_EXPORT_FINISHED } from '@sessionledger/contracts';
+import { recordEvent } from '@sessionledger/messaging';
 import {
   CANDIDATE_COUNTS,
   CANDIDATES,
@@ -119,9 +121,10 @@ export class RunExport {
       if (counts.deleted > 0) await em.execute(FORGET_DELETED, [row.format]);
       await em.execute(DISCLOSE, [districtId, exportId, row.recipient, row.purpose, row.format, row.requested_by, row.requested_by_name]);
       // clock_timestamp(): now() is the start of this long transaction, not when the export finished.
-      await em.execute(
+      const [finished] = (await em.execute(
         `UPDATE ${S}.state_export SET status = 'done', progress = 100, records = ?, added = ?, corrected = ?, unchanged = ?, deleted = ?,
-          skipped = ?, skipped_reasons = ?::jsonb, students = ?, ineligible_sessions = ?, chunks = ?, error = NULL, finished_at = clock_timestamp() WHERE id = ?`,
+          skipped = ?, skipped_reasons = ?::jsonb, students = ?, ineligible_sessions = ?, chunks = ?, error = NULL, finished_at = clock_timestamp() WHERE id = ?
+          RETURNING finished_at`,
         [
           counts.records,
           counts.added,
@@ -135,7 +138,16 @@ export class RunExport {
           writer.seq,
           exportId,
         ],
-      );
+      )) as { finished_at: Date }[];
+      recordEvent(em, STATE_EXPORT_FINISHED, {
+        districtId,
+        exportId,
+        format: row.format,
+        status: 'done',
+        records: counts.records,
+        requestedBy: row.requested_by,
+        finishedAt: new Date(finished.finished_at).toISOString(),
+      });
     });
     await reportProgress(100);
   }

@@ -47,6 +47,7 @@ function toRecordReply(record: ReportableRecord): ReportableRecordReply {
     workOrderType: record.workOrderType,
     tags: [...record.tags],
     eligible: record.eligible,
+    updatedAt: record.updatedAt.toISOString(),
   };
 }
 
@@ -64,6 +65,7 @@ function toIneligibleReply(session: ReportedSession): IneligibleSessionReply {
     workOrderType: session.workOrderType,
     students: session.students,
     reasons: [...session.ineligibleReasons, ...(session.schoolCode === null ? [NO_SCHOOL_CODE] : [])],
+    updatedAt: session.updatedAt.toISOString(),
   };
 }
 
@@ -77,6 +79,7 @@ function listFilter(command: ReportingListCommand): FilterQuery<ReportableRecord
   if (from || to) where.sessionDate = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
   if (schoolId) where.schoolId = schoolId;
   else if (scope !== 'all') where.schoolId = { $in: scope };
+  if (command.updatedSince) where.updatedAt = { $gte: new Date(command.updatedSince) };
   return where;
 }
 

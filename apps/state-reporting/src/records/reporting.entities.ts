@@ -86,7 +86,11 @@ export class ReportedSession extends TenantScopedEntity {
   @Property({ type: 'timestamptz' })
   receivedAt: Date = new Date();
 
-  constructor(fields: Omit<ReportedSession, 'id' | 'receivedAt'>) {
+  /** Stamped by the database on every real change (Migration20261205060000ListSync). */
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date = new Date();
+
+  constructor(fields: Omit<ReportedSession, 'id' | 'receivedAt' | 'updatedAt'>) {
     super();
     Object.assign(this, fields);
   }
@@ -200,7 +204,11 @@ export class ReportableRecord extends TenantScopedEntity {
   @Property({ type: 'text[]' })
   tags: string[];
 
-  constructor(fields: Omit<ReportableRecord, 'id'>) {
+  /** Stamped by the database on every real change (Migration20261205060000ListSync). */
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date = new Date();
+
+  constructor(fields: Omit<ReportableRecord, 'id' | 'updatedAt'>) {
     super();
     Object.assign(this, fields);
   }

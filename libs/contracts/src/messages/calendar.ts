@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { TenantCommand } from '../actor';
 import { defineCommand } from '../contract';
@@ -36,41 +37,91 @@ export class ListCalendarOccurrencesCommand extends TenantCommand {
   groupIds: string[];
 }
 
-export type CalendarEntryState = 'planned' | 'cancelled_billable' | 'cancelled_nonbillable' | 'cancelled' | 'active' | 'ended' | 'posted';
+export const CALENDAR_ENTRY_STATES = ['planned', 'cancelled_billable', 'cancelled_nonbillable', 'cancelled', 'active', 'ended', 'posted'] as const;
+export type CalendarEntryState = (typeof CALENDAR_ENTRY_STATES)[number];
 
-export interface CalendarEntry {
+export class CalendarOccurrenceRef {
+  @ApiProperty({ format: 'uuid' })
+  seriesId: string;
+
+  @ApiProperty({ format: 'date-time' })
+  occurrenceStart: string;
+}
+
+export class CalendarEntry {
   /** `occurrence`: planned and not started; `session`: what happened (from an occurrence, or ad hoc). */
+  @ApiProperty({ enum: ['occurrence', 'session'], description: '`occurrence`: planned and not started; `session`: what happened (from an occurrence, or ad hoc)' })
   kind: 'occurrence' | 'session';
+
   /** `<seriesId>/<occurrenceStart>` for an occurrence, the session's id for a session. */
+  @ApiProperty({ description: '`<seriesId>/<occurrenceStart>` for an occurrence, the session’s id for a session' })
   id: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   sessionId: string | null;
+
   /** The occurrence the entry is, or the one its session was started from; null for an ad hoc session. */
-  occurrence: { seriesId: string; occurrenceStart: string } | null;
+  @ApiProperty({ type: () => CalendarOccurrenceRef, nullable: true, description: 'The occurrence the entry is, or the one its session was started from; null for an ad hoc session' })
+  occurrence: CalendarOccurrenceRef | null;
+
+  @ApiProperty({ format: 'date-time' })
   startsAt: string;
+
   /** An active session has none yet. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'An active session has none yet' })
   endsAt: string | null;
+
+  @ApiProperty({ example: 'tutoring' })
   service: string;
+
+  @ApiProperty({ type: String, nullable: true })
   description: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
   placeOfService: string | null;
+
+  @ApiProperty({ format: 'uuid' })
   providerId: string;
+
+  @ApiProperty({ format: 'uuid' })
   schoolId: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
   participantCount: number;
+
+  @ApiProperty({ enum: CALENDAR_ENTRY_STATES })
   state: CalendarEntryState;
 }
 
-export interface CalendarWarning {
+export class CalendarWarning {
+  @ApiProperty({ enum: ['CALENDAR.PROVIDER_DOUBLE_BOOKED', 'CALENDAR.STUDENT_DOUBLE_BOOKED'] })
   code: 'CALENDAR.PROVIDER_DOUBLE_BOOKED' | 'CALENDAR.STUDENT_DOUBLE_BOOKED';
+
+  @ApiProperty()
   message: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
   providerId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
   studentId?: string;
+
   /** The ids of the two overlapping entries. */
+  @ApiProperty({ type: [String], minItems: 2, maxItems: 2, description: 'The ids of the two overlapping entries' })
   entryIds: [string, string];
 }
 
-export interface CalendarReply {
+export class CalendarReply {
+  @ApiProperty({ format: 'date-time' })
   from: string;
+
+  @ApiProperty({ format: 'date-time' })
   to: string;
+
+  @ApiProperty({ type: [CalendarEntry], description: 'By start, then id' })
   entries: CalendarEntry[];
+
+  @ApiProperty({ type: [CalendarWarning] })
   warnings: CalendarWarning[];
 }
 

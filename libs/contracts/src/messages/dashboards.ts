@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { TenantCommand } from '../actor';
 import { defineCommand } from '../contract';
@@ -65,60 +66,102 @@ export class DosageDashboardCommand extends DashboardCommand {
 
 // ---- replies ----
 
-interface DashboardReplyBase {
+abstract class DashboardReplyBase {
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'First session date asked for (district local); null: from the first' })
   from: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'Last session date asked for; null: up to the last' })
   to: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   schoolId: string | null;
+
+  @ApiProperty()
   anonymized: boolean;
+
   /** The district's anonymizationMinGroupSize (applied only when anonymized). */
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'The district’s anonymizationMinGroupSize (applied only when anonymized)' })
   minGroupSize: number;
+
   /** Groups left out because they had fewer people than minGroupSize (0 unless anonymized). */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Groups left out because they had fewer people than minGroupSize (0 unless anonymized)' })
   suppressedGroups: number;
 }
 
-export interface DashboardGroup {
+export class DashboardGroup {
   /** The service, school id, provider id, qualifier, week's Monday, work order type or teacher id. */
+  @ApiProperty({ description: 'The service, school id, provider id, qualifier, week’s Monday, work order type or teacher id', example: 'tutoring' })
   key: string;
+
   /** What a person reads: the school's state code, the provider's or teacher's name; the key otherwise. */
+  @ApiProperty({ description: 'What a person reads: the school’s state code, the provider’s or teacher’s name; the key otherwise', example: 'Tutoring' })
   label: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
   minutes: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
   sessions: number;
 }
 
-export interface MinutesGroup extends DashboardGroup {
+export class MinutesGroup extends DashboardGroup {
   /** Distinct students. */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Distinct students' })
   students: number;
+
   /** Student records (one per student per session). */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Student records (one per student per session)' })
   records: number;
 }
 
-export interface MinutesDashboardReply extends DashboardReplyBase {
+export class MinutesDashboardReply extends DashboardReplyBase {
+  @ApiProperty({ enum: MINUTES_GROUPINGS })
   groupBy: MinutesGrouping;
+
+  @ApiProperty({ type: [MinutesGroup] })
   groups: MinutesGroup[];
 }
 
-export interface CoachingGroup extends DashboardGroup {
+export class CoachingGroup extends DashboardGroup {
   /** Distinct teachers. */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Distinct teachers' })
   teachers: number;
 }
 
-export interface CoachingDashboardReply extends DashboardReplyBase {
+export class CoachingDashboardReply extends DashboardReplyBase {
+  @ApiProperty({ enum: COACHING_GROUPINGS })
   groupBy: CoachingGrouping;
+
+  @ApiProperty({ type: [CoachingGroup] })
   groups: CoachingGroup[];
 }
 
-export interface DosageTotals {
+export class DosageTotals {
+  @ApiProperty({ type: 'integer', minimum: 0 })
   students: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
   plannedMinutes: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
   deliveredMinutes: number;
+
   /** Delivered as a percentage of planned, rounded; null when nothing was planned. */
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Delivered as a percentage of planned, rounded; null when nothing was planned' })
   dosagePercent: number | null;
 }
 
-export interface StudentDosage extends DosageTotals {
+export class StudentDosage extends DosageTotals {
+  @ApiProperty({ format: 'uuid' })
   studentId: string;
+
+  @ApiProperty()
   studentName: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The state’s student id' })
   stateId: string | null;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
   sessions: number;
 }
 
@@ -126,13 +169,22 @@ export interface StudentDosage extends DosageTotals {
  * Planned against delivered minutes. Anonymized: no student rows, only the
  * totals, and those only when there are at least minGroupSize students.
  */
-export interface DosageDashboardReply extends DashboardReplyBase {
+export class DosageDashboardReply extends DashboardReplyBase {
   /** Null when anonymized and too few students. */
+  @ApiProperty({ type: () => DosageTotals, nullable: true, description: 'Null when anonymized and too few students' })
   totals: DosageTotals | null;
+
+  @ApiProperty({ type: [StudentDosage], description: 'One page of students, by name then id' })
   items: StudentDosage[];
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
   page: number;
+
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 200 })
   pageSize: number;
+
   /** Students in scope (0 when anonymized: no student rows are given). */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Students in scope (0 when anonymized: no student rows are given)' })
   total: number;
 }
 

@@ -1,3 +1,5 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Page } from '@sessionledger/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -18,7 +20,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { TenantCommand } from '../actor';
+import { PagedTenantCommand, TenantCommand } from '../actor';
 import { defineCommand } from '../contract';
 import { IsCalendarDate } from './work-orders';
 
@@ -34,13 +36,27 @@ export const MAX_SERIES_TEXT = 2000;
 export const MAX_SERIES_STUDENTS = 50;
 /** The longest window one occurrences request expands. */
 export const MAX_OCCURRENCE_WINDOW_DAYS = 366;
+/** `YYYY-MM-DDTHH:MM:SS`, the longest excluded date `start`'s forms allow. */
+const MAX_EXDATE_LENGTH = 19;
+/** A version column is a PostgreSQL integer. */
+const MAX_VERSION = 2_147_483_647;
 
 const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
+/** An instant in replies: ISO 8601 in UTC. */
+const INSTANT = { type: String, format: 'date-time', example: '2026-09-14T21:00:00.000Z' } as const;
+const NULLABLE_INSTANT = { ...INSTANT, nullable: true } as const;
+const UUID = { type: String, format: 'uuid' } as const;
+const NULLABLE_UUID = { ...UUID, nullable: true } as const;
+const NULLABLE_TEXT = { type: String, nullable: true } as const;
+const LOCAL_DATE_TIME_EXAMPLE = '2026-09-14T16:00';
+
 export class SeriesStudent {
+  @ApiProperty(UUID)
   @IsUUID()
   studentId: string;
 
+  @ApiProperty({ maxLength: 200, example: 'Maya Garcia' })
   @IsString()
   @MaxLength(200)
   name: string;
@@ -48,14 +64,17 @@ export class SeriesStudent {
 
 /** One student's defaults from "update future sessions"; checked against the catalog when a session starts. */
 export class SessionDefaultsParticipant {
+  @ApiProperty(UUID)
   @IsUUID()
   studentId: string;
 
+  @ApiProperty({ type: [String], maxItems: 100, description: 'Activity codes of the session catalog' })
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
   activities: string[];
 
+  @ApiProperty({ type: [String], maxItems: 100, description: 'Accommodation codes of the session catalog' })
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -64,14 +83,17 @@ export class SessionDefaultsParticipant {
 
 /** What a posted session left as defaults for the series' later occurrences. */
 export class SessionDefaults {
+  @ApiProperty(NULLABLE_TEXT)
   @IsOptional()
   @IsString()
   description: string | null;
 
+  @ApiProperty(NULLABLE_TEXT)
   @IsOptional()
   @IsString()
   activitiesDescription: string | null;
 
+  @ApiProperty({ type: [SessionDefaultsParticipant], maxItems: MAX_SERIES_STUDENTS * 4 })
   @IsArray()
   @ArrayMaxSize(MAX_SERIES_STUDENTS * 4)
   @ValidateNested({ each: true })
@@ -79,124 +101,215 @@ export class SessionDefaults {
   participants: SessionDefaultsParticipant[];
 }
 
-export interface SeriesReply {
+export class SeriesReply {
+  @ApiProperty(UUID)
   id: string;
+
+  @ApiProperty(UUID)
   providerId: string;
+
+  @ApiProperty(UUID)
   schoolId: string;
+
+  @ApiProperty({ pattern: SERVICE_CODE.source, example: 'reading_intervention' })
   service: string;
+
+  @ApiProperty(NULLABLE_TEXT)
   description: string | null;
+
+  @ApiProperty(NULLABLE_TEXT)
   placeOfService: string | null;
+
+  @ApiProperty({ enum: SERIES_TYPES })
   type: SeriesType;
+
+  @ApiProperty(NULLABLE_UUID)
   groupId: string | null;
+
+  @ApiProperty(NULLABLE_TEXT)
   groupName: string | null;
+
+  @ApiProperty({ type: [SeriesStudent], description: 'An ad hoc series’ students; empty for a group series (the group gives them when each session starts)' })
   students: SeriesStudent[];
-  /** Local wall-clock start of the first occurrence, in `timeZone`. */
+
+  @ApiProperty({ description: 'Local wall-clock start of the first occurrence, in `timeZone`', pattern: LOCAL_DATE_TIME.source, example: '2026-09-14T16:00:00' })
   start: string;
+
+  @ApiProperty({ description: 'The district’s IANA time zone', example: 'America/Chicago' })
   timeZone: string;
+
+  @ApiProperty({ minimum: 5, maximum: 24 * 60, example: 45 })
   durationMinutes: number;
+
+  @ApiProperty({ description: 'RFC 5545 recurrence rule', example: 'FREQ=WEEKLY;BYDAY=MO,WE' })
   rrule: string;
+
+  @ApiProperty({ type: [String], description: 'Local dates (YYYY-MM-DD) or date-times (YYYY-MM-DDTHH:MM:SS) left out' })
   exdates: string[];
+
+  @ApiProperty(NULLABLE_UUID)
   workOrderId: string | null;
-  /** The series this one was split from by a "this and following" edit. */
+
+  @ApiProperty({ ...NULLABLE_UUID, description: 'The series this one was split from by a "this and following" edit' })
   splitFrom: string | null;
-  /** From "update future sessions": applies to occurrences starting after `defaultsFrom`. */
+
+  @ApiProperty({ type: () => SessionDefaults, nullable: true, description: 'From "update future sessions": applies to occurrences starting after `defaultsFrom`' })
   sessionDefaults: SessionDefaults | null;
+
+  @ApiProperty(NULLABLE_INSTANT)
   defaultsFrom: string | null;
-  /** After an "all" edit that kept the past: the series' current definition gives occurrences from here on; earlier ones keep the definition they had. */
+
+  @ApiProperty({
+    ...NULLABLE_INSTANT,
+    description: 'After an "all" edit that kept the past: the current definition gives occurrences from here on; earlier ones keep the definition they had',
+  })
   effectiveFrom: string | null;
-  /** After a "this and following" split: local midnight of the split day; the series gives nothing from there on. */
+
+  @ApiProperty({ ...NULLABLE_INSTANT, description: 'After a "this and following" split: local midnight of the split day; the series gives nothing from there on' })
   endsBefore: string | null;
+
+  @ApiProperty({ minimum: 1, description: 'Send it back with PATCH; every write raises it' })
   version: number;
+
+  @ApiProperty(INSTANT)
   createdAt: string;
+
+  @ApiProperty(UUID)
   createdBy: string;
 }
 
-export interface SeriesPageReply {
-  items: SeriesReply[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type SeriesPageReply = Page<SeriesReply>;
 
-export interface OccurrenceCancellation {
+export const OCCURRENCE_CANCELLATION_ATTENDANCE = ['cancelled_billable', 'cancelled_nonbillable'] as const;
+
+export class OccurrenceCancellation {
+  @ApiProperty(INSTANT)
   cancelledAt: string;
+
+  @ApiProperty(UUID)
   cancelledBy: string;
+
+  @ApiProperty(NULLABLE_TEXT)
   reason: string | null;
-  /** From the district's notice window at the time of cancelling. */
-  attendance: 'cancelled_billable' | 'cancelled_nonbillable';
+
+  @ApiProperty({ enum: OCCURRENCE_CANCELLATION_ATTENDANCE, description: 'From the district’s notice window at the time of cancelling' })
+  attendance: (typeof OCCURRENCE_CANCELLATION_ATTENDANCE)[number];
 }
 
-export interface OccurrenceReply {
+export class OccurrenceReply {
+  @ApiProperty(UUID)
   seriesId: string;
-  /** The occurrence's key: its start as the series generates it, before any move. */
+
+  @ApiProperty({ ...INSTANT, description: 'The occurrence’s key: its start as the series generates it, before any move' })
   occurrenceStart: string;
+
+  @ApiProperty({ ...INSTANT, description: 'When it starts, after any move' })
   startsAt: string;
+
+  @ApiProperty(INSTANT)
   endsAt: string;
+
+  @ApiProperty({ description: 'Local wall-clock start in the district’s zone', example: '2026-09-14T16:00:00' })
   localStart: string;
+
+  @ApiProperty({ type: String, format: 'date', description: 'Local day in the district’s zone', example: '2026-09-14' })
   localDate: string;
+
+  @ApiProperty({ minimum: 5, maximum: 24 * 60 })
   durationMinutes: number;
+
+  @ApiProperty({ pattern: SERVICE_CODE.source })
   service: string;
+
+  @ApiProperty(NULLABLE_TEXT)
   description: string | null;
+
+  @ApiProperty(NULLABLE_TEXT)
   placeOfService: string | null;
+
+  @ApiProperty({ enum: SERIES_TYPES })
   type: SeriesType;
+
+  @ApiProperty(UUID)
   providerId: string;
+
+  @ApiProperty(UUID)
   schoolId: string;
+
+  @ApiProperty(NULLABLE_UUID)
   groupId: string | null;
+
+  @ApiProperty({ type: [SeriesStudent] })
   students: SeriesStudent[];
+
+  @ApiProperty(NULLABLE_UUID)
   workOrderId: string | null;
-  /** True when a "this occurrence" edit changed it. */
+
+  @ApiProperty({ description: 'True when a "this occurrence" edit changed it' })
   overridden: boolean;
-  /** The series' "update future sessions" defaults, on occurrences after the session they came from only. */
+
+  @ApiProperty({ type: () => SessionDefaults, nullable: true, description: 'The series’ "update future sessions" defaults, on occurrences after the session they came from only' })
   sessionDefaults: SessionDefaults | null;
+
+  @ApiProperty({ type: () => OccurrenceCancellation, nullable: true })
   cancellation: OccurrenceCancellation | null;
-  /** iCalendar SEQUENCE: grows whenever an edit or a cancellation changes this occurrence. */
+
+  @ApiProperty({ minimum: 0, description: 'iCalendar SEQUENCE: grows whenever an edit or a cancellation changes this occurrence' })
   sequence: number;
 }
 
-export interface ClosureDay {
+export class ClosureDay {
+  @ApiProperty({ type: String, format: 'date', example: '2026-11-26' })
   date: string;
+
+  @ApiProperty({ ...NULLABLE_TEXT, example: 'Thanksgiving' })
   name: string | null;
 }
 
-export interface ClosureDaysReply {
+export class ClosureDaysReply {
+  @ApiProperty({ type: [ClosureDay], description: 'Oldest first' })
   days: ClosureDay[];
 }
 
 /** HTTP body of POST /api/series. */
 export class CreateSeriesBody {
+  @ApiProperty({ description: 'A service code of the district’s catalog (checked when a session starts)', pattern: SERVICE_CODE.source, maxLength: 50, example: 'reading_intervention' })
   @IsString()
   @Matches(SERVICE_CODE, { message: 'service must be a service code of the catalog (lower_snake_case)' })
   service: string;
 
+  @ApiPropertyOptional({ maxLength: MAX_SERIES_TEXT, example: 'Phonics, small group' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_SERIES_TEXT)
   description?: string;
 
+  @ApiPropertyOptional({ maxLength: 200, example: 'Room 12' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   placeOfService?: string;
 
+  @ApiProperty({ enum: SERIES_TYPES, description: '`individual`: exactly one student and no group; `group`: a group or students', example: 'group' })
   @IsIn(SERIES_TYPES)
   type: SeriesType;
 
-  /** An admin names the provider; a provider schedules for themselves. */
+  @ApiPropertyOptional({ ...UUID, description: 'An admin names the provider; a provider schedules for themselves' })
   @IsOptional()
   @IsUUID()
   providerId?: string;
 
-  /** Required when the provider is approved at more than one school and no group names it. */
+  @ApiPropertyOptional({ ...UUID, description: 'Required when the provider is approved at more than one school and no group names it' })
   @IsOptional()
   @IsUUID()
   schoolId?: string;
 
-  /** A group series: the students come from the group when each session starts. */
+  @ApiPropertyOptional({ ...UUID, description: 'A group series: the students come from the group when each session starts' })
   @IsOptional()
   @IsUUID()
   groupId?: string;
 
-  /** An ad hoc series' students (none with a group). */
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: MAX_SERIES_STUDENTS, uniqueItems: true, description: 'An ad hoc series’ students (none with a group)' })
   @IsOptional()
   @IsArray()
   @ArrayUnique()
@@ -204,25 +317,37 @@ export class CreateSeriesBody {
   @IsUUID('all', { each: true })
   studentIds?: string[];
 
+  @ApiProperty({ description: 'Local date and time of the first occurrence in the district’s zone', pattern: LOCAL_DATE_TIME.source, example: LOCAL_DATE_TIME_EXAMPLE })
   @Matches(LOCAL_DATE_TIME, { message: 'start must be a local date and time YYYY-MM-DDTHH:MM in the district’s time zone' })
   start: string;
 
+  @ApiProperty({ minimum: 5, maximum: 24 * 60, example: 45 })
   @IsInt()
   @Min(5)
   @Max(24 * 60)
   durationMinutes: number;
 
+  @ApiProperty({ description: 'RFC 5545 subset: FREQ DAILY/WEEKLY/MONTHLY, INTERVAL, COUNT or UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, WKST', minLength: 1, maxLength: 500, example: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=20' })
   @IsString()
   @MinLength(1)
   @MaxLength(500)
   rrule: string;
 
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: MAX_EXDATE_LENGTH },
+    maxItems: 500,
+    description: 'Local dates (every occurrence that day) or local date-times (one occurrence)',
+    example: ['2026-10-12'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
+  @MaxLength(MAX_EXDATE_LENGTH, { each: true })
   exdates?: string[];
 
+  @ApiPropertyOptional({ ...UUID, description: 'An active work order of the provider at the series’ school' })
   @IsOptional()
   @IsUUID()
   workOrderId?: string;
@@ -234,54 +359,64 @@ export class CreateSeriesBody {
  * change the rule and the excluded dates.
  */
 export class EditSeriesBody {
+  @ApiProperty({ minimum: 1, maximum: MAX_VERSION, description: 'The version you read; a stale one is refused with 409 SERIES.STALE', example: 3 })
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version: number;
 
+  @ApiProperty({ enum: EDIT_SCOPES, description: '`this` occurrence, this and the `following` ones (a split), or `all`' })
   @IsIn(EDIT_SCOPES)
   scope: EditScope;
 
-  /** The occurrence (its `occurrenceStart`) that `this` changes or `following` splits at. */
+  @ApiPropertyOptional({ ...INSTANT, description: 'The occurrence (its `occurrenceStart`) that `this` changes or `following` splits at; required for those scopes' })
   @ValidateIf((body: EditSeriesBody) => body.scope !== 'all' || body.occurrenceStart !== undefined)
   @IsISO8601({ strict: true }, { message: 'occurrenceStart must be the occurrence’s start (ISO 8601, with its offset)' })
   occurrenceStart?: string;
 
+  @ApiPropertyOptional({ pattern: SERVICE_CODE.source, maxLength: 50 })
   @IfPresent()
   @IsString()
   @Matches(SERVICE_CODE, { message: 'service must be a service code of the catalog (lower_snake_case)' })
   service?: string;
 
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, maxLength: MAX_SERIES_TEXT, description: 'null clears it' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_SERIES_TEXT)
   description?: string | null;
 
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, maxLength: 200, description: 'null clears it' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   placeOfService?: string | null;
 
+  @ApiPropertyOptional({ minimum: 5, maximum: 24 * 60 })
   @IfPresent()
   @IsInt()
   @Min(5)
   @Max(24 * 60)
   durationMinutes?: number;
 
-  /** New local time of day, HH:MM. */
+  @ApiPropertyOptional({ description: 'New local time of day, HH:MM', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', example: '15:30' })
   @IfPresent()
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'startTime must be a local time of day HH:MM' })
   startTime?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 500, description: '`following` and `all` only' })
   @IfPresent()
   @IsString()
   @MinLength(1)
   @MaxLength(500)
   rrule?: string;
 
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', maxLength: MAX_EXDATE_LENGTH }, maxItems: 500, description: '`following` and `all` only' })
   @IfPresent()
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
+  @MaxLength(MAX_EXDATE_LENGTH, { each: true })
   exdates?: string[];
 
   /**
@@ -289,20 +424,23 @@ export class EditSeriesBody {
    * rule no longer gives makes the edit 409 `SERIES.OVERRIDES_WOULD_BE_LOST`
    * (listing them) unless this is true; then they are deleted.
    */
+  @ApiPropertyOptional({ description: '`all` only: delete the cancellations and edits of days the new rule no longer gives (otherwise 409 SERIES.OVERRIDES_WOULD_BE_LOST)' })
   @IsOptional()
   @IsBoolean()
   dropOverrides?: boolean;
 }
 
 export class CancelOccurrenceBody {
+  @ApiProperty({ ...INSTANT, description: 'The occurrence’s key (`occurrenceStart`)' })
   @IsISO8601({ strict: true }, { message: 'occurrenceStart must be the occurrence’s start (ISO 8601, with its offset)' })
   occurrenceStart: string;
 
-  /** When the family cancelled; defaults to now. It decides the attendance consequence. */
+  @ApiPropertyOptional({ ...INSTANT, description: 'When the family cancelled (default now, never in the future); decides billable or not' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'cancelledAt must be a date and time (ISO 8601, with its offset)' })
   cancelledAt?: string;
 
+  @ApiPropertyOptional({ maxLength: 500, example: 'Family vacation' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -310,9 +448,11 @@ export class CancelOccurrenceBody {
 }
 
 export class ClosureDayBody {
+  @ApiProperty({ type: String, format: 'date', description: 'YYYY-MM-DD', example: '2026-11-26' })
   @IsCalendarDate()
   date: string;
 
+  @ApiPropertyOptional({ maxLength: 200, example: 'Thanksgiving' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -321,6 +461,12 @@ export class ClosureDayBody {
 
 /** HTTP body of PUT /api/closure-days: the district's closure days, replaced as a whole. */
 export class ClosureDaysBody {
+  @ApiProperty({
+    type: [ClosureDayBody],
+    maxItems: 1000,
+    description: 'Every closure day of the district; replaces the stored set',
+    example: [{ date: '2026-11-26', name: 'Thanksgiving' }],
+  })
   @IsArray()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
@@ -354,7 +500,7 @@ export class CreateSeriesCommand extends TenantCommand {
   students: SeriesStudent[];
 }
 
-export class ListSeriesCommand extends TenantCommand {
+export class ListSeriesCommand extends PagedTenantCommand {
   @IsOptional()
   @IsUUID()
   providerId?: string;
@@ -363,14 +509,10 @@ export class ListSeriesCommand extends TenantCommand {
   @IsUUID()
   schoolId?: string;
 
-  @IsInt()
-  @Min(1)
-  page: number;
-
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize: number;
+  /** Only series created or changed at or after this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  updatedSince?: string;
 }
 
 export class GetSeriesCommand extends TenantCommand {
@@ -387,6 +529,11 @@ export class ListOccurrencesCommand extends TenantCommand {
 
   @IsISO8601({ strict: true })
   to: string;
+
+  /** Only when the series (or one of its occurrences) changed at or after this instant; otherwise none. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  updatedSince?: string;
 }
 
 export class GetOccurrenceCommand extends TenantCommand {
@@ -423,9 +570,11 @@ export class CancelOccurrenceCommand extends TenantCommand {
 
 /** HTTP body of POST /api/sessions/:id/update-future-sessions: optionally the series version last read. */
 export class UpdateFutureSessionsBody {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_VERSION, description: 'The series version you read; a stale one is refused with 409', example: 3 })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version?: number;
 }
 

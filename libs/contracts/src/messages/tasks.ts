@@ -1,4 +1,6 @@
-import { IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
 import { TenantCommand, TenantEvent } from '../actor';
 import { defineCommand, defineEvent } from '../contract';
 
@@ -56,6 +58,79 @@ export const TASK_OPENED = defineEvent('session-log', 'task-opened', TaskOpened,
 export const TASK_CLOSED = defineEvent('session-log', 'task-closed', TaskClosed, ['scheduling']);
 
 /**
+ * Scheduling escalated an overdue task to its school (the notification was
+ * just created, once per task). The gateway, which owns the directory, mails
+ * the school's admins; the payload names the session and the task, never notes.
+ */
+export class TaskEscalated extends TenantEvent {
+  @IsUUID()
+  notificationId: string;
+
+  @IsUUID()
+  taskId: string;
+
+  @IsIn(TASK_KINDS)
+  taskKind: (typeof TASK_KINDS)[number];
+
+  @IsUUID()
+  sessionId: string;
+
+  @IsUUID()
+  schoolId: string;
+
+  @IsUUID()
+  providerId: string;
+
+  @IsISO8601()
+  dueAt: string;
+}
+
+/** One posted session a digest names: what families may see of it (never notes, work orders or pay). */
+export class DigestSession {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  sessionId: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601()
+  startedAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @IsOptional()
+  @IsISO8601()
+  endedAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The service (tutoring, …)' })
+  @IsOptional()
+  @IsString()
+  service: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  providerName: string | null;
+}
+
+/** A guardians' digest was created for a student (once per digest); the gateway mails the student's guardians. */
+export class GuardianDigestCreated extends TenantEvent {
+  @IsUUID()
+  notificationId: string;
+
+  @IsUUID()
+  studentId: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => DigestSession)
+  sessions: DigestSession[];
+}
+
+export const TASK_ESCALATED = defineEvent('scheduling', 'task-escalated', TaskEscalated, ['gateway']);
+export const GUARDIAN_DIGEST_CREATED = defineEvent('scheduling', 'guardian-digest-created', GuardianDigestCreated, ['gateway']);
+
+/**
  * The actor's own notifications, for an admin also the escalations of the
  * schools they administer, for a guardian the note digests of their students
  * (`studentIds`, resolved by the gateway); newest first.
@@ -80,21 +155,52 @@ export class MarkNotificationReadCommand extends TenantCommand {
  * (its admins see it); a digest to a student (their guardians see it):
  * scheduling knows no users beyond the ids it is sent.
  */
-export interface NotificationReply {
+export class NotificationReply {
+  @ApiProperty({ format: 'uuid' })
   id: string;
+
+  @ApiProperty({ enum: NOTIFICATION_KINDS })
   kind: NotificationKind;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   recipientUserId: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   recipientSchoolId: string | null;
+
   /** A digest: the student whose guardians it is for, and the posted sessions whose notes it gathers (read them there). */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'A digest: the student whose guardians it is for' })
   recipientStudentId: string | null;
+
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, nullable: true, description: 'A digest: the posted sessions whose notes it gathers' })
   sessionIds: string[] | null;
+
+  /** A digest: its sessions, oldest first, as families see them (a session the student was removed from by an amendment is gone). */
+  @ApiProperty({ type: [DigestSession], nullable: true, description: 'A digest: its sessions, oldest first, as families see them' })
+  sessions: DigestSession[] | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   taskId: string | null;
+
+  @ApiProperty({ type: String, enum: TASK_KINDS, nullable: true })
   taskKind: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   sessionId: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   providerId: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   dueAt: string | null;
+
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   readAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   emailedAt: string | null;
 }
 
@@ -102,4 +208,5 @@ export const LIST_NOTIFICATIONS = defineCommand<ListNotificationsCommand, Notifi
 export const MARK_NOTIFICATION_READ = defineCommand<MarkNotificationReadCommand, NotificationReply>('scheduling', 'mark-notification-read', MarkNotificationReadCommand);
 
 export const TASK_EVENTS = [TASK_OPENED, TASK_CLOSED] as const;
+export const NOTIFICATION_EVENTS = [TASK_ESCALATED, GUARDIAN_DIGEST_CREATED] as const;
 export const NOTIFICATION_COMMANDS = [LIST_NOTIFICATIONS, MARK_NOTIFICATION_READ] as const;

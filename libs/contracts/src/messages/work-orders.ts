@@ -1,5 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Page } from '@sessionledger/common';
 import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { TenantCommand } from '../actor';
+import { PagedTenantCommand, TenantCommand } from '../actor';
 import { defineCommand } from '../contract';
 
 /** A calendar date, `YYYY-MM-DD` (district-local; work orders are valid for whole days). */
@@ -21,38 +23,62 @@ export const MAX_WORK_ORDER_DESCRIPTION = 2000;
 const IfPresent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** One rate of a work order: in force from `effectiveFrom` until the next one's day. */
-export interface WorkOrderRate {
+export class WorkOrderRate {
+  @ApiProperty({ type: String, format: 'date', example: '2026-08-17' })
   effectiveFrom: string;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_PAY_RATE_CENTS, description: 'Integer cents per hour', example: 3250 })
   payRateCents: number;
 }
 
-export interface WorkOrderReply {
+export class WorkOrderReply {
+  @ApiProperty({ type: String, format: 'uuid' })
   id: string;
+
+  @ApiProperty({ description: 'A type of the district’s catalog', example: 'tutoring' })
   type: string;
+
+  @ApiProperty({ example: 'Tutoring' })
   typeName: string;
+
+  @ApiProperty({ type: String, format: 'uuid' })
   providerId: string;
+
+  @ApiProperty({ type: String, format: 'uuid' })
   schoolId: string;
-  /** The newest rate (the last of `rates`). */
+
+  @ApiProperty({ minimum: 1, maximum: MAX_PAY_RATE_CENTS, description: 'The newest rate (the last of `rates`), integer cents per hour' })
   payRateCents: number;
-  /** Oldest first; a session is paid at the one in force on its date. */
+
+  @ApiProperty({ type: [WorkOrderRate], description: 'Oldest first; a session is paid at the one in force on its date' })
   rates: WorkOrderRate[];
+
+  @ApiProperty({ type: String, format: 'date', description: 'First day covered', example: '2026-08-17' })
   validFrom: string;
+
+  @ApiProperty({ type: String, format: 'date', description: 'Last day covered', example: '2027-05-28' })
   validTo: string;
+
+  @ApiProperty({ type: String, nullable: true, maxLength: MAX_WORK_ORDER_DESCRIPTION })
   description: string | null;
+
+  @ApiProperty()
   active: boolean;
-  /** When it was last deactivated (null while active): sessions started before then stay covered. */
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it was last deactivated (null while active): sessions started before then stay covered' })
   deactivatedAt: string | null;
+
+  @ApiProperty({ minimum: 1 })
   version: number;
+
+  @ApiProperty({ type: String, format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ type: String, format: 'uuid' })
   createdBy: string;
 }
 
-export interface WorkOrderPageReply {
-  items: WorkOrderReply[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type WorkOrderPageReply = Page<WorkOrderReply>;
 
 /**
  * The gateway has checked, before sending, that the provider is an active
@@ -139,7 +165,7 @@ export class GetWorkOrderCommand extends TenantCommand {
   workOrderId: string;
 }
 
-export class ListWorkOrdersCommand extends TenantCommand {
+export class ListWorkOrdersCommand extends PagedTenantCommand {
   @IsOptional()
   @IsUUID()
   providerId?: string;
@@ -162,14 +188,10 @@ export class ListWorkOrdersCommand extends TenantCommand {
   @IsCalendarDate()
   activeOn?: string;
 
-  @IsInt()
-  @Min(1)
-  page: number;
-
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize: number;
+  /** Only work orders created or changed at or after this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  updatedSince?: string;
 }
 
 export const CREATE_WORK_ORDER = defineCommand<CreateWorkOrderCommand, WorkOrderReply>('payroll', 'create-work-order', CreateWorkOrderCommand);

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -33,18 +34,22 @@ const CODE = /^[a-z][a-z0-9_]{0,49}$/;
 const codeMessage = ({ property }: { property: string }) => `${property} must be lower_snake_case (a-z, 0-9, _), at most 50 characters`;
 
 export class CatalogService {
+  @ApiProperty({ pattern: '^[a-z][a-z0-9_]{0,49}$', example: 'tutoring' })
   @Matches(CODE, { message: codeMessage })
   code: string;
 
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Tutoring' })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   name: string;
 
   /** Tutoring and personal care serve students; coaching serves staff (teachers). */
+  @ApiProperty({ enum: PARTICIPANT_KINDS })
   @IsIn(PARTICIPANT_KINDS)
   participantKind: ParticipantKind;
 
+  @ApiProperty({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 200, uniqueItems: true })
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()
@@ -53,6 +58,7 @@ export class CatalogService {
   @MaxLength(200, { each: true })
   activities: string[];
 
+  @ApiProperty({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 200, uniqueItems: true })
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()
@@ -61,6 +67,7 @@ export class CatalogService {
   @MaxLength(200, { each: true })
   accommodations: string[];
 
+  @ApiProperty({ type: String, nullable: true, maxLength: 4000 })
   @IsOptional()
   @IsString()
   @MaxLength(4000)
@@ -68,18 +75,22 @@ export class CatalogService {
 }
 
 export class CoachingField {
+  @ApiProperty({ pattern: '^[a-z][a-z0-9_]{0,49}$' })
   @Matches(CODE, { message: codeMessage })
   name: string;
 
+  @ApiProperty({ minLength: 1, maxLength: 100 })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   label: string;
 
+  @ApiProperty({ enum: COACHING_FIELD_TYPES })
   @IsIn(COACHING_FIELD_TYPES)
   type: CoachingFieldType;
 
   /** The allowed values of a choice or multi_choice field. */
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, minItems: 1, maxItems: 100, uniqueItems: true, description: 'choice and multi_choice fields: the allowed values' })
   @ValidateIf((field: CoachingField) => field.type === 'choice' || field.type === 'multi_choice')
   @IsArray()
   // An empty list would accept no value at all: a required choice field could never be filled in.
@@ -88,16 +99,20 @@ export class CoachingField {
   @ArrayMaxSize(100)
   @IsString({ each: true })
   @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
   options?: string[];
 
+  @ApiProperty()
   @IsBoolean()
   required: boolean;
 }
 
 export class CareerLadderGoal {
+  @ApiProperty({ pattern: '^[a-z][a-z0-9_]{0,49}$' })
   @Matches(CODE, { message: codeMessage })
   code: string;
 
+  @ApiProperty({ minLength: 1, maxLength: 200 })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -105,24 +120,28 @@ export class CareerLadderGoal {
 }
 
 export class SessionCatalogDocument {
+  @ApiProperty({ type: [CatalogService], maxItems: 100 })
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   @Type(() => CatalogService)
   services: CatalogService[];
 
+  @ApiProperty({ type: [CoachingField], maxItems: 100 })
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   @Type(() => CoachingField)
   coachingFields: CoachingField[];
 
+  @ApiProperty({ type: [CareerLadderGoal], maxItems: 200 })
   @IsArray()
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   @Type(() => CareerLadderGoal)
   careerLadderGoals: CareerLadderGoal[];
 
+  @ApiProperty({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 500, uniqueItems: true })
   @IsArray()
   @ArrayMaxSize(500)
   @ArrayUnique()
@@ -131,6 +150,7 @@ export class SessionCatalogDocument {
   @MaxLength(200, { each: true })
   familyInvolvementEvents: string[];
 
+  @ApiProperty({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 200, uniqueItems: true })
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()

@@ -11,8 +11,17 @@ export interface MailVariables {
   invitation: { firstName: string; districtName: string; link: string; expiresAt: Date };
   'password-reset': { firstName: string; link: string; expiresAt: Date };
   reminder: { taskKind: string; dueAt: Date };
-  escalation: { taskKind: string; dueAt: Date; schoolName: string };
-  digest: { studentFirstName: string; sessionCount: number };
+  escalation: { taskKind: string; dueAt: Date; schoolName: string; providerName: string; link: string; timeZone?: string };
+  digest: { studentFirstName: string; sessions: DigestLine[]; link: string; timeZone?: string };
+  'export-ready': { format: string; recordCount: number; finishedAt: Date; link: string; timeZone?: string };
+}
+
+/** One session of a guardian's digest: what families may see (never notes, pay or work orders). */
+export interface DigestLine {
+  startedAt: Date;
+  service: string | null;
+  providerName: string | null;
+  link: string;
 }
 export type MailTemplate = keyof MailVariables;
 
@@ -23,8 +32,18 @@ export interface RenderedMail {
 
 type Templates = { [K in MailTemplate]: Record<MailLanguage, (v: MailVariables[K]) => RenderedMail> };
 
-const when = (at: Date, language: MailLanguage) =>
-  new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(at) + ' UTC';
+const when = (at: Date, language: MailLanguage, timeZone?: string) =>
+  timeZone
+    ? new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', { year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(at)
+    : new Intl.DateTimeFormat(language === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(at) + ' UTC';
+
+const digestLines = (sessions: DigestLine[], language: MailLanguage, timeZone?: string) =>
+  sessions
+    .map((s) => {
+      const what = [s.service, s.providerName && (language === 'es' ? `con ${s.providerName}` : `with ${s.providerName}`)].filter(Boolean).join(' ');
+      return `- ${when(s.startedAt, language, timeZone)}${what ? `: ${what}` : ''}\n  ${s.link}`;
+    })
+    .join('\n');
 
 const task = (kind: string) => (kind === 'notes' ? 'session notes' : 'attendance');
 
@@ -71,24 +90,34 @@ const TEMPLATES: Templates = {
   escalation: {
     en: (v) => ({
       subject: `Overdue ${task(v.taskKind)} at ${v.schoolName}`,
-      text: `A provider's ${task(v.taskKind)} for a session at ${v.schoolName} was due ${when(v.dueAt, 'en')} and is still not done.\nSee the Needs Attention queue in Sessionledger.`,
+      text: `${capitalise(task(v.taskKind))} for ${v.providerName}'s session at ${v.schoolName} (due ${when(v.dueAt, 'en', v.timeZone)}) ${v.taskKind === 'notes' ? 'are' : 'is'} still not done.\nOpen the session:\n\n${v.link}\n\nIt also waits in the Needs Attention queue in Sessionledger.`,
     }),
     es: (v) => {
       const t = tarea(v.taskKind);
       return {
         subject: `${capitalise(t.name)} ${t.pending} en ${v.schoolName}`,
-        text: `${capitalise(t.the)} de una sesión en ${v.schoolName} ${t.was} el ${when(v.dueAt, 'es')} y aún no ${t.done}.\nConsulte la cola de atención en Sessionledger.`,
+        text: `${capitalise(t.the)} de la sesión de ${v.providerName} en ${v.schoolName} ${t.was} el ${when(v.dueAt, 'es', v.timeZone)} y aún no ${t.done}.\nAbra la sesión:\n\n${v.link}\n\nTambién espera en la cola de atención de Sessionledger.`,
       };
     },
   },
   digest: {
     en: (v) => ({
-      subject: `${v.studentFirstName}'s last ${v.sessionCount} sessions`,
-      text: `${v.studentFirstName} attended ${v.sessionCount} more sessions. Sign in to Sessionledger to read their notes.`,
+      subject: `${v.studentFirstName}'s last ${v.sessions.length} sessions`,
+      text: `${v.studentFirstName} attended ${v.sessions.length} more sessions:\n\n${digestLines(v.sessions, 'en', v.timeZone)}\n\nSign in to Sessionledger to read their notes:\n${v.link}`,
     }),
     es: (v) => ({
-      subject: `Las últimas ${v.sessionCount} sesiones de ${v.studentFirstName}`,
-      text: `${v.studentFirstName} asistió a ${v.sessionCount} sesiones más. Inicie sesión en Sessionledger para leer sus notas.`,
+      subject: `Las últimas ${v.sessions.length} sesiones de ${v.studentFirstName}`,
+      text: `${v.studentFirstName} asistió a ${v.sessions.length} sesiones más:\n\n${digestLines(v.sessions, 'es', v.timeZone)}\n\nInicie sesión en Sessionledger para leer sus notas:\n${v.link}`,
+    }),
+  },
+  'export-ready': {
+    en: (v) => ({
+      subject: `Your state export (${v.format.toUpperCase()}) is ready`,
+      text: `The state export you started finished ${when(v.finishedAt, 'en', v.timeZone)} with ${v.recordCount} records. Download it here (signed in as yourself):\n\n${v.link}`,
+    }),
+    es: (v) => ({
+      subject: `Su exportación estatal (${v.format.toUpperCase()}) está lista`,
+      text: `La exportación estatal que inició terminó el ${when(v.finishedAt, 'es', v.timeZone)} con ${v.recordCount} registros. Descárguela aquí (con su propia sesión):\n\n${v.link}`,
     }),
   },
 };

@@ -21,13 +21,13 @@ const lowerDomains = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((domain) => (typeof domain === 'string' ? domain.trim().toLowerCase() : domain)) : value;
 
 export class PutDistrictSsoRequest {
-  @ApiProperty({ example: 'https://accounts.google.com', description: 'The OpenID issuer; its /.well-known/openid-configuration must be reachable' })
+  @ApiProperty({ format: 'uri', maxLength: 500, example: 'https://accounts.google.com', description: 'The OpenID issuer; its /.well-known/openid-configuration must be reachable' })
   @Transform(trimmed)
   @MaxLength(500)
   @ValidateBy({ name: 'issuerUrl', validator: { validate: isIssuerUrl, defaultMessage: () => 'issuer must be an https URL without query or fragment' } })
   issuer: string;
 
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$', example: '1234567890-abc.apps.googleusercontent.com' })
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -35,14 +35,21 @@ export class PutDistrictSsoRequest {
   @Matches(/^[\x21-\x7e]+$/, { message: 'clientId must be visible ASCII characters' })
   clientId: string;
 
-  @ApiPropertyOptional({ description: 'Required the first time and when clientId changes; left out, the stored secret is kept. Never returned.' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 1024, description: 'Required the first time and when clientId changes; left out, the stored secret is kept. Never returned.' })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(1024)
   clientSecret?: string;
 
-  @ApiProperty({ example: ['lincoln.k12.example.us'], description: 'Only e-mail addresses at these domains (exactly; no subdomains) may sign in' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: 253, pattern: '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9-]{2,63}$' },
+    minItems: 1,
+    maxItems: 50,
+    example: ['lincoln.k12.example.us'],
+    description: 'Only e-mail addresses at these domains (exactly; no subdomains) may sign in',
+  })
   @Transform(lowerDomains)
   @IsArray()
   @ArrayMinSize(1)
@@ -50,14 +57,18 @@ export class PutDistrictSsoRequest {
   @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, { each: true, message: 'each of allowedDomains must be a domain name such as district.k12.example.us' })
   allowedDomains: string[];
 
-  @ApiPropertyOptional({ example: 'lincoln', description: 'A short name for the sign-in link (/api/auth/sso/<slug>/start), unique across the installation' })
+  @ApiPropertyOptional({
+    pattern: '^[a-z0-9][a-z0-9-]{1,62}$',
+    example: 'lincoln',
+    description: 'A short name for the sign-in link (/api/auth/sso/<slug>/start), unique across the installation',
+  })
   @IsOptional()
   @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lower-case letters, digits or dashes' })
   slug?: string;
 }
 
 export class DistrictSsoResponse {
-  @ApiProperty()
+  @ApiProperty({ format: 'uri' })
   issuer: string;
 
   @ApiProperty()
@@ -69,18 +80,18 @@ export class DistrictSsoResponse {
   @ApiProperty({ nullable: true, type: String })
   slug: string | null;
 
-  @ApiProperty({ description: 'Always true: a secret is stored. The secret itself is never returned.' })
+  @ApiProperty({ enum: [true], description: 'Always true: a secret is stored. The secret itself is never returned.' })
   clientSecretSet: true;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 1 })
   version: number;
 
-  @ApiProperty({ description: 'The redirect URI to register at the provider' })
+  @ApiProperty({ format: 'uri', description: 'The redirect URI to register at the provider' })
   redirectUri: string;
 }
 
 export class SsoExchangeRequest {
-  @ApiProperty({ description: 'The one-time code from the fragment of the app URL (#sso_code=…)' })
+  @ApiProperty({ pattern: '^[A-Za-z0-9_-]{43}$', example: 'Jx0kzq7d1cYy2bT6uVn4sPz5wQh8eR1Aq8mF0m3v9r3', description: 'The one-time code from the fragment of the app URL (#sso_code=…)' })
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'code is not an SSO code' })
   code: string;

@@ -8,6 +8,8 @@ import { TenantTransactions } from '@sessionledger/persistence';
 import { REDIS } from '@sessionledger/platform';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { TokenPair } from '../dto/auth.dto';
+import { MfaChallenge } from '../second-factor/second-factor.dto';
+import { SignInClient } from '../sign-ins/sign-in.entity';
 import { SignInUseCase } from '../use-cases/sign-in.use-case';
 import { DistrictSsoService, SSO_NOT_CONFIGURED } from './district-sso.service';
 import { OidcProviders } from './oidc-providers';
@@ -132,7 +134,7 @@ export class SsoSignIn {
     return code;
   }
 
-  async exchange(code: string): Promise<TokenPair> {
+  async exchange(code: string, client: SignInClient): Promise<TokenPair | MfaChallenge> {
     const raw = await this.redis.getdel(this.key('code', digest(code)));
     if (!raw) throw refused('unauthenticated', 'SSO.CODE_INVALID', 'The sign-in code has expired or was already used');
     const issued = JSON.parse(raw) as IssuedCode;
@@ -142,7 +144,8 @@ export class SsoSignIn {
       return user?.status === 'active';
     });
     if (!active) throw noAccount();
-    return this.signIn.issueTokens(issued.districtId, issued.userId);
+    // An authenticator asks for its code here too: the provider's own second factor is not known to us.
+    return this.signIn.complete(issued.districtId, issued.userId, 'sso', client);
   }
 
   private async admitStart(clientAddress: string): Promise<void> {

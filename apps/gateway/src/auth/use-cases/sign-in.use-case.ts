@@ -7,6 +7,9 @@ import { SignInRequest, TokenPair } from '../dto/auth.dto';
 import { LoginThrottle } from '../login-throttle';
 import { Passwords } from '../passwords';
 import { RefreshTokens } from '../refresh-tokens';
+import { MfaChallenges } from '../second-factor/mfa-challenges';
+import { MfaChallenge } from '../second-factor/second-factor.dto';
+import { SignInClient, SignInMethod } from '../sign-ins/sign-in.entity';
 
 interface SignInCandidate {
   user_id: string;
@@ -24,11 +27,12 @@ export class SignInUseCase {
     private readonly throttle: LoginThrottle,
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
+    private readonly challenges: MfaChallenges,
   ) {}
 
-  async execute(request: SignInRequest, clientAddress: string): Promise<TokenPair> {
+  async execute(request: SignInRequest, client: SignInClient): Promise<TokenPair | MfaChallenge> {
     const email = request.email.toLowerCase();
-    await this.throttle.admit(email, clientAddress);
+    await this.throttle.admit(email, client.address);
     // Before sign-in no district is known; this SECURITY DEFINER lookup is the only cross-district read.
     const [candidate] = (await this.orm.em
       .getConnection()
@@ -38,18 +42,27 @@ export class SignInUseCase {
     if (!candidate || !valid || candidate.status !== 'active') {
       throw new Unauthenticated('AUTH.INVALID_CREDENTIALS', 'The e-mail or password is not correct');
     }
-    await this.throttle.recordSuccess(email, clientAddress);
-    return this.issueTokens(candidate.district_id, candidate.user_id);
+    await this.throttle.recordSuccess(email, client.address);
+    return this.complete(candidate.district_id, candidate.user_id, 'password', client);
   }
 
-  /** The pair every sign-in ends with (password or SSO), for a user already proven and known to be active. */
-  async issueTokens(districtId: string, userId: string): Promise<TokenPair> {
-    const refreshToken = await this.transactions.run(districtId, async (em) => {
-      const token = this.refreshTokens.issue(em, districtId, userId);
+  /** The end of a first factor (password or SSO): a second-factor challenge when the account has an authenticator, else the pair. */
+  async complete(districtId: string, userId: string, method: SignInMethod, client: SignInClient): Promise<TokenPair | MfaChallenge> {
+    return (await this.challenges.challengeFor(districtId, userId, method)) ?? this.issueTokens(districtId, userId, method, client);
+  }
+
+  /**
+   * The pair every sign-in ends with (password or SSO), for a user already proven and known to be active;
+   * begins the sign-in the user sees in `GET /api/me/sign-ins` (how, from where, with which browser).
+   */
+  async issueTokens(districtId: string, userId: string, method: SignInMethod, client: SignInClient, secondFactor = false): Promise<TokenPair> {
+    const amr = [method === 'sso' ? 'sso' : 'pwd', ...(secondFactor ? ['otp'] : [])];
+    const { signInId, refreshToken } = await this.transactions.run(districtId, async (em) => {
+      const started = this.refreshTokens.start(em, districtId, userId, method, client, undefined, amr);
       await em.flush();
-      return token;
+      return started;
     });
-    const access = await this.accessTokens.issue({ userId, districtId });
+    const access = await this.accessTokens.issue({ userId, districtId, signInId, amr });
     return { ...access, refreshToken, tokenType: 'Bearer' };
   }
 }

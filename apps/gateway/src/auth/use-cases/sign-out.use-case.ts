@@ -17,7 +17,9 @@ export class SignOutUseCase {
     if (!parsed) return;
     await this.transactions.run(parsed.districtId, async (em) => {
       const token = await em.findOne(RefreshToken, { id: parsed.tokenId });
-      if (token && this.refreshTokens.matches(token, parsed.secret)) await this.refreshTokens.revokeFamily(em, token.familyId);
+      if (token && this.refreshTokens.matches(token, parsed.secret)) {
+        await this.refreshTokens.revokeFamily(em, token.familyId, { reason: 'signed_out', by: token.userId });
+      }
     });
   }
 }

@@ -17,6 +17,7 @@ export function toGroupResponse(group: StudentGroup, memberCount: number): Group
     providerId: group.providerId,
     active: group.active,
     memberCount,
+    sourcedId: group.sourcedId ?? null,
     version: group.version,
   };
 }
@@ -74,6 +75,7 @@ export class GroupsService {
       if (query.providerId) conditions.push({ providerId: query.providerId });
       if (query.active !== undefined) conditions.push({ active: query.active });
       if (query.q) conditions.push({ name: { $ilike: prefixPattern(query.q.trim()) } });
+      if (query.updatedSince) conditions.push({ updatedAt: { $gte: new Date(query.updatedSince) } });
       const [groups, total] = await em.findAndCount(StudentGroup, { $and: conditions }, {
         orderBy: { name: 'asc', id: 'asc' },
         limit: query.pageSize,

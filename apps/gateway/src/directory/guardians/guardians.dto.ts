@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { DirectoryListQuery, EmailAddress, OptionalText, RequiredText, VersionedUpdate, trimmed } from '../shared/dto';
+import { DirectoryListQuery, EmailAddress, NULLABLE_TEXT, OptionalText, RequiredText, SOURCED_ID, UUID, VersionedUpdate, trimmed } from '../shared/dto';
 
-const PHONE = /^\+?[0-9 ().-]{7,25}( ?(x|ext\.?) ?[0-9]{1,6})?$/i;
+// Written without the `i` flag so the OpenAPI `pattern` (which has no flags) is the same rule.
+const PHONE = /^\+?[0-9 ().-]{7,25}( ?([xX]|[eE][xX][tT]\.?) ?[0-9]{1,6})?$/;
 const PHONE_MESSAGE = 'phone must be a phone number: digits, spaces, ( ) . - and an optional + and extension';
 const MAX_CHILDREN = 50;
 
@@ -14,18 +15,26 @@ export class CreateGuardianRequest {
   @RequiredText(100, { example: 'Garcia' })
   lastName: string;
 
-  @ApiPropertyOptional({ example: 'rosa.garcia@example.org' })
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, format: 'email', maxLength: 254, example: 'rosa.garcia@example.org' })
   @IsOptional()
   @EmailAddress()
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+1 (512) 555-0100' })
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, pattern: PHONE.source, example: '+1 (512) 555-0100' })
   @IsOptional()
   @Transform(trimmed)
   @Matches(PHONE, { message: PHONE_MESSAGE })
   phone?: string | null;
 
-  @ApiProperty({ description: 'The guardian’s children: students you administer' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: MAX_CHILDREN,
+    uniqueItems: true,
+    description: 'The guardian’s children: students you administer',
+    example: ['0193a3f0-5b7e-7c2a-9d41-2f6f1c0e8a11'],
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -33,7 +42,7 @@ export class CreateGuardianRequest {
   @IsUUID('all', { each: true })
   studentIds: string[];
 
-  @ApiPropertyOptional({ description: 'How the guardian is related to these students', example: 'mother' })
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, minLength: 1, maxLength: 50, description: 'How the guardian is related to these students', example: 'mother' })
   @IsOptional()
   @Transform(trimmed)
   @IsString()
@@ -49,12 +58,12 @@ export class UpdateGuardianRequest extends VersionedUpdate {
   @OptionalText(100)
   lastName?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, format: 'email', maxLength: 254, description: 'null clears it' })
   @IsOptional()
   @EmailAddress()
   email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, pattern: PHONE.source, description: 'null clears it' })
   @IsOptional()
   @Transform(trimmed)
   @Matches(PHONE, { message: PHONE_MESSAGE })
@@ -63,6 +72,11 @@ export class UpdateGuardianRequest extends VersionedUpdate {
 
 export class GuardianStudentsRequest {
   @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: MAX_CHILDREN,
+    uniqueItems: true,
     description: 'The guardian’s children among the students you administer; links to students you do not administer are left as they are',
   })
   @IsArray()
@@ -72,7 +86,7 @@ export class GuardianStudentsRequest {
   @IsUUID('all', { each: true })
   studentIds: string[];
 
-  @ApiPropertyOptional({ description: 'Set on every listed link; without it, kept links keep theirs', example: 'grandparent' })
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, minLength: 1, maxLength: 50, description: 'Set on every listed link; without it, kept links keep theirs', example: 'grandparent' })
   @IsOptional()
   @Transform(trimmed)
   @IsString()
@@ -82,36 +96,75 @@ export class GuardianStudentsRequest {
 }
 
 export class GuardianListQuery extends DirectoryListQuery {
-  @ApiPropertyOptional({ description: 'Only guardians of this student' })
+  @ApiPropertyOptional({ ...UUID, description: 'Only guardians of this student' })
   @IsOptional()
   @IsUUID()
   studentId?: string;
 }
 
-export interface GuardianLinkResponse {
+export class GuardianLinkResponse {
+  @ApiProperty(UUID)
   studentId: string;
+
+  @ApiProperty({ ...NULLABLE_TEXT, example: 'mother' })
   relationship: string | null;
 }
 
-export interface GuardianResponse {
+export class GuardianResponse {
+  @ApiProperty(UUID)
   id: string;
+
+  @ApiProperty({ example: 'Rosa' })
   firstName: string;
+
+  @ApiProperty({ example: 'Garcia' })
   lastName: string;
+
+  @ApiProperty({ ...NULLABLE_TEXT, format: 'email' })
   email: string | null;
+
+  @ApiProperty(NULLABLE_TEXT)
   phone: string | null;
+
+  @ApiProperty()
   active: boolean;
-  /** Links to the students the caller administers. */
+
+  @ApiProperty({ type: [GuardianLinkResponse], description: 'Links to the students the caller administers, by student id' })
   students: GuardianLinkResponse[];
+
+  @ApiProperty(SOURCED_ID)
+  sourcedId: string | null;
+
+  @ApiProperty({ minimum: 1 })
   version: number;
 }
 
-export interface StudentGuardianResponse {
+/** A guardian as one student's page lists them: with that link's relationship. */
+export class StudentGuardianResponse {
+  @ApiProperty(UUID)
   id: string;
+
+  @ApiProperty({ example: 'Rosa' })
   firstName: string;
+
+  @ApiProperty({ example: 'Garcia' })
   lastName: string;
+
+  @ApiProperty({ ...NULLABLE_TEXT, format: 'email' })
   email: string | null;
+
+  @ApiProperty(NULLABLE_TEXT)
   phone: string | null;
+
+  @ApiProperty()
   active: boolean;
+
+  @ApiProperty({ ...NULLABLE_TEXT, example: 'mother' })
   relationship: string | null;
+
+  @ApiProperty(SOURCED_ID)
+  sourcedId: string | null;
+
+  @ApiProperty({ minimum: 1 })
   version: number;
 }

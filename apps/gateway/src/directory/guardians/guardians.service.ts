@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, FilterQuery, QBFilterQuery } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
+import { NotFound, Page, pageOf, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { RefreshTokens } from '../../auth/refresh-tokens';
 import { Guardian, GuardianStudent, Student } from '../directory.entities';
@@ -28,6 +28,7 @@ export function toGuardianResponse(guardian: Guardian, links: GuardianStudent[])
     students: links
       .map((link) => ({ studentId: link.studentId, relationship: link.relationship ?? null }))
       .sort((a, b) => a.studentId.localeCompare(b.studentId)),
+    sourcedId: guardian.sourcedId ?? null,
     version: guardian.version,
   };
 }
@@ -41,6 +42,7 @@ function toStudentGuardianResponse(guardian: Guardian, link: GuardianStudent): S
     phone: guardian.phone ?? null,
     active: guardian.active,
     relationship: link.relationship ?? null,
+    sourcedId: guardian.sourcedId ?? null,
     version: guardian.version,
   };
 }
@@ -87,6 +89,7 @@ export class GuardiansService {
       }
       if (query.active !== undefined) conditions.push({ active: query.active });
       if (query.q) conditions.push(...namePrefixFilter<Guardian>(query.q));
+      if (query.updatedSince) conditions.push({ updatedAt: { $gte: new Date(query.updatedSince) } });
       const [guardians, total] = await em.findAndCount(Guardian, conditions.length ? { $and: conditions } : {}, {
         orderBy: { lastName: 'asc', firstName: 'asc', id: 'asc' },
         limit: query.pageSize,
@@ -157,19 +160,24 @@ export class GuardiansService {
     });
   }
 
-  /** A student's guardians, inactive ones included, ordered by name. */
-  forStudent(actor: Actor, studentId: string): Promise<StudentGuardianResponse[]> {
+  /** A student's guardians, inactive ones included, ordered by name then id. */
+  forStudent(actor: Actor, studentId: string, query: SyncPageQuery): Promise<Page<StudentGuardianResponse>> {
     return this.transactions.run(actor.districtId, async (em) => {
       const student = await findAdministeredStudent(em, actor, studentId);
-      const links = await em.find(GuardianStudent, { studentId: student.id });
-      if (!links.length) return [];
-      const guardians = await em.find(
-        Guardian,
-        { id: { $in: links.map((link) => link.guardianId) } },
-        { orderBy: { lastName: 'asc', firstName: 'asc', id: 'asc' } },
-      );
+      const conditions: FilterQuery<Guardian>[] = [{ id: guardiansOf(em, { id: student.id }) }];
+      if (query.updatedSince) conditions.push({ updatedAt: { $gte: new Date(query.updatedSince) } });
+      const [guardians, total] = await em.findAndCount(Guardian, { $and: conditions }, {
+        orderBy: { lastName: 'asc', firstName: 'asc', id: 'asc' },
+        limit: query.pageSize,
+        offset: (query.page - 1) * query.pageSize,
+      });
+      const links = guardians.length ? await em.find(GuardianStudent, { studentId: student.id, guardianId: { $in: guardians.map((g) => g.id) } }) : [];
       const linkOf = new Map(links.map((link) => [link.guardianId, link]));
-      return guardians.map((guardian) => toStudentGuardianResponse(guardian, linkOf.get(guardian.id)!));
+      return pageOf(
+        guardians.map((guardian) => toStudentGuardianResponse(guardian, linkOf.get(guardian.id)!)),
+        total,
+        query,
+      );
     });
   }
 }

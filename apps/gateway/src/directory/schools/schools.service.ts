@@ -9,7 +9,14 @@ import { assertVersion, findOr404, prefixPattern } from '../shared/records';
 import { CreateSchoolRequest, SchoolResponse, UpdateSchoolRequest } from './schools.dto';
 
 export function toSchoolResponse(school: School): SchoolResponse {
-  return { id: school.id, name: school.name, stateSchoolCode: school.stateSchoolCode, active: school.active, version: school.version };
+  return {
+    id: school.id,
+    name: school.name,
+    stateSchoolCode: school.stateSchoolCode,
+    active: school.active,
+    sourcedId: school.sourcedId ?? null,
+    version: school.version,
+  };
 }
 
 @Injectable()
@@ -34,6 +41,7 @@ export class SchoolsService {
       if (scope !== 'all') where.id = { $in: scope };
       if (query.active !== undefined) where.active = query.active;
       if (query.q) where.name = { $ilike: prefixPattern(query.q) };
+      if (query.updatedSince) where.updatedAt = { $gte: new Date(query.updatedSince) };
       const [schools, total] = await em.findAndCount(School, where, {
         orderBy: { name: 'asc', id: 'asc' },
         limit: query.pageSize,

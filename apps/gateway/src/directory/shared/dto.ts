@@ -1,20 +1,30 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
-import { normalizeEmail, PageQuery } from '@sessionledger/common';
+import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { normalizeEmail, SyncPageQuery } from '@sessionledger/common';
 
 export const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
+/** Schema fragments of replies: uuids, nullable texts, instants. */
+export const UUID = { type: String, format: 'uuid' } as const;
+export const NULLABLE_UUID = { ...UUID, nullable: true } as const;
+export const NULLABLE_TEXT = { type: String, nullable: true } as const;
+export const SOURCED_ID = {
+  type: String,
+  nullable: true,
+  description: 'The OneRoster `sourcedId` of a record that came from a roster import; null for one entered here',
+} as const;
+
 /** Filters every directory list shares. */
-export class DirectoryListQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Only active (true) or only deactivated (false) records' })
+export class DirectoryListQuery extends SyncPageQuery {
+  @ApiPropertyOptional({ type: Boolean, description: 'Only active (true) or only deactivated (false) records' })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ description: 'First letters of a name' })
+  @ApiPropertyOptional({ description: 'First letters of a name', minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -56,22 +66,26 @@ export const EmailAddress = () =>
     }),
   );
 
+/** A version column is a PostgreSQL integer. */
+export const MAX_VERSION = 2_147_483_647;
+
 /** Base of every PATCH body: the version the client read, for optimistic concurrency. */
 export class VersionedUpdate {
-  @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
+  @ApiProperty({ minimum: 1, maximum: MAX_VERSION, description: 'The version you read; a stale one is refused with 409', example: 3 })
   @IsInt()
   @Min(1)
+  @Max(MAX_VERSION)
   version: number;
 }
 
 /** A required, trimmed, non-blank text field. */
 export const RequiredText = (maxLength: number, api: ApiPropertyOptions = {}) =>
-  applyDecorators(ApiProperty(api), Transform(trimmed), IsString(), MinLength(1), MaxLength(maxLength));
+  applyDecorators(ApiProperty({ minLength: 1, maxLength, ...api }), Transform(trimmed), IsString(), MinLength(1), MaxLength(maxLength));
 
 /** A PATCH text field: may be left out, never null or blank. */
 export const OptionalText = (maxLength: number, options: { trim?: boolean } = {}) =>
   applyDecorators(
-    ApiPropertyOptional(),
+    ApiPropertyOptional({ type: String, minLength: 1, maxLength }),
     IfPresent(),
     ...(options.trim === false ? [] : [Transform(trimmed)]),
     IsString(),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { Conflict, newId, NotFound, ValidationFailed } from '@sessionledger/common';
+import { Conflict, newId, NotFound, Page, pageOf, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
 import { ROLES } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { placeableSchoolProblem } from '../students/student-scope';
@@ -48,11 +48,33 @@ export class StaffGroupsService {
     });
   }
 
-  list(actor: Actor): Promise<StaffGroupResponse[]> {
+  /** Ordered by name, then id. */
+  list(actor: Actor, query: SyncPageQuery): Promise<Page<StaffGroupResponse>> {
     return this.transactions.run(actor.districtId, async (em) => {
-      const rows: StaffGroupRow[] = await em.execute(`select id, name, school_id, active, version from gateway.staff_group order by name, id`);
-      const visible = rows.filter((row) => visibleTo(actor, row));
-      return Promise.all(visible.map(async (row) => toResponse(row, await memberIds(em, row.id))));
+      const conditions: string[] = [];
+      const params: unknown[] = [];
+      const scope = actor.administeredSchools();
+      if (scope !== 'all') {
+        conditions.push('school_id = any(cast(? as uuid[]))');
+        params.push(`{${scope.join(',')}}`);
+      }
+      if (query.updatedSince) {
+        conditions.push('updated_at >= ?');
+        params.push(new Date(query.updatedSince));
+      }
+      const where = conditions.length ? `where ${conditions.join(' and ')}` : '';
+      const rows: StaffGroupRow[] = await em.execute(`select id, name, school_id, active, version from gateway.staff_group ${where} order by name, id limit ? offset ?`, [
+        ...params,
+        query.pageSize,
+        (query.page - 1) * query.pageSize,
+      ]);
+      const [{ total }]: { total: number }[] = await em.execute(`select count(*)::int as total from gateway.staff_group ${where}`, params);
+      const members = await membersOf(em, rows.map((row) => row.id));
+      return pageOf(
+        rows.map((row) => toResponse(row, members.get(row.id) ?? [])),
+        total,
+        query,
+      );
     });
   }
 
@@ -98,6 +120,17 @@ async function findVisible(em: EntityManager, actor: Actor, id: string, lock = f
   const [row]: StaffGroupRow[] = await em.execute(`select id, name, school_id, active, version from gateway.staff_group where id = ?${lock ? ' for update' : ''}`, [id]);
   if (!row || !visibleTo(actor, row)) throw new NotFound('staff_group');
   return row;
+}
+
+async function membersOf(em: EntityManager, groupIds: string[]): Promise<Map<string, string[]>> {
+  const byGroup = new Map<string, string[]>();
+  if (!groupIds.length) return byGroup;
+  const rows: { group_id: string; user_id: string }[] = await em.execute(
+    `select group_id, user_id from gateway.staff_group_member where group_id = any(cast(? as uuid[])) order by user_id`,
+    [`{${groupIds.join(',')}}`],
+  );
+  for (const row of rows) byGroup.set(row.group_id, [...(byGroup.get(row.group_id) ?? []), row.user_id]);
+  return byGroup;
 }
 
 async function memberIds(em: EntityManager, groupId: string): Promise<string[]> {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PROVIDER_KINDS, ProviderKind } from '@sessionledger/auth';
-import type { Role } from '@sessionledger/contracts';
-import { DirectoryListQuery, EmailAddress, IfPresent, OptionalText, RequiredText, VersionedUpdate } from '../shared/dto';
+import { DirectoryListQuery, EmailAddress, IfPresent, OptionalText, RequiredText, SOURCED_ID, UUID, VersionedUpdate } from '../shared/dto';
+import { ROLES, type Role } from '@sessionledger/contracts';
 
 export const STAFF_ROLES = ['district_admin', 'school_admin', 'provider', 'payroll'] as const satisfies readonly Role[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -11,7 +11,7 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 const MAX_APPROVALS = 500;
 
 export class CreateStaffRequest {
-  @ApiProperty({ description: 'Signs in with it; unique across the installation', example: 'terry.tutor@example.org' })
+  @ApiProperty({ description: 'Signs in with it; unique across the installation', format: 'email', maxLength: 254, example: 'terry.tutor@example.org' })
   @EmailAddress()
   email: string;
 
@@ -21,19 +21,26 @@ export class CreateStaffRequest {
   @RequiredText(100, { example: 'Tutor' })
   lastName: string;
 
-  @ApiProperty({ enum: STAFF_ROLES, isArray: true })
+  @ApiProperty({ enum: STAFF_ROLES, isArray: true, minItems: 1, maxItems: STAFF_ROLES.length, uniqueItems: true, example: ['provider'] })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
   @IsIn(STAFF_ROLES, { each: true })
   roles: StaffRole[];
 
-  @ApiPropertyOptional({ enum: PROVIDER_KINDS, description: 'Required for a provider, refused otherwise' })
+  @ApiPropertyOptional({ enum: PROVIDER_KINDS, description: 'Required for a provider, refused otherwise', example: 'tutor' })
   @IsOptional()
   @IsIn(PROVIDER_KINDS)
   providerKind?: ProviderKind;
 
-  @ApiPropertyOptional({ description: 'Schools the staff member is approved at; at least one for a school admin or a provider' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: MAX_APPROVALS,
+    uniqueItems: true,
+    description: 'Schools the staff member is approved at; at least one for a school admin or a provider',
+    example: ['0193a3f0-5b7e-7c2a-9d41-2f6f1c0e8a11'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayUnique()
@@ -41,7 +48,7 @@ export class CreateStaffRequest {
   @IsUUID('all', { each: true })
   schoolIds?: string[];
 
-  @ApiPropertyOptional({ description: 'An initial password of at least 12 characters; without one the user cannot sign in yet' })
+  @ApiPropertyOptional({ minLength: 12, maxLength: 1024, description: 'An initial password of at least 12 characters; without one the user cannot sign in yet' })
   @IsOptional()
   @IsString()
   @MinLength(12)
@@ -56,7 +63,7 @@ export class UpdateStaffRequest extends VersionedUpdate {
   @OptionalText(100)
   lastName?: string;
 
-  @ApiPropertyOptional({ enum: STAFF_ROLES, isArray: true })
+  @ApiPropertyOptional({ enum: STAFF_ROLES, isArray: true, minItems: 1, maxItems: STAFF_ROLES.length, uniqueItems: true, example: ['provider', 'school_admin'] })
   @IfPresent()
   @IsArray()
   @ArrayNotEmpty()
@@ -71,7 +78,14 @@ export class UpdateStaffRequest extends VersionedUpdate {
 }
 
 export class StaffApprovalsRequest {
-  @ApiProperty({ description: 'The complete set of schools the staff member is approved at' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    maxItems: MAX_APPROVALS,
+    uniqueItems: true,
+    description: 'The complete set of schools the staff member is approved at',
+    example: ['0193a3f0-5b7e-7c2a-9d41-2f6f1c0e8a11'],
+  })
   @IsArray()
   @ArrayUnique()
   @ArrayMaxSize(MAX_APPROVALS)
@@ -85,21 +99,43 @@ export class StaffListQuery extends DirectoryListQuery {
   @IsIn(STAFF_ROLES)
   role?: StaffRole;
 
-  @ApiPropertyOptional({ description: 'Only staff approved at this school' })
+  @ApiPropertyOptional({ ...UUID, description: 'Only staff approved at this school' })
   @IsOptional()
   @IsUUID()
   schoolId?: string;
 }
 
-export interface StaffResponse {
+export class StaffResponse {
+  @ApiProperty(UUID)
   id: string;
+
+  @ApiProperty({ format: 'email', example: 'terry.tutor@example.org' })
   email: string;
+
+  @ApiProperty({ example: 'Terry' })
   firstName: string;
+
+  @ApiProperty({ example: 'Tutor' })
   lastName: string;
+
+  @ApiProperty({ enum: ROLES, isArray: true, description: 'Staff roles, and `guardian` when the person is also a guardian' })
   roles: Role[];
+
+  @ApiProperty({ enum: PROVIDER_KINDS, nullable: true, type: String })
   providerKind: ProviderKind | null;
+
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Schools the staff member is approved at' })
   schoolIds: string[];
+
+  @ApiProperty()
   active: boolean;
+
+  @ApiProperty({ description: 'Whether a password is set (sign-in by password possible)' })
   hasPassword: boolean;
+
+  @ApiProperty(SOURCED_ID)
+  sourcedId: string | null;
+
+  @ApiProperty({ minimum: 1 })
   version: number;
 }

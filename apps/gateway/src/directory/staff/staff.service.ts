@@ -27,6 +27,7 @@ export function toStaffResponse(user: User, schoolIds: string[]): StaffResponse 
     schoolIds: [...schoolIds].sort(),
     active: user.status === 'active',
     hasPassword: Boolean(user.passwordHash),
+    sourcedId: user.sourcedId ?? null,
     version: user.version,
   };
 }
@@ -91,6 +92,7 @@ export class StaffService {
       if (query.role) conditions.push({ roles: { $contains: [query.role] } });
       if (query.active !== undefined) conditions.push({ status: query.active ? 'active' : 'disabled' });
       if (query.q) conditions.push(...namePrefixFilter<User>(query.q));
+      if (query.updatedSince) conditions.push({ updatedAt: { $gte: new Date(query.updatedSince) } });
       const [users, total] = await em.findAndCount(User, { $and: conditions }, {
         orderBy: { lastName: 'asc', firstName: 'asc', id: 'asc' },
         limit: query.pageSize,

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { PageQuery } from '@sessionledger/common';
-import { DirectoryListQuery, IfPresent, OptionalText, RequiredText, VersionedUpdate, toBoolean, trimmed } from '../shared/dto';
+import { SyncPageQuery } from '@sessionledger/common';
+import { DirectoryListQuery, IfPresent, NULLABLE_TEXT, NULLABLE_UUID, OptionalText, RequiredText, SOURCED_ID, UUID, VersionedUpdate, toBoolean, trimmed } from '../shared/dto';
 
 /**
  * Grade levels as CEDS / Ed-Fi short codes: infant-toddler, preschool,
@@ -23,12 +23,12 @@ const STUDENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/;
 const STUDENT_ID_MESSAGE = (field: string) => `${field} must be 1-50 letters, digits, dots, dashes or underscores`;
 
 export class CreateStudentRequest {
-  @ApiProperty({ description: 'The district’s student number; unique in the district', example: '100234' })
+  @ApiProperty({ description: 'The district’s student number; unique in the district', example: '100234', pattern: STUDENT_ID.source, maxLength: 50 })
   @Transform(trimmed)
   @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('localId') })
   localId: string;
 
-  @ApiPropertyOptional({ description: 'The state’s student id; unique in the district', example: 'TX1234567' })
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, description: 'The state’s student id; unique in the district', example: 'TX1234567', pattern: STUDENT_ID.source, maxLength: 50 })
   @IsOptional()
   @Transform(trimmed)
   @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('stateId') })
@@ -45,29 +45,29 @@ export class CreateStudentRequest {
   @IsIn(GRADES, { message: `grade must be one of ${GRADES.join(', ')}` })
   grade: string;
 
-  @ApiProperty({ description: 'A school of the district (for a school admin, one of theirs)' })
+  @ApiProperty({ ...UUID, description: 'A school of the district (for a school admin, one of theirs)', example: '0193a3f0-5b7e-7c2a-9d41-2f6f1c0e8a11' })
   @IsUUID()
   schoolId: string;
 
-  @ApiPropertyOptional({ description: 'An active provider of the district; only they may mark sessions homebound' })
+  @ApiPropertyOptional({ ...NULLABLE_UUID, description: 'An active provider of the district; only they may mark sessions homebound' })
   @IsOptional()
   @IsUUID()
   homeboundTeacherId?: string | null;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ description: 'Whether the student has an IEP (false when left out)' })
   @IsOptional()
   @IsBoolean()
   hasIep?: boolean;
 }
 
 export class UpdateStudentRequest extends VersionedUpdate {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ pattern: STUDENT_ID.source, maxLength: 50 })
   @IfPresent()
   @Transform(trimmed)
   @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('localId') })
   localId?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ ...NULLABLE_TEXT, pattern: STUDENT_ID.source, maxLength: 50, description: 'null clears it' })
   @IsOptional()
   @Transform(trimmed)
   @Matches(STUDENT_ID, { message: STUDENT_ID_MESSAGE('stateId') })
@@ -85,12 +85,12 @@ export class UpdateStudentRequest extends VersionedUpdate {
   @IsIn(GRADES, { message: `grade must be one of ${GRADES.join(', ')}` })
   grade?: string;
 
-  @ApiPropertyOptional({ description: 'Moves the student; a school admin only to one of their schools' })
+  @ApiPropertyOptional({ ...UUID, description: 'Moves the student; a school admin only to one of their schools' })
   @IfPresent()
   @IsUUID()
   schoolId?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ ...NULLABLE_UUID, description: 'null clears it' })
   @IsOptional()
   @IsUUID()
   homeboundTeacherId?: string | null;
@@ -102,7 +102,7 @@ export class UpdateStudentRequest extends VersionedUpdate {
 }
 
 export class StudentListQuery extends DirectoryListQuery {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional(UUID)
   @IsOptional()
   @IsUUID()
   schoolId?: string;
@@ -113,28 +113,52 @@ export class StudentListQuery extends DirectoryListQuery {
   @IsIn(GRADES, { message: `grade must be one of ${GRADES.join(', ')}` })
   grade?: string;
 
-  @ApiPropertyOptional({ description: 'Only students with (true) or without (false) an IEP' })
+  @ApiPropertyOptional({ type: Boolean, description: 'Only students with (true) or without (false) an IEP' })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
   hasIep?: boolean;
 }
 
-export interface StudentResponse {
+export class StudentResponse {
+  @ApiProperty(UUID)
   id: string;
+
+  @ApiProperty({ example: '100234' })
   localId: string;
+
+  @ApiProperty(NULLABLE_TEXT)
   stateId: string | null;
+
+  @ApiProperty({ example: 'Maya' })
   firstName: string;
+
+  @ApiProperty({ example: 'Garcia' })
   lastName: string;
+
+  @ApiProperty({ enum: GRADES })
   grade: string;
+
+  @ApiProperty(UUID)
   schoolId: string;
+
+  @ApiProperty(NULLABLE_UUID)
   homeboundTeacherId: string | null;
+
+  @ApiProperty()
   hasIep: boolean;
+
+  @ApiProperty()
   active: boolean;
+
+  @ApiProperty(SOURCED_ID)
+  sourcedId: string | null;
+
+  @ApiProperty({ minimum: 1 })
   version: number;
 }
 
-export class StudentSearchQuery extends PageQuery {
+export class StudentSearchQuery extends SyncPageQuery {
   @ApiProperty({
     description: 'First letters of the first or last name, one or more words; accents and case are ignored',
     example: 'zoe mu',
@@ -150,11 +174,22 @@ export class StudentSearchQuery extends PageQuery {
 }
 
 /** What anyone who may start a session learns of a student: enough to pick the right one, nothing more. */
-export interface StudentSearchResult {
+export class StudentSearchResult {
+  @ApiProperty(UUID)
   id: string;
+
+  @ApiProperty({ example: 'Maya' })
   firstName: string;
+
+  @ApiProperty({ example: 'Garcia' })
   lastName: string;
+
+  @ApiProperty({ enum: GRADES })
   grade: string;
+
+  @ApiProperty(UUID)
   schoolId: string;
+
+  @ApiProperty({ example: '100234' })
   localId: string;
 }

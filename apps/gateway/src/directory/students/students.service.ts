@@ -31,6 +31,7 @@ export function toStudentResponse(student: Student): StudentResponse {
     homeboundTeacherId: student.homeboundTeacherId ?? null,
     hasIep: student.hasIep,
     active: student.active,
+    sourcedId: student.sourcedId ?? null,
     version: student.version,
   };
 }
@@ -71,6 +72,7 @@ export class StudentsService {
       if (query.hasIep !== undefined) conditions.push({ hasIep: query.hasIep });
       if (query.active !== undefined) conditions.push({ active: query.active });
       if (query.q) conditions.push(...namePrefixFilter<Student>(query.q));
+      if (query.updatedSince) conditions.push({ updatedAt: { $gte: new Date(query.updatedSince) } });
       const [students, total] = await em.findAndCount(Student, { $and: conditions }, {
         orderBy: { lastName: 'asc', firstName: 'asc', id: 'asc' },
         limit: query.pageSize,
