@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { newId } from '@sessionledger/common';
 import { OutboxRelay } from '@sessionledger/messaging';
 import { currentTestRun, deleteRedisKeys, TEST_POSTGRES, TEST_REDIS } from '@sessionledger/testing';
-import { FixtureProcesses } from './fixtures/fixture-process';
+import { BOOT_MS, FixtureProcesses } from './fixtures/fixture-process';
 import {
   createProofSchema,
   DeliveryRecord,
@@ -82,8 +82,8 @@ describe(`${OutboxRelay.name} across crashes`, () => {
       { settings, districtId, mode: 'stream', events: 5_000, perTransaction: 10, relayBatchSize: 10 },
       30_000,
     );
-    await producer.waitFor('its relay to start', (message) => message.type === 'ready', 15_000);
-    await producer.waitFor('200 committed events', (m) => m.type === 'committed' && Number(m.total) >= 200, 15_000);
+    await producer.waitFor('its relay to start', (message) => message.type === 'ready', BOOT_MS);
+    await producer.waitFor('200 committed events', (m) => m.type === 'committed' && Number(m.total) >= 200, BOOT_MS);
     await producer.kill();
 
     const atKill = await outboxRows(districtId);
@@ -107,7 +107,7 @@ describe(`${OutboxRelay.name} across crashes`, () => {
     expect(after).toMatchObject({ produced: before.produced, effects: before.produced, notExactlyOnce: [], strayEffects: 0 });
     expect(after.effectSum).toBe(after.producedSum);
     expect(await outboxRows(districtId)).toEqual({ total: before.produced, unpublished: 0 });
-  });
+  }, 3 * BOOT_MS);
 
   it('gives each event one effect when the relay is killed after adding its jobs to Redis and before marking the rows published', async () => {
     const districtId = newId();
@@ -116,7 +116,7 @@ describe(`${OutboxRelay.name} across crashes`, () => {
       { settings, districtId, mode: 'stop-after-publish', events: 50, perTransaction: 25, relayBatchSize: 50 },
       30_000,
     );
-    const published = await producer.waitFor('its relay to add the jobs', (message) => message.type === 'published', 15_000);
+    const published = await producer.waitFor('its relay to add the jobs', (message) => message.type === 'published', BOOT_MS);
     const ids = published.ids as string[];
     expect(ids).toHaveLength(50);
 
@@ -142,5 +142,5 @@ describe(`${OutboxRelay.name} across crashes`, () => {
     const summary = await effectSummary(admin, settings.schema, districtId);
     expect(summary).toMatchObject({ produced: 50, effects: 50, effectSum: (50 * 51) / 2, notExactlyOnce: [], strayEffects: 0 });
     expect(await outboxRows(districtId)).toEqual({ total: 50, unpublished: 0 });
-  });
+  }, 3 * BOOT_MS);
 });

@@ -5,7 +5,7 @@ import { newId } from '@sessionledger/common';
 import { BullMqServer, DEFAULT_WORKER_SETTINGS, EventEnvelope, WorkerSettings } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { currentTestRun, deleteRedisKeys, TEST_POSTGRES, TEST_REDIS } from '@sessionledger/testing';
-import { FixtureMessage, FixtureProcess, FixtureProcesses } from './fixtures/fixture-process';
+import { BOOT_MS, FixtureMessage, FixtureProcess, FixtureProcesses } from './fixtures/fixture-process';
 import {
   createProofSchema,
   effectSummary,
@@ -43,6 +43,9 @@ interface KillRun {
  * killed as the jobs of the replica before it come back, so jobs stall two,
  * three, four times: what BullMQ's default `maxStalledCount` of 1 fails a job for.
  */
+/** Each run kills replicas again and again and waits for their jobs to come back: about 40 s on a loaded machine. */
+const KILL_TEST_MS = 180_000;
+
 describe(`${BullMqServer.name} workers killed mid-job`, () => {
   const settings = proofSettings(currentTestRun(), TEST_POSTGRES, TEST_REDIS);
   const fixtures = new FixtureProcesses();
@@ -84,7 +87,7 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
       return replica;
     };
     const takeOver = async (replica: FixtureProcess) => {
-      await replica.waitFor('the replica to boot', (message) => message.type === 'standing-by', 15_000);
+      await replica.waitFor('the replica to boot', (message) => message.type === 'standing-by', BOOT_MS);
       replica.send({ type: 'go' });
       await replica.waitFor('the replica to take jobs', (message) => message.type === 'ready', 5_000);
     };
@@ -169,7 +172,7 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
     // fails it under maxStalledCount 1; some applied events ran again and met the inbox.
     expect(run.maxStalledCounter).toBeGreaterThanOrEqual(2);
     expect(run.duplicates).toBeGreaterThan(0);
-  });
+  }, KILL_TEST_MS);
 
   /**
    * Reliable by construction: the second replica is killed while a job that stalled once runs
@@ -188,5 +191,5 @@ describe(`${BullMqServer.name} workers killed mid-job`, () => {
     const summary = await effectSummary(admin, settings.schema, districtId);
     expect(summary.notExactlyOnce.length).toBeGreaterThan(0);
     expect(summary.notExactlyOnce.every((event) => event.effects === 0)).toBe(true);
-  });
+  }, KILL_TEST_MS);
 });
