@@ -195,7 +195,7 @@ describe('E-mail upon events: escalations, guardian digests, finished exports (g
 
     // In the app: the digest names the same sessions, each with its time, service and provider.
     const guardianSession = await signIn(platform.gateway, guardian.email);
-    const [digest] = (await api(guardianSession).get('/api/me/notifications').expect(200)).body as { sessionIds: string[]; sessions: DigestSessionBody[] }[];
+    const [digest] = (await api(guardianSession).get('/api/me/notifications').expect(200)).body.items as { sessionIds: string[]; sessions: DigestSessionBody[] }[];
     expect(digest.sessionIds).toEqual(named);
     expect(digest.sessions.map((s) => s.sessionId)).toEqual(named);
     for (const s of digest.sessions) {
@@ -206,7 +206,7 @@ describe('E-mail upon events: escalations, guardian digests, finished exports (g
     // Removed by an amendment after the digest: the digest stops naming it (the mail went; nothing is mailed again).
     await removeAna(third, 1);
     await waitFor(async () => (await counted()).some((r) => r.session_id === third.id && r.removed), 20_000);
-    const [after] = (await api(guardianSession).get('/api/me/notifications').expect(200)).body as { sessionIds: string[]; sessions: DigestSessionBody[] }[];
+    const [after] = (await api(guardianSession).get('/api/me/notifications').expect(200)).body.items as { sessionIds: string[]; sessions: DigestSessionBody[] }[];
     expect(after.sessionIds).toEqual([first, fourth, fifth].map((s) => s.id));
     expect(after.sessions.map((s) => s.sessionId)).toEqual([first, fourth, fifth].map((s) => s.id));
     expect(sink.to(guardian.email)).toHaveLength(1);

@@ -66,10 +66,10 @@ describe('Post-session task reminders and escalations (session-log → schedulin
     return { id: user.id, email: user.email, session: await signIn(platform.gateway, user.email) };
   }
 
-  async function notificationsOf(session: Session): Promise<Notification[]> {
-    const response = await as(platform.gateway, session).get('/api/me/notifications');
+  async function notificationsOf(session: Session, query = ''): Promise<Notification[]> {
+    const response = await as(platform.gateway, session).get(`/api/me/notifications${query}`);
     expect(response.status).toBe(200);
-    return response.body;
+    return response.body.items;
   }
 
   function schedulingRows<T>(districtId: string, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -201,6 +201,17 @@ describe('Post-session task reminders and escalations (session-log → schedulin
     const again = await as(platform.gateway, ownAdmin).post(`/api/me/notifications/${escalation.id}/read`).expect(200);
     expect(again.body.readAt).toBe(read.body.readAt);
     expect((await notificationsOf(tutor.session)).every((n) => n.readAt === null)).toBe(true);
+
+    // A page at a time, newest first; unread ones only; those changed (here: read) since an instant.
+    const firstPage = (await as(platform.gateway, ownAdmin).get('/api/me/notifications?pageSize=1').expect(200)).body;
+    expect(firstPage).toMatchObject({ page: 1, pageSize: 1, total: 2, items: [{ id: escalations[0].id }] });
+    const secondPage = (await as(platform.gateway, ownAdmin).get('/api/me/notifications?pageSize=1&page=2').expect(200)).body;
+    expect(secondPage.items.map((n: Notification) => n.id)).toEqual([escalations[1].id]);
+    expect((await notificationsOf(ownAdmin, '?unread=true')).map((n) => n.id)).toEqual(escalations.filter((n) => n.id !== escalation.id).map((n) => n.id));
+    expect((await notificationsOf(ownAdmin, `?updatedSince=${encodeURIComponent(read.body.readAt)}`)).map((n) => n.id)).toEqual([escalation.id]);
+    const refusedQuery = await as(platform.gateway, ownAdmin).get('/api/me/notifications?unread=maybe&pageSize=500');
+    expect(refusedQuery.status).toBe(400);
+    expect(refusedQuery.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['pageSize', 'unread']);
   });
 
   it('follows the district’s escalation delay when it changes after the task was scheduled', async () => {

@@ -48,9 +48,9 @@ export async function whoAmI(api: SessionledgerClient): Promise<string[]> {
 }
 
 export async function readNotifications(api: SessionledgerClient): Promise<void> {
-  const { data } = await api.GET('/api/me/notifications');
-  for (const notification of data ?? []) {
-    if (notification.readAt === null) await api.POST('/api/me/notifications/{id}/read', { params: { path: { id: notification.id } } });
+  const { data } = await api.GET('/api/me/notifications', { params: { query: { unread: true, pageSize: 200 } } });
+  for (const notification of data?.items ?? []) {
+    await api.POST('/api/me/notifications/{id}/read', { params: { path: { id: notification.id } } });
   }
 }
 

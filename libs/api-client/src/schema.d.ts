@@ -887,7 +887,7 @@ export interface paths {
         };
         /**
          * List my notifications
-         * @description Reminders, escalations (admins) and note digests (guardians), newest first (ties by id), the latest 200.
+         * @description Reminders, escalations (admins) and note digests (guardians), newest first (ties by id). `updatedSince` filters on the latest of created, read and e-mailed.
          *
          *     Roles: provider, school_admin, district_admin, payroll, guardian.
          */
@@ -9911,7 +9911,16 @@ export interface operations {
     };
     Notifications_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Which page, from 1 */
+                page?: number;
+                /** @description Items per page */
+                pageSize?: number;
+                /** @description Only records created or changed at or after this instant (ISO 8601 with offset) */
+                updatedSince?: string;
+                /** @description Only notifications not read yet */
+                unread?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -9924,7 +9933,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotificationReply"][];
+                    "application/json": {
+                        items: components["schemas"]["NotificationReply"][];
+                        /** @example 1 */
+                        page: number;
+                        /** @example 50 */
+                        pageSize: number;
+                        /** @example 1 */
+                        total: number;
+                    };
                 };
             };
             /** @description Invalid input; `fields` names each field and what is wrong */

@@ -1,9 +1,11 @@
-import { Controller, Get, Post } from '@nestjs/common';
+import { Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
+import { Page } from '@sessionledger/common';
 import { NotificationReply } from '@sessionledger/contracts';
 import { IdParam } from '../http/id-param';
-import { Operation } from '../http/openapi';
+import { Operation, Paged } from '../http/openapi';
+import { NotificationsQuery } from './notifications.dto';
 import { NotificationsService } from './notifications.service';
 
 /** Staff read their reminders and escalations, guardians their students' note digests; students get none. */
@@ -24,12 +26,12 @@ export class NotificationsController {
   @Get()
   @Operation({
     summary: 'List my notifications',
-    description: 'Reminders, escalations (admins) and note digests (guardians), newest first (ties by id), the latest 200.',
-    answer: [NotificationReply],
+    description: 'Reminders, escalations (admins) and note digests (guardians), newest first (ties by id). `updatedSince` filters on the latest of created, read and e-mailed.',
+    answer: Paged(NotificationReply),
     errors: [503],
   })
-  list(@CurrentActor() actor: Actor): Promise<NotificationReply[]> {
-    return this.notifications.list(actor);
+  list(@CurrentActor() actor: Actor, @Query() query: NotificationsQuery): Promise<Page<NotificationReply>> {
+    return this.notifications.list(actor, query);
   }
 
   @Roles(...READERS)

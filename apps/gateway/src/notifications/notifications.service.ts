@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@sessionledger/auth';
+import { Page } from '@sessionledger/common';
 import { LIST_NOTIFICATIONS, MARK_NOTIFICATION_READ, NotificationReply } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { viewerStudentIds } from '../sessions/session-directory';
+import { NotificationsQuery } from './notifications.dto';
 
 /**
  * Notifications live in scheduling, which decides what the actor may see from
@@ -16,8 +18,8 @@ export class NotificationsService {
     private readonly transactions: TenantTransactions,
   ) {}
 
-  async list(actor: Actor): Promise<NotificationReply[]> {
-    return this.bus.send(LIST_NOTIFICATIONS, { actor: actor.snapshot(), studentIds: await this.guardedStudents(actor) });
+  async list(actor: Actor, query: NotificationsQuery): Promise<Page<NotificationReply>> {
+    return this.bus.send(LIST_NOTIFICATIONS, { actor: actor.snapshot(), studentIds: await this.guardedStudents(actor), ...query });
   }
 
   async markRead(actor: Actor, notificationId: string): Promise<NotificationReply> {

@@ -97,26 +97,29 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
     'GET /me/notifications': {
       status: 200,
       fields: [
-        '[].id',
-        '[].kind',
-        '[].recipientUserId',
-        '[].recipientSchoolId',
-        '[].recipientStudentId',
-        '[].taskId',
-        '[].taskKind',
-        '[].sessionId',
-        '[].providerId',
-        '[].dueAt',
-        '[].sessionIds[]',
+        'items[].id',
+        'items[].kind',
+        'items[].recipientUserId',
+        'items[].recipientSchoolId',
+        'items[].recipientStudentId',
+        'items[].taskId',
+        'items[].taskKind',
+        'items[].sessionId',
+        'items[].providerId',
+        'items[].dueAt',
+        'items[].sessionIds[]',
         // A digest lists the child's posted sessions: when, which service and who gave it.
-        '[].sessions[].sessionId',
-        '[].sessions[].startedAt',
-        '[].sessions[].endedAt',
-        '[].sessions[].service',
-        '[].sessions[].providerName',
-        '[].createdAt',
-        '[].readAt',
-        '[].emailedAt',
+        'items[].sessions[].sessionId',
+        'items[].sessions[].startedAt',
+        'items[].sessions[].endedAt',
+        'items[].sessions[].service',
+        'items[].sessions[].providerName',
+        'items[].createdAt',
+        'items[].readAt',
+        'items[].emailedAt',
+        'page',
+        'pageSize',
+        'total',
       ],
     },
     'GET /health/live': { status: 200, fields: HEALTH },
@@ -246,7 +249,7 @@ describe('What families see: a crawl of every GET route guardians and students c
     await end(draft.id);
     unposted = draft.id;
 
-    await waitFor(async () => ((await api(guardianSession).get('/api/me/notifications')).body as unknown[]).length > 0, 20_000);
+    await waitFor(async () => ((await api(guardianSession).get('/api/me/notifications')).body.items as unknown[]).length > 0, 20_000);
   });
 
   afterAll(async () => {
@@ -267,7 +270,7 @@ describe('What families see: a crawl of every GET route guardians and students c
       'GET /sessions/:id': posted.map((id) => `/api/sessions/${id}`),
       'GET /me': ['/api/me'],
       'GET /district': ['/api/district'],
-      'GET /me/notifications': ['/api/me/notifications'],
+      'GET /me/notifications': ['/api/me/notifications', '/api/me/notifications?unread=true&pageSize=200'],
       // Their own second factor and sign-ins: an account's own security, nothing of a session or another person.
       'GET /me/mfa': ['/api/me/mfa'],
       'GET /me/sign-ins': ['/api/me/sign-ins', '/api/me/sign-ins?pageSize=200'],
@@ -325,7 +328,7 @@ describe('What families see: a crawl of every GET route guardians and students c
         for (const secret of secrets) expect({ url, leaked: response.text.includes(secret) ? secret : null }).toEqual({ url, leaked: null });
       }
       if (role === 'guardian') {
-        const notifications = (await api(reader).get('/api/me/notifications').expect(200)).body as Record<string, unknown>[];
+        const notifications = (await api(reader).get('/api/me/notifications').expect(200)).body.items as Record<string, unknown>[];
         for (const notification of notifications) {
           expect(notification).toMatchObject({ kind: 'digest', recipientStudentId: child.id, ...Object.fromEntries(NOTIFICATION_TASK_FIELDS.map((field) => [field, null])) });
         }

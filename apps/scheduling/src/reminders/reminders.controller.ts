@@ -15,6 +15,7 @@ import {
   TaskClosed,
   TaskOpened,
 } from '@sessionledger/contracts';
+import { Page } from '@sessionledger/common';
 import { BullMqContext, EventInbox } from '@sessionledger/messaging';
 import { RemindersService } from './reminders.service';
 
@@ -49,8 +50,8 @@ export class RemindersController {
   }
 
   @MessagePattern(LIST_NOTIFICATIONS.pattern)
-  list(@Payload() command: ListNotificationsCommand): Promise<NotificationReply[]> {
-    return this.reminders.list(command.actor, command.studentIds);
+  list(@Payload() command: ListNotificationsCommand): Promise<Page<NotificationReply>> {
+    return this.reminders.list(command);
   }
 
   @MessagePattern(MARK_NOTIFICATION_READ.pattern)

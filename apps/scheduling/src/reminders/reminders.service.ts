@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { NotFound } from '@sessionledger/common';
+import { NotFound, Page, pageOf } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import {
   ActorSnapshot,
   DigestSession,
   GUARDIAN_DIGEST_CREATED,
+  ListNotificationsCommand,
   NotificationReply,
   PostedSessionSnapshot,
   schemaOf,
@@ -259,11 +260,25 @@ export class RemindersService implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  async list(actor: ActorSnapshot, studentIds: string[]): Promise<NotificationReply[]> {
+  /** Newest first, ties by id: a stable order to page through. */
+  async list(command: ListNotificationsCommand): Promise<Page<NotificationReply>> {
+    const { actor, studentIds, unread, updatedSince } = command;
     return this.transactions.run(actor.districtId, async (em) => {
-      const [clause, params] = visibleTo(actor, studentIds);
-      const rows = await em.execute<NotificationRow[]>(`select n.*, ${DIGEST_SESSIONS} from ${S}.notification n where ${clause} order by n.created_at desc, n.id limit 200`, params);
-      return rows.map(toReply);
+      const [visible, params] = visibleTo(actor, studentIds);
+      const clauses = [visible];
+      if (unread) clauses.push('n.read_at is null');
+      if (updatedSince) {
+        // greatest() skips nulls: a notification changes when it is created, read or e-mailed.
+        clauses.push('greatest(n.created_at, n.read_at, n.emailed_at) >= ?');
+        params.push(updatedSince);
+      }
+      const where = clauses.join(' and ');
+      const [{ total }] = await em.execute<{ total: number }[]>(`select count(*)::int as total from ${S}.notification n where ${where}`, params);
+      const rows = await em.execute<NotificationRow[]>(
+        `select n.*, ${DIGEST_SESSIONS} from ${S}.notification n where ${where} order by n.created_at desc, n.id limit ? offset ?`,
+        [...params, command.pageSize, (command.page - 1) * command.pageSize],
+      );
+      return pageOf(rows.map(toReply), total, command);
     });
   }
 

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
-import { TenantCommand, TenantEvent } from '../actor';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
+import { PagedTenantCommand, TenantCommand, TenantEvent } from '../actor';
+import type { Page } from '@sessionledger/common';
 import { defineCommand, defineEvent } from '../contract';
 
 export const TASK_KINDS = ['attendance', 'notes'] as const;
@@ -135,10 +136,20 @@ export const GUARDIAN_DIGEST_CREATED = defineEvent('scheduling', 'guardian-diges
  * schools they administer, for a guardian the note digests of their students
  * (`studentIds`, resolved by the gateway); newest first.
  */
-export class ListNotificationsCommand extends TenantCommand {
+export class ListNotificationsCommand extends PagedTenantCommand {
   @IsArray()
   @IsUUID('all', { each: true })
   studentIds: string[];
+
+  /** Only those not read yet. */
+  @IsOptional()
+  @IsBoolean()
+  unread?: boolean;
+
+  /** Only notifications created, read or e-mailed at or after this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  updatedSince?: string;
 }
 
 export class MarkNotificationReadCommand extends TenantCommand {
@@ -204,7 +215,7 @@ export class NotificationReply {
   emailedAt: string | null;
 }
 
-export const LIST_NOTIFICATIONS = defineCommand<ListNotificationsCommand, NotificationReply[]>('scheduling', 'list-notifications', ListNotificationsCommand);
+export const LIST_NOTIFICATIONS = defineCommand<ListNotificationsCommand, Page<NotificationReply>>('scheduling', 'list-notifications', ListNotificationsCommand);
 export const MARK_NOTIFICATION_READ = defineCommand<MarkNotificationReadCommand, NotificationReply>('scheduling', 'mark-notification-read', MarkNotificationReadCommand);
 
 export const TASK_EVENTS = [TASK_OPENED, TASK_CLOSED] as const;
