@@ -40,7 +40,8 @@ export class AccessGuard implements CanActivate {
     const header = request.headers.authorization;
     if (!header || !header.startsWith('Bearer ')) throw new Unauthenticated();
     const claims = await this.tokens.verify(header.slice('Bearer '.length).trim());
-    const actor = claims.client ? await this.actors.loadClient(claims.districtId, claims.client) : await this.actors.load(claims.districtId, claims.userId, claims.signInId);
+    const person = claims.client ? undefined : await this.actors.loadPerson(claims.districtId, claims.userId, claims.signInId);
+    const actor = claims.client ? await this.actors.loadClient(claims.districtId, claims.client) : person!.actor;
     requestContext.enrich({ districtId: actor.districtId, actorId: actor.userId });
     if (actor.client) {
       // A machine's roles never open a route; only the scope the route declares, if it declares one.
@@ -49,7 +50,7 @@ export class AccessGuard implements CanActivate {
     } else if (!declaration.roles.some((role) => actor.roles.includes(role as never))) {
       throw new Forbidden('AUTH.ROLE_NOT_ALLOWED', 'Your role does not allow this');
     }
-    if (!actor.client) await this.secondFactor.check(context, actor, claims.amr ?? []);
+    if (person) this.secondFactor.check(context, person.secondFactor, claims.amr ?? []);
     request.actor = actor;
     request.signInId = claims.signInId;
     return true;

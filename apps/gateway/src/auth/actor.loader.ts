@@ -4,6 +4,7 @@ import { Actor, API_SCOPES, ApiScope, ProviderKind, scopeGrants } from '@session
 import { Unauthenticated } from '@sessionledger/common';
 import type { Role } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { SECOND_FACTOR_COLUMNS, SECOND_FACTOR_ROLES_PARAM, SecondFactorState } from './second-factor/second-factors';
 
 interface ActorRow {
   id: string;
@@ -15,6 +16,14 @@ interface ActorRow {
   status: string;
   school_ids: string[];
   sign_in_live: boolean;
+  mfa_enrolled: boolean;
+  mfa_required: boolean;
+}
+
+/** A person's actor, and whether their district requires them a second factor they have or lack: read together, once a request. */
+export interface PersonActor {
+  actor: Actor;
+  secondFactor: SecondFactorState;
 }
 
 /**
@@ -28,7 +37,12 @@ export class ActorLoader {
   constructor(private readonly transactions: TenantTransactions) {}
 
   /** `signInId`: the token's `sid`; an ended sign-in is refused in the same statement, with no extra round trip. */
-  load(districtId: string, userId: string, signInId?: string): Promise<Actor> {
+  async load(districtId: string, userId: string, signInId?: string): Promise<Actor> {
+    return (await this.loadPerson(districtId, userId, signInId)).actor;
+  }
+
+  /** What the access guard needs of a person, second factor included, in the same one statement. */
+  loadPerson(districtId: string, userId: string, signInId?: string): Promise<PersonActor> {
     return this.transactions.run(districtId, (em) => loadActor(em, userId, signInId));
   }
 
@@ -58,19 +72,23 @@ export async function loadClientActor(em: EntityManager, clientId: string, token
   return new Actor(row.id, row.district_id, ['district_admin'], [], `API client ${row.name}`, null, { id: row.id, scopes });
 }
 
-export async function loadActor(em: EntityManager, userId: string, signInId?: string): Promise<Actor> {
+export async function loadActor(em: EntityManager, userId: string, signInId?: string): Promise<PersonActor> {
   const [row] = (await em.execute(
     `select u.id, u.district_id, u.roles, u.first_name, u.last_name, u.provider_kind, u.status,
             coalesce(array_agg(a.school_id) filter (where a.school_id is not null), '{}') as school_ids,
-            exists (select 1 from gateway.sign_in s where s.id = ?::uuid and s.user_id = u.id and s.ended_at is null) as sign_in_live
+            exists (select 1 from gateway.sign_in s where s.id = ?::uuid and s.user_id = u.id and s.ended_at is null) as sign_in_live,
+            ${SECOND_FACTOR_COLUMNS}
        from gateway.app_user u
        left join gateway.staff_approval a on a.user_id = u.id
       where u.id = ?
       group by u.id`,
-    [signInId ?? null, userId],
+    [signInId ?? null, SECOND_FACTOR_ROLES_PARAM, userId],
   )) as ActorRow[];
   if (!row || row.status !== 'active') throw new Unauthenticated('AUTH.USER_INACTIVE', 'This account is not active');
   // Tokens without `sid` predate sign-in records and expire within ACCESS_TOKEN_TTL_SECONDS of the upgrade.
   if (signInId && !row.sign_in_live) throw new Unauthenticated('AUTH.SIGN_IN_ENDED', 'This sign-in was ended; sign in again');
-  return new Actor(row.id, row.district_id, row.roles, row.school_ids, `${row.first_name} ${row.last_name}`, row.provider_kind);
+  return {
+    actor: new Actor(row.id, row.district_id, row.roles, row.school_ids, `${row.first_name} ${row.last_name}`, row.provider_kind),
+    secondFactor: { enrolled: row.mfa_enrolled, required: row.mfa_required },
+  };
 }

@@ -1,8 +1,7 @@
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Actor } from '@sessionledger/auth';
 import { Forbidden, Unauthenticated } from '@sessionledger/common';
-import { MFA_ROLES, SecondFactors } from './second-factors';
+import { SecondFactorState } from './second-factors';
 
 const ENROLMENT_ROUTE = 'sessionledger:second-factor-enrolment';
 
@@ -25,20 +24,15 @@ export interface AuthenticatedRequest {
  * - required and enrolled, but this token was not proven with it: 401
  *   `AUTH.MFA_REQUIRED` (sign in again, with the code).
  *
- * Only district admins and payroll can be required, so other roles cost no query.
+ * The state is read with the actor, in the request's one statement (ActorLoader).
  */
 @Injectable()
 export class SecondFactorGate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly factors: SecondFactors,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
-  async check(context: ExecutionContext, actor: Actor, amr: readonly string[]): Promise<void> {
+  check(context: ExecutionContext, state: SecondFactorState, amr: readonly string[]): void {
     context.switchToHttp().getRequest<AuthenticatedRequest>().authMethods = amr;
-    if (amr.includes('otp') || !actor.roles.some((role) => MFA_ROLES.includes(role))) return;
-    const state = await this.factors.state(actor.districtId, actor.userId);
-    if (!state.required) return;
+    if (amr.includes('otp') || !state.required) return;
     if (state.enrolled) throw new Unauthenticated('AUTH.MFA_REQUIRED', 'Your district requires a second factor: sign in again with your authenticator code');
     if (this.reflector.get<boolean | undefined>(ENROLMENT_ROUTE, context.getHandler())) return;
     throw new Forbidden('AUTH.MFA_ENROLMENT_REQUIRED', 'Your district requires a second factor for your role: enrol an authenticator app first (POST /api/me/mfa/totp)');

@@ -42,16 +42,23 @@ const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
 export const MFA_CODE_INVALID = () => new Unauthenticated('AUTH.MFA_CODE_INVALID', 'The code is not correct, has expired or was already used');
 
+/**
+ * The second-factor state as two columns of a query over `gateway.app_user u`
+ * (`mfa_enrolled`, `mfa_required`), with SECOND_FACTOR_ROLES_PARAM bound to its
+ * one placeholder: the actor's per-request statement reads them too.
+ */
+export const SECOND_FACTOR_COLUMNS = `exists(select 1 from gateway.user_totp t where t.user_id = u.id and t.enrolled_at is not null) as mfa_enrolled,
+            coalesce((select s.mfa_required from gateway.district_security s where s.district_id = u.district_id), false)
+              and u.roles && ?::text[] as mfa_required`;
+export const SECOND_FACTOR_ROLES_PARAM = `{${MFA_ROLES.join(',')}}`;
+
 /** The second-factor state of a user, in the caller's transaction. */
 export async function secondFactorState(em: EntityManager, userId: string): Promise<SecondFactorState> {
-  const [row] = (await em.execute(
-    `select exists(select 1 from gateway.user_totp t where t.user_id = u.id and t.enrolled_at is not null) as enrolled,
-            coalesce((select s.mfa_required from gateway.district_security s where s.district_id = u.district_id), false)
-              and u.roles && ?::text[] as required
-       from gateway.app_user u where u.id = ?`,
-    [`{${MFA_ROLES.join(',')}}`, userId],
-  )) as { enrolled: boolean; required: boolean }[];
-  return { enrolled: Boolean(row?.enrolled), required: Boolean(row?.required) };
+  const [row] = (await em.execute(`select ${SECOND_FACTOR_COLUMNS} from gateway.app_user u where u.id = ?`, [SECOND_FACTOR_ROLES_PARAM, userId])) as {
+    mfa_enrolled: boolean;
+    mfa_required: boolean;
+  }[];
+  return { enrolled: Boolean(row?.mfa_enrolled), required: Boolean(row?.mfa_required) };
 }
 
 /**
