@@ -29,6 +29,7 @@ ENV APP=${APP} \
 WORKDIR /app
 # Code and dependencies stay root-owned: the app user can read them, not change them.
 COPY --from=prod-deps /app/node_modules ./node_modules
+# dist/apps/<app> for the five apps, and dist/apps/web: the web app the gateway serves at /.
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 # The image's own "node" user, by number so Kubernetes can verify runAsNonRoot.

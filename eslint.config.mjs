@@ -24,6 +24,18 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**', '../../apps/*'], message: 'libs never depend on apps' }] }],
     },
   },
+  {
+    // The web app reaches the API only through the generated client, so a call the API does not accept does not compile.
+    files: ['apps/web/src/**'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'Call the API through useApi() (@sessionledger/api-client)' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/apps/*/src/**', '**/libs/**', '@sessionledger/*', '!@sessionledger/api-client'], message: 'the web app shares only the API client with the back end' }] },
+      ],
+    },
+  },
+  { files: ['apps/web/src/api/**'], rules: { 'no-restricted-globals': 'off' } },
   ...APPS.map((app) => ({
     files: [`apps/${app}/src/**`],
     rules: {

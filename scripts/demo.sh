@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole platform on this machine with a demo district: install, build,
-# migrate, seed, start the five apps, print the gateway's URL. Ctrl-C stops
+# The whole platform on this machine with a demo district: install, build
+# (the five apps and the web app), migrate, seed, start the five apps, print
+# the web app's and the gateway's URLs. Ctrl-C stops
 # them gracefully.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,7 @@ gateway="http://127.0.0.1:$(app_port gateway)"
 cat <<INFO
 
 Sessionledger is running.
+  Web app:  ${gateway}/           (sign in as tutor@demo.sessionledger.test)
   Gateway:  ${gateway}/api        (OpenAPI: ${gateway}/api/docs)
   Sign in:  curl -s ${gateway}/api/auth/login -H 'content-type: application/json' \\
               -d '{"email":"district-admin@demo.sessionledger.test","password":"${DEMO_PASSWORD}"}'

@@ -11,6 +11,7 @@ import { installCors } from './cors';
 import { ErrorFilter } from './error.filter';
 import { installRateLimits } from './rate-limit';
 import { TextSafetyPipe, validationPipe } from './validation';
+import { serveWebApp } from './web-app';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const VALID_CORRELATION = /^[A-Za-z0-9._-]{8,100}$/;
@@ -26,7 +27,8 @@ export const API_PREFIX_EXCLUDES = [
 /**
  * Everything the public API shares: `/api` prefix, one validation pipe, one
  * error shape, a correlation id on every request (taken from the caller when
- * well-formed), per-route latency metrics, OpenAPI at /api/docs.
+ * well-formed), per-route latency metrics, OpenAPI at /api/docs; and the web
+ * app at `/` when it is built.
  */
 export async function configureGatewayHttp(app: NestFastifyApplication, env: Environment): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
@@ -70,6 +72,7 @@ export async function configureGatewayHttp(app: NestFastifyApplication, env: Env
   app.useGlobalFilters(new ErrorFilter());
 
   if (env.API_DOCS_ENABLED) serveApiDocs(app);
+  await serveWebApp(app);
 }
 
 /**

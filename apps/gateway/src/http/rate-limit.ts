@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import { Environment } from '@sessionledger/config';
 import { REDIS } from '@sessionledger/platform';
 import { AccessTokens } from '../auth/access-tokens';
+import { isWebAppPath } from './web-app';
 
 const WINDOW_MS = 60_000;
 
@@ -55,7 +56,10 @@ export function installRateLimits(app: NestFastifyApplication, env: Environment)
   }
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (EXEMPT_PATHS.has(request.url.split('?', 1)[0])) return;
+    const path = request.url.split('?', 1)[0];
+    // The web app's files are public and the same for everyone: a school of providers behind one address
+    // opening the app at the start of the day must not spend the address's sign-in allowance on them.
+    if (EXEMPT_PATHS.has(path) || isWebAppPath(path)) return;
     const caller = await callerOf(request);
     const now = Date.now();
     const window = Math.floor(now / WINDOW_MS);

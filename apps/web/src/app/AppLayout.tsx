@@ -1,0 +1,77 @@
+import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useEffect, useRef } from 'react';
+import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
+import { useAuth } from '../auth/useAuth';
+import { useCurrentUser } from '../auth/useCurrentUser';
+
+const NAVIGATION = [
+  { to: '/today', label: 'Today' },
+  { to: '/sessions', label: 'Sessions' },
+  { to: '/post', label: 'Post' },
+];
+
+/**
+ * Header (who is signed in, in which district), navigation and the screen.
+ * On a phone the navigation folds behind the menu button; on a tablet and a
+ * desktop it stays open at the side.
+ */
+export function AppLayout() {
+  const { me, district } = useCurrentUser();
+  const { signOut } = useAuth();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const shownPath = useRef(location.pathname);
+
+  // A new screen: close the phone menu and move focus to the content, so keyboard and screen-reader users
+  // start at the top of the new screen instead of on the link they left. Only on a change of screen: never
+  // on the first one (a page load starts at the skip link) nor on a re-render (focus stays where the user is).
+  useEffect(() => {
+    if (shownPath.current === location.pathname) return;
+    shownPath.current = location.pathname;
+    close();
+    main.current?.focus();
+  }, [location.pathname, close]);
+
+  return (
+    <AppShell header={{ height: 64 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Close navigation' : 'Open navigation'} aria-expanded={opened} aria-controls="app-navigation" />
+            <Title order={2} size="h4" c="blue.9">
+              Sessionledger
+            </Title>
+          </Group>
+          <Stack gap={0} align="flex-end" style={{ minWidth: 0 }}>
+            <Text fw={600} size="sm" truncate="end" data-testid="user-name">
+              {me.displayName}
+            </Text>
+            <Text size="xs" c="dimmed" truncate="end" data-testid="district-name">
+              {district.name}
+            </Text>
+          </Stack>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" id="app-navigation" aria-label="Main">
+        <Stack justify="space-between" h="100%">
+          <div>
+            {NAVIGATION.map((item) => (
+              <NavLink key={item.to} component={RouterNavLink} to={item.to} label={item.label} fw={600} />
+            ))}
+          </div>
+          <Button variant="default" onClick={() => void signOut()}>
+            Sign out
+          </Button>
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main id="main" ref={main} tabIndex={-1} style={{ outline: 'none' }}>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

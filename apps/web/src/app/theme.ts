@@ -1,0 +1,34 @@
+import { createTheme, defaultVariantColorsResolver, type CSSVariablesResolver, type VariantColorsResolver } from '@mantine/core';
+
+/**
+ * Mantine's defaults with the contrast WCAG 2.1 AA asks for (4.5:1 for
+ * text): filled buttons and badges use shade 8, light variants (alerts,
+ * badges) write in shade 9 (black for yellow and orange), and "dimmed" text
+ * is gray 7 rather than gray 6.
+ */
+/** Even their darkest shade is too light to read on their own pale background. */
+const PALE_HUES = new Set(['yellow', 'orange', 'lime']);
+
+const variantColorResolver: VariantColorsResolver = (input) => {
+  const colors = defaultVariantColorsResolver(input);
+  if (input.variant === 'light' && input.color) {
+    const base = input.color.split('.')[0];
+    return { ...colors, color: PALE_HUES.has(base) ? 'var(--mantine-color-black)' : `var(--mantine-color-${base}-9)` };
+  }
+  return colors;
+};
+
+export const theme = createTheme({
+  primaryColor: 'blue',
+  primaryShade: 8,
+  autoContrast: true,
+  variantColorResolver,
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+  defaultRadius: 'md',
+});
+
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  dark: {},
+});

@@ -1,0 +1,274 @@
+/*
+ * A session, running or ended: the header (work order, start, end), the
+ * students, the live "will this be paid?", notes, end, duration, tags once
+ * ended, the coaching log for coaching sessions. Every write answers the
+ * session as the server now has it, and the screen shows that.
+ */
+import { useEffect, useState } from 'react';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useIsMutating } from '@tanstack/react-query';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
+import {
+  idempotencyKey,
+  useCatalog,
+  useSchools,
+  useSession,
+  useSessionActions,
+  type Catalog,
+  type Participant,
+  type ParticipantChanges,
+  type SessionView,
+  type StudentHit,
+} from './api';
+import { AuditPanel } from './AuditPanel';
+import { EncounterDialog, type EncounterSave } from './EncounterDialog';
+import { NotesSection } from './NotesSection';
+import { ParticipantsSection } from './ParticipantsSection';
+import { SessionError } from './SessionError';
+import {
+  CoachingLogSection,
+  DeleteSection,
+  DetailsSection,
+  DurationSection,
+  EndSection,
+  TagsSection,
+  useLatestSession,
+  WorkOrderSection,
+} from './SessionSections';
+import { StudentSearchDialog } from './StudentSearchDialog';
+import { formatDateTime, formatTime, nowToTheMinute } from './time';
+import { READABLE_ALERT } from './modalProps';
+
+export function SessionPage() {
+  const { id = '' } = useParams();
+  const session = useSession(id);
+  const catalog = useCatalog();
+  useScrollToHash(Boolean(session.data));
+  if (session.isPending) return <Loader m="xl" aria-label="Loading the session" />;
+  if (session.error) {
+    return (
+      <Stack p="md" maw={720} mx="auto">
+        <Title order={1}>Session</Title>
+        <SessionError error={session.error} />
+        <Anchor component={Link} to="/today">
+          Back to today
+        </Anchor>
+      </Stack>
+    );
+  }
+  return <SessionScreen session={session.data} catalog={catalog.data} />;
+}
+
+/** Audit links land on `#section`: scroll there and move the focus, so a keyboard user lands there too. */
+function useScrollToHash(ready: boolean) {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (!ready || !hash) return;
+    // After the shell has moved the focus to the new screen's top (it does so on every new path).
+    const timer = setTimeout(() => {
+      const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+      if (!target) return;
+      target.scrollIntoView({ block: 'start' });
+      target.focus({ preventScroll: true });
+    }, 50);
+    return () => clearTimeout(timer);
+  }, [hash, ready]);
+}
+
+function SessionScreen({ session, catalog }: { session: SessionView; catalog: Catalog | undefined }) {
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const actions = useSessionActions(session.id);
+  const busy = useIsMutating() > 0;
+  const editable = !session.posted && session.state !== 'cancelled';
+  const service = catalog?.services.find((s) => s.code === session.service);
+  const [searching, setSearching] = useState(false);
+  const [hints, setHints] = useState<Record<string, string[]>>({});
+  const [savingNote, setSavingNote] = useState<string | null>(null);
+  const encounterId = params.get('encounter');
+  const encounter = session.participants.find((p) => p.id === encounterId);
+  const openEncounter = (p: Participant | null) =>
+    setParams(
+      (old) => {
+        const next = new URLSearchParams(old);
+        if (p) next.set('encounter', p.id);
+        else next.delete('encounter');
+        return next;
+      },
+      { replace: !p },
+    );
+
+  const latest = useLatestSession(session.id);
+  async function present(participants: Participant[]) {
+    for (const p of participants) {
+      const current = latest()?.participants.find((x) => x.id === p.id) ?? p;
+      await actions.updateParticipant.mutateAsync({ participantId: p.id, version: current.version, changes: { present: true } }).catch(() => undefined);
+    }
+  }
+  async function saveEncounter(p: Participant, save: EncounterSave) {
+    const done = await actions.updateParticipant.mutateAsync({ participantId: p.id, version: p.version, changes: save.changes }).catch(() => null);
+    if (!done) return;
+    let ok = true;
+    if (save.qualifiersForAll && save.changes.qualifiers) {
+      for (const other of done.participants.filter((x) => x.id !== p.id && x.present !== false)) {
+        const each = await actions.updateParticipant.mutateAsync({ participantId: other.id, version: other.version, changes: { qualifiers: save.changes.qualifiers } }).catch(() => null);
+        ok &&= Boolean(each);
+      }
+    }
+    if (ok) openEncounter(null);
+  }
+  async function saveNote(p: Participant, changes: ParticipantChanges) {
+    setSavingNote(p.id);
+    const current = latest()?.participants.find((x) => x.id === p.id) ?? p;
+    const reply = await actions.updateParticipant.mutateAsync({ participantId: p.id, version: current.version, changes }).catch(() => null);
+    setSavingNote(null);
+    if (reply && changes.studentNote !== undefined) setHints((old) => ({ ...old, [p.id]: (reply.noteHints ?? []).filter((h) => h.participantId === p.id).map((h) => h.message) }));
+  }
+  async function addStudent(student: StudentHit) {
+    const added = await actions.addParticipant.mutateAsync({ studentId: student.id, key: idempotencyKey() }).catch(() => null);
+    if (!added) return;
+    const p = added.participants.find((x) => x.personId === student.id);
+    if (!p) return;
+    // Found and added means here: present from the start, then the encounter dialog (the seeds' flow).
+    const marked = await actions.updateParticipant.mutateAsync({ participantId: p.id, version: p.version, changes: { present: true } }).catch(() => null);
+    setSearching(false);
+    openEncounter(marked?.participants.find((x) => x.id === p.id) ?? p);
+  }
+
+  return (
+    <Stack maw={960} mx="auto" p={{ base: 0, sm: 'md' }} gap="md" pb={96}>
+      <SessionHeader session={session} catalog={catalog} />
+      {session.posted && (
+        <Alert styles={READABLE_ALERT} color="green" title={`Posted (version ${session.posted.version}) ${formatDateTime(session.posted.at)}`}>
+          A posted session changes only by an amendment.{' '}
+          <Anchor component={Link} to={`/sessions/${session.id}/post`}>
+            Amendments and version history
+          </Anchor>
+        </Alert>
+      )}
+      {actions.updateParticipant.error && !encounter && <SessionError error={actions.updateParticipant.error} />}
+      {actions.removeParticipant.error && <SessionError error={actions.removeParticipant.error} />}
+      <ParticipantsSection
+        session={session}
+        editable={editable}
+        busy={busy}
+        onPresent={(ps) => void present(ps)}
+        onTimeOut={(p) => void actions.updateParticipant.mutate({ participantId: p.id, version: p.version, changes: { timeOut: nowToTheMinute().toISOString() } })}
+        onOpen={openEncounter}
+        onRemove={(p) => {
+          if (window.confirm(`Remove ${p.name} from this session?`)) actions.removeParticipant.mutate(p.id);
+        }}
+        onAdd={() => {
+          actions.addParticipant.reset();
+          setSearching(true);
+        }}
+      />
+      {!session.posted && <AuditPanel sessionId={session.id} />}
+      <NotesSection session={session} template={session.noteTemplate ?? service?.noteTemplate} editable={editable} hints={hints} savingId={savingNote} onSave={(p, c) => void saveNote(p, c)} />
+      <DetailsSection session={session} catalog={catalog} editable={editable} />
+      {session.participantKind === 'staff' && <CoachingLogSection session={session} catalog={catalog} editable={editable} />}
+      {session.state === 'active' && editable && <EndSection session={session} busy={busy} onEnded={(toPost) => toPost && navigate(`/sessions/${session.id}/post`)} />}
+      {session.state === 'ended' && (
+        <>
+          <DurationSection session={session} editable={editable} />
+          <TagsSection session={session} catalog={catalog} editable={editable} />
+          {!session.posted && (
+            <Group>
+              <Button component={Link} to={`/sessions/${session.id}/post`} size="md">
+                Review and post
+              </Button>
+            </Group>
+          )}
+        </>
+      )}
+      {!session.workOrder && editable && session.state !== 'active' && <WorkOrderSection session={session} />}
+      {session.state === 'active' && editable && <DeleteSection session={session} />}
+      {searching && (
+        <StudentSearchDialog
+          alreadyIn={new Set(session.participants.map((p) => p.personId))}
+          adding={actions.addParticipant.isPending || actions.updateParticipant.isPending}
+          error={actions.addParticipant.error}
+          onPick={(s) => void addStudent(s)}
+          onClose={() => setSearching(false)}
+        />
+      )}
+      {encounter && (
+        <EncounterDialog
+          key={encounter.id}
+          session={session}
+          participant={encounter}
+          catalog={catalog}
+          saving={actions.updateParticipant.isPending}
+          error={actions.updateParticipant.error}
+          onSave={(save) => void saveEncounter(encounter, save)}
+          onClose={() => {
+            actions.updateParticipant.reset();
+            openEncounter(null);
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
+
+export function workOrderLabel(type: string): string {
+  const names: Record<string, string> = {
+    career_ladder: 'Career Ladder',
+    homebound: 'Homebound',
+    detention: 'Detention',
+    credit_recovery: 'Credit Recovery',
+    tutoring: 'Tutoring',
+    club: 'Club',
+  };
+  return names[type] ?? type.replace(/_/g, ' ');
+}
+
+function SessionHeader({ session, catalog }: { session: SessionView; catalog: Catalog | undefined }) {
+  const schools = useSchools();
+  const serviceName = catalog?.services.find((s) => s.code === session.service)?.name ?? session.service;
+  const schoolName = schools.data?.find((s) => s.id === session.schoolId)?.name;
+  const state = session.posted ? { label: 'Posted', color: 'green' } : session.state === 'active' ? { label: 'Running', color: 'blue' } : session.state === 'ended' ? { label: 'Ended', color: 'gray' } : { label: 'Cancelled', color: 'red' };
+  return (
+    <Paper withBorder p="md" component="header" aria-labelledby="session-title">
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
+        <Stack gap={2}>
+          <Title order={1} size="h2" id="session-title">
+            {session.state === 'active' ? 'Active session' : 'Session'}: {session.description ?? serviceName}
+          </Title>
+          <Text>
+            {serviceName}
+            {session.group ? ` · ${session.group.name}` : ' · ad hoc'}
+            {schoolName ? ` · ${schoolName}` : ''}
+          </Text>
+          <Text data-testid="session-work-order">
+            <strong>Work order:</strong> {session.workOrder ? workOrderLabel(session.workOrder.type) : 'None: time tracking only (not paid)'}
+          </Text>
+          <Text>
+            <strong>Started:</strong> {formatDateTime(session.startedAt)}
+            {session.endedAt && (
+              <>
+                {' '}
+                · <strong>Ended:</strong> {formatTime(session.endedAt)} ({session.rawMinutes} min)
+              </>
+            )}
+          </Text>
+        </Stack>
+        <Badge c="dark.8" size="lg" color={state.color} variant="light">
+          {state.label}
+        </Badge>
+      </Group>
+    </Paper>
+  );
+}
+
