@@ -1,6 +1,4 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { generate } from 'otplib';
 import request from 'supertest';
@@ -9,6 +7,7 @@ import { TenantTransactions } from '@sessionledger/persistence';
 import { spawnTs, stopApps } from '@sessionledger/testing';
 import { SsoSecrets } from '../src/auth/sso/sso-secrets';
 import { as, createDistrict, Session, signIn, startGateway, TestDistrict, TestUser } from './support/gateway-harness';
+import { OidcTestProvider, startOidcProvider } from './support/oidc-provider';
 
 const CLIENT_ID = 'sessionledger';
 const CLIENT_SECRET = 'sso-client-secret-5f1c9e0a7b3d';
@@ -21,33 +20,14 @@ interface ProviderAccount {
   tamperAud?: string;
 }
 
-/** oidc-provider is ESM only: it runs as its own `node` process (see the fixture). */
-async function startProvider(): Promise<{ issuer: string; child: ChildProcess }> {
-  const clients = [
-    { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [REDIRECT_URI] },
-    { client_id: 'another-client', client_secret: 'another-secret-0123456789', redirect_uris: [REDIRECT_URI] },
-  ];
-  const child = spawn(process.execPath, [join(__dirname, 'support', 'oidc-provider.fixture.mjs')], {
-    env: { ...process.env, OIDC_CLIENTS: JSON.stringify(clients) },
-    // Its stderr holds only oidc-provider's development warnings; a pipe nobody reads could fill and stall it.
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const issuer = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((candidate) => candidate.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { issuer: string }).issuer);
-    });
-    child.once('exit', (code) => reject(new Error(`the OpenID provider fixture exited (${code})`)));
-    setTimeout(() => reject(new Error('the OpenID provider fixture did not start')), 15_000).unref();
-  });
-  return { issuer, child };
-}
+const TEST_CLIENTS = [
+  { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [REDIRECT_URI] },
+  { client_id: 'another-client', client_secret: 'another-secret-0123456789', redirect_uris: [REDIRECT_URI] },
+];
 
 describe('SSO with OpenID Connect', () => {
   let app: NestFastifyApplication;
-  let provider: { issuer: string; child: ChildProcess };
+  let provider: OidcTestProvider;
   let district: TestDistrict;
   let other: TestDistrict;
   let admin: Session;
@@ -55,7 +35,7 @@ describe('SSO with OpenID Connect', () => {
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    provider = await startProvider();
+    provider = await startOidcProvider(TEST_CLIENTS);
     app = await startGateway({ SSO_REDIRECT_URI: REDIRECT_URI, SSO_APP_URL: APP_URL });
     [district, other] = [await createDistrict(app, 1), await createDistrict(app, 1)];
     admin = await signIn(app, district.admin.email);

@@ -1,29 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { as, signIn, TestDistrict } from '../../gateway/test/support/gateway-harness';
+import { OidcTestProvider, startOidcProvider } from '../../gateway/test/support/oidc-provider';
 import { BrowserPlatform, expectAccessible, freePort, launchBrowser, screenshots, startBrowserPlatform, TestBrowser } from './support/browser';
 
 const CLIENT_ID = 'sessionledger';
 const CLIENT_SECRET = 'sso-client-secret-5f1c9e0a7b3d';
-
-/** The test OpenID provider (oidc-provider, ESM only, in its own process): it signs in whoever the login_hint names. */
-async function startProvider(redirectUri: string): Promise<{ issuer: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'gateway', 'test', 'support', 'oidc-provider.fixture.mjs')], {
-    env: { ...process.env, OIDC_CLIENTS: JSON.stringify([{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [redirectUri] }]) },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const issuer = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((candidate) => candidate.startsWith('{'));
-      if (line) resolve((JSON.parse(line) as { issuer: string }).issuer);
-    });
-    child.once('exit', (code) => reject(new Error(`the OpenID provider fixture exited (${code})`)));
-    setTimeout(() => reject(new Error('the OpenID provider fixture did not start')), 15_000).unref();
-  });
-  return { issuer, child };
-}
 
 /**
  * Single sign-on in the browser: the district's link to the sign-in screen
@@ -34,14 +14,14 @@ async function startProvider(redirectUri: string): Promise<{ issuer: string; chi
 describe('Web app: single sign-on', () => {
   let platform: BrowserPlatform;
   let browser: TestBrowser;
-  let provider: { issuer: string; child: ChildProcess };
+  let provider: OidcTestProvider;
   let district: TestDistrict;
   let slug: string;
 
   beforeAll(async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    provider = await startProvider(`${base}/api/auth/sso/callback`);
+    provider = await startOidcProvider([{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [`${base}/api/auth/sso/callback`] }]);
     platform = await startBrowserPlatform({ port, gatewayEnv: { SSO_REDIRECT_URI: `${base}/api/auth/sso/callback`, SSO_APP_URL: `${base}/` } });
     browser = await launchBrowser();
     district = await platform.district(1);

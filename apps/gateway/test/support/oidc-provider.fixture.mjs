@@ -10,7 +10,8 @@ import http from 'node:http';
 import Provider from 'oidc-provider';
 import * as jose from 'jose';
 
-const clients = JSON.parse(process.env.OIDC_CLIENTS ?? '[]');
+// The clients come as the first argument (JSON), so the starter needs to pass no environment of its own.
+const clients = JSON.parse(process.argv[2] ?? '[]');
 const { privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
 const kid = 'sso-test-key';
 const jwk = { ...(await jose.exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
