@@ -47,6 +47,9 @@ for app in "${SL_APPS[@]}"; do
 done
 
 gateway="http://127.0.0.1:$(app_port gateway)"
+# The tutor's week (work orders, a weekly series per group), written through the API like any district's schedule.
+TS_NODE_PROJECT="$PWD/tsconfig.json" node -r ts-node/register/transpile-only -r tsconfig-paths/register scripts/demo-schedule.ts "$gateway" "$DEMO_PASSWORD" ||
+  echo "the demo schedule could not be written; the apps run without it" >&2
 cat <<INFO
 
 Sessionledger is running.
