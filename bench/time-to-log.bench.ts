@@ -18,9 +18,14 @@ import { Cell, formatNumber, machine, ratio, seconds, table, writeResult } from 
  * Time to log (issue 15, "Measured"): a provider's typical 4-student,
  * 45-minute group tutoring session in the web app, from Today to posted, in
  * Chromium against the whole platform (the browser-test harness of
- * apps/web/test), twice: from the "+ New session" button (choose the
- * group), and from Start on the group's planned occurrence on Today's
- * calendar. Every tap, click, choice and filled field goes through one
+ * apps/web/test), twice: from the "+ New session" button (the provider's
+ * only group is preselected), and from Start on the group's planned
+ * occurrence on Today's calendar. A typical group session is not the
+ * group's first: each of these providers logged the group's session a week
+ * ago (through the API, before the clock starts, remedial Reading for all),
+ * and the app offers its qualifiers as one tap. Once more, the group's first
+ * session (nothing to repeat: the qualifiers chosen in the encounter, given
+ * to everyone present) is measured, one round, and reported beside them. Every tap, click, choice and filled field goes through one
  * counting helper (a note filled counts as one interaction, and so does the
  * signing password); the notes are filled at once and the time a 40
  * words-per-minute typist would take is added apart. The session is run
@@ -29,7 +34,7 @@ import { Cell, formatNumber, machine, ratio, seconds, table, writeResult } from 
  * who tapped Start then, and is moved to the real time before End (whose
  * time defaults to now) — no interaction is spent on faking the duration.
  * Qualifiers are the tutoring case that pays (remedial: a criterion and the
- * subject), set once and given to everyone present.
+ * subject), for everyone present. End is one tap ("End now").
  *
  * Beside it, in the same run, the baseline: the same session logged through
  * the API alone with the generated client (the fewest calls: start, one
@@ -52,6 +57,8 @@ const GOAL = { interactions: 12, seconds: 60 };
 const SESSION_MINUTES = 45;
 /** Each browser flow this many times (a fresh browser each), the order alternating; the API pass as many times before and after. */
 const ROUNDS = 3;
+/** The group's first session (no last session to repeat): this many rounds. */
+const FIRST_ROUNDS = 1;
 const API_PASSES = 3;
 const SUBJECT = 'Reading';
 
@@ -181,7 +188,7 @@ class Flow {
   }
 }
 
-type Entry = 'new-session' | 'calendar';
+type Entry = 'new-session' | 'calendar' | 'first-session';
 
 interface FlowResult {
   entry: Entry;
@@ -202,13 +209,16 @@ interface FlowResult {
 }
 
 const ENTRY_LABELS: Record<Entry, string> = {
-  'new-session': 'Today → "+ New session" → choose the group',
-  calendar: "Today → Start on the group's planned occurrence (a series)",
+  'new-session': 'Today → "+ New session" (the only group preselected; the group\'s last session a week ago)',
+  calendar: "Today → Start on the group's planned occurrence (a series; the group's last session a week ago)",
+  'first-session': 'Today → "+ New session", the group\'s first session (no last session to repeat)',
 };
+const ENTRIES: Entry[] = ['new-session', 'calendar', 'first-session'];
 
 interface EntrySummary {
   entry: Entry;
   label: string;
+  rounds: number;
   /** The round with the median app wall time: its steps are the ones printed. */
   typical: FlowResult;
   interactions: number[];
@@ -246,12 +256,15 @@ async function main(): Promise<number> {
     const addProviders = (count: number, name: string) => Promise.all(Array.from({ length: count }, (_, i) => addProvider(platform.gateway, district, admin, `${name}${i + 1}`)));
     const byButton = await addProviders(ROUNDS, 'Pia');
     const byCalendar = await addProviders(ROUNDS, 'Sam');
+    const byFirst = await addProviders(FIRST_ROUNDS, 'Fay');
     const byApi = await addProviders(2 * API_PASSES, 'Quinn');
     for (const provider of byCalendar) await planOccurrence(platform.gateway, provider);
+    // The group's session a week ago (logged and posted through the API): what "Same qualifiers as last session" offers.
+    for (const provider of [...byButton, ...byCalendar]) await logThroughApi(platform.baseUrl, provider, 'a week ago', 7);
     console.log(
       `setup ${seconds(setupStarted)} s: database ${run.database}, Redis prefix ${run.redisPrefix}*, the five apps in this process, ` +
         `gateway serving dist/apps/web at ${platform.baseUrl}; Chromium /usr/bin/chromium, headless, 1280×800, a fresh profile per flow; ` +
-        `${ROUNDS} rounds of each flow (order alternating), ${API_PASSES} API passes before and ${API_PASSES} after; ` +
+        `${ROUNDS} rounds of each flow (order alternating) and ${FIRST_ROUNDS} of the group's first session, ${API_PASSES} API passes before and ${API_PASSES} after; ` +
         `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`,
     );
 
@@ -263,6 +276,7 @@ async function main(): Promise<number> {
         ['new-session', byButton[round]],
         ['calendar', byCalendar[round]],
       ];
+      if (round < FIRST_ROUNDS) order.push(['first-session', byFirst[round]]);
       for (const [entry, provider] of round % 2 ? order.reverse() : order) {
         const browser = await launchBrowser();
         try {
@@ -281,13 +295,14 @@ async function main(): Promise<number> {
     const baselineCalls = spread(apiRuns.map((r) => r.calls));
     const passwordTyping = typingSeconds(TEST_PASSWORD.length / CHARS_PER_WORD);
     const noteTyping = typingSeconds(NOTE_WORDS);
-    const entries: EntrySummary[] = (['new-session', 'calendar'] as const).map((entry) => {
+    const entries: EntrySummary[] = ENTRIES.map((entry) => {
       const mine = flows.filter((f) => f.entry === entry);
       const appWallSeconds = spread(mine.map((f) => f.appWallSeconds));
       const typical = [...mine].sort((a, b) => a.appWallSeconds - b.appWallSeconds)[Math.floor((mine.length - 1) / 2)];
       return {
         entry,
         label: ENTRY_LABELS[entry],
+        rounds: mine.length,
         typical,
         interactions: [...new Set(mine.map((f) => f.interactions.length))],
         appWallSeconds,
@@ -301,7 +316,7 @@ async function main(): Promise<number> {
     const most = (e: EntrySummary) => Math.max(...e.interactions);
     for (const e of entries) {
       const flow = e.typical;
-      console.log(`\n${e.label} → posted (4 students, ${SESSION_MINUTES} minutes, tutoring, remedial ${SUBJECT}); the median round of ${ROUNDS}\n`);
+      console.log(`\n${e.label} → posted (4 students, ${SESSION_MINUTES} minutes, tutoring, remedial ${SUBJECT}); the median round of ${e.rounds}\n`);
       console.log(
         table(
           ['step', 'interactions', 'wall s', 'API requests', 'typing s (40 wpm)', 'what'],
@@ -313,16 +328,16 @@ async function main(): Promise<number> {
       console.log(`  before the flow (not counted): sign-in and Today ${flow.signIn.seconds.toFixed(2)} s, ${flow.signIn.apiRequests} API requests`);
     }
 
-    console.log(`\nTime to log (medians of ${ROUNDS} rounds, range in brackets)\n`);
+    console.log(`\nTime to log (medians of ${ROUNDS} rounds; the group's first session ${FIRST_ROUNDS}; range in brackets)\n`);
     console.log(
       table(
-        ['measure', '"+ New session"', 'from the calendar', 'goal'],
+        ['measure', '"+ New session"', 'from the calendar', "the group's first session", 'goal'],
         [
           ['interactions (taps, clicks, choices; a note or the password typed = 1)', ...entries.map((e) => `${e.interactions.join('/')} ${met(most(e) <= GOAL.interactions)}`), `≤ ${GOAL.interactions}`],
           ['everything but typing the notes, s (app wall + password at 40 wpm)', ...entries.map((e) => `${formatNumber(e.exceptNotesSeconds)} ${met(e.exceptNotesSeconds <= GOAL.seconds)}`), `≤ ${GOAL.seconds}`],
           ['  app wall time, s (pages, requests, renders; no human reading or pointing)', ...entries.map((e) => `${formatNumber(e.appWallSeconds.median)}${range(e.appWallSeconds)}`), ''],
-          [`  typing the password (${TEST_PASSWORD.length} characters = ${(TEST_PASSWORD.length / CHARS_PER_WORD).toFixed(1)} words), s`, passwordTyping, passwordTyping, ''],
-          [`typing the notes (${NOTE_WORDS} words at ${WPM} wpm), s`, noteTyping, noteTyping, ''],
+          [`  typing the password (${TEST_PASSWORD.length} characters = ${(TEST_PASSWORD.length / CHARS_PER_WORD).toFixed(1)} words), s`, ...entries.map(() => passwordTyping), ''],
+          [`typing the notes (${NOTE_WORDS} words at ${WPM} wpm), s`, ...entries.map(() => noteTyping), ''],
           ['total, s', ...entries.map((e) => e.exceptNotesSeconds + noteTyping), ''],
           ['API requests the app made', ...entries.map((e): Cell => (e.apiRequests.min === e.apiRequests.max ? e.apiRequests.median : `${e.apiRequests.median}${range(e.apiRequests, 0)}`)), ''],
         ],
@@ -436,20 +451,20 @@ async function browserFlow(baseUrl: string, gateway: NestFastifyApplication, bro
   const flowStarted = performance.now();
   const names = provider.students.map((s) => s.name);
 
-  if (entry === 'new-session') {
-    flow.step('Today → New session');
-    await flow.click(page.getByRole('link', { name: 'New session' }).first(), 'New session (Today)');
-    await page.getByRole('heading', { name: 'New session', level: 1 }).waitFor();
-    flow.step('Choose the group, start');
-    await flow.check(page.getByRole('radio', { name: new RegExp(escapeRegExp(provider.groupName)) }), 'the group (its only one)');
-    // The one work order of the group's school is chosen by the app: no interaction.
-    const tutoring = page.getByRole('radio', { name: /^Tutoring/ });
-    await waitFor(() => tutoring.isChecked(), 15_000);
-  } else {
+  if (entry === 'calendar') {
     flow.step('Today → Start the planned occurrence');
     await flow.click(planned.getByRole('link', { name: 'Start' }), 'Start (calendar entry)');
     await page.getByText('From your calendar').waitFor();
     flow.step('Start (pre-filled)');
+  } else {
+    flow.step('Today → New session');
+    await flow.click(page.getByRole('link', { name: 'New session' }).first(), 'New session (Today)');
+    await page.getByRole('heading', { name: 'New session', level: 1 }).waitFor();
+    flow.step('Start (the only group and work order preselected)');
+    // The provider's only group, and the one work order of its school, are chosen by the app: no interaction.
+    const group = page.getByRole('radio', { name: new RegExp(escapeRegExp(provider.groupName)) });
+    const tutoring = page.getByRole('radio', { name: /^Tutoring/ });
+    await waitFor(async () => (await group.isChecked()) && (await tutoring.isChecked()), 15_000);
   }
   await flow.click(page.getByRole('button', { name: 'Start session' }), 'Start session');
   await page.getByRole('heading', { name: /^Active session/, level: 1 }).waitFor();
@@ -459,16 +474,22 @@ async function browserFlow(baseUrl: string, gateway: NestFastifyApplication, bro
   await flow.click(page.getByRole('button', { name: 'Everyone present (4)' }), 'Everyone present (4)');
   await waitFor(async () => (await page.getByText('Not marked yet').count()) === 0, 15_000);
 
-  flow.step('Qualifiers (once, given to everyone present)');
-  await flow.click(page.getByRole('button', { name: `Edit ${names[0]}'s encounter` }), `Edit ${FIRST_NAMES[0]}'s encounter`);
-  const dialog = page.getByRole('dialog', { name: `Encounter: ${names[0]}` });
-  await flow.check(dialog.getByRole('checkbox', { name: /^Remedial/ }), 'Remedial');
-  await flow.check(dialog.getByRole('checkbox', { name: /D or F grade/ }), 'criterion: D or F grade');
-  await flow.click(dialog.getByRole('combobox', { name: 'Subject tutored' }), 'Subject tutored (open the list)');
-  await flow.click(page.getByRole('option', { name: SUBJECT, exact: true }), `subject: ${SUBJECT}`, 'choice');
-  await flow.check(dialog.getByRole('checkbox', { name: 'Give these qualifiers to everyone present' }), 'Give these qualifiers to everyone present');
-  await flow.click(dialog.getByRole('button', { name: 'Save encounter' }), 'Save encounter');
-  await dialog.waitFor({ state: 'detached', timeout: 20_000 });
+  if (entry === 'first-session') {
+    flow.step('Qualifiers (in the encounter, given to everyone present)');
+    await flow.click(page.getByRole('button', { name: `Edit ${names[0]}'s encounter` }), `Edit ${FIRST_NAMES[0]}'s encounter`);
+    const dialog = page.getByRole('dialog', { name: `Encounter: ${names[0]}` });
+    await flow.check(dialog.getByRole('checkbox', { name: /^Remedial/ }), 'Remedial');
+    await flow.check(dialog.getByRole('checkbox', { name: /D or F grade/ }), 'criterion: D or F grade');
+    await flow.click(dialog.getByRole('radiogroup', { name: /^Subject tutored/ }).getByText(SUBJECT, { exact: true }), `subject: ${SUBJECT} (one tap)`, 'choice');
+    // In a group session "give these qualifiers to everyone present" is on by default: no interaction, but checked here.
+    if (!(await dialog.getByRole('checkbox', { name: 'Give these qualifiers to everyone present' }).isChecked())) throw new Error('"Give these qualifiers to everyone present" is not on by default');
+    await flow.click(dialog.getByRole('button', { name: 'Save encounter' }), 'Save encounter');
+    await dialog.waitFor({ state: 'detached', timeout: 20_000 });
+  } else {
+    flow.step('Qualifiers (same as last session, one tap)');
+    const same = page.getByRole('button', { name: `Same qualifiers as last session (Remedial · D or F grade · ${SUBJECT})` });
+    await flow.click(same, `Same qualifiers as last session (Remedial · D or F grade · ${SUBJECT})`);
+  }
   await waitFor(async () => (await page.getByText(`Remedial (${SUBJECT})`).count()) === names.length, 15_000);
   await page.getByText('Payable', { exact: true }).waitFor();
 
@@ -482,9 +503,8 @@ async function browserFlow(baseUrl: string, gateway: NestFastifyApplication, bro
 
   // 45 minutes later.
   await page.clock.setSystemTime(Date.now());
-  flow.step('End (at now, the default)');
-  await flow.click(page.getByRole('button', { name: 'End session' }), 'End session');
-  await flow.click(page.getByRole('button', { name: 'End and review to post' }), 'End and review to post');
+  flow.step('End now');
+  await flow.click(page.getByRole('button', { name: 'End now' }), 'End now');
   await page.getByRole('heading', { name: 'Review and post', level: 1 }).waitFor();
   const sessionId = new URL(page.url()).pathname.split('/')[2];
   await page.getByText('Nothing is missing: ready to post.').waitFor({ timeout: 20_000 });
@@ -569,9 +589,10 @@ async function addProvider(gateway: NestFastifyApplication, district: TestDistri
  * The same session through the API alone: the fewest calls a client that
  * knows its group and work order makes — start, one PATCH per student
  * (present, qualifiers, note), end, post — each timed. Signed in before (as
- * the browser flow starts signed in).
+ * the browser flow starts signed in). `daysAgo`: the same session that many
+ * days back (the group's last session, before a browser flow).
  */
-async function logThroughApi(baseUrl: string, provider: Provider, label: string): Promise<ApiRun> {
+async function logThroughApi(baseUrl: string, provider: Provider, label: string, daysAgo = 0): Promise<ApiRun> {
   const { accessToken } = await signInWithClient(baseUrl, provider.user.email);
   const perCall: { call: string; ms: number }[] = [];
   const api = createSessionledgerClient({
@@ -586,7 +607,7 @@ async function logThroughApi(baseUrl: string, provider: Provider, label: string)
   });
   const qualifiers: Schemas['QualifiersBody'] = { homebound: false, detention: false, creditRecovery: false, remedial: true, remedialCriteria: ['d_or_f_grade'], subject: SUBJECT };
   const minute = (at: number) => new Date(Math.floor(at / 60_000) * 60_000).toISOString();
-  const now = Date.now();
+  const now = Date.now() - daysAgo * 86_400_000;
 
   const started = performance.now();
   let session = must(

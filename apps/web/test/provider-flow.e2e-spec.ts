@@ -67,10 +67,10 @@ describe('Web app: run, log and post a session', () => {
   it('runs a 4-student group session from Today to posted, and the pay line comes back through the API', async () => {
     await page.getByRole('link', { name: 'New session' }).first().click();
     await page.getByRole('heading', { name: 'New session', level: 1 }).waitFor();
-    await page.getByRole('radio', { name: new RegExp(groupName) }).check();
-    // The one work order of the group's school is chosen already.
-    await page.getByRole('radio', { name: /^Tutoring/ }).waitFor();
-    expect(await page.getByRole('radio', { name: /^Tutoring/ }).isChecked()).toBe(true);
+    // The provider's only group, and the one work order of the group's school, are chosen already.
+    const group = page.getByRole('radio', { name: new RegExp(groupName) });
+    const tutoring = page.getByRole('radio', { name: /^Tutoring/ });
+    await waitFor(async () => (await group.isChecked()) && (await tutoring.isChecked()), 15_000);
     await page.getByLabel('Start').fill(localInput(new Date(Date.now() - 45 * 60_000)));
     await expectAccessible(page, 'new-session');
     await screenshots(page, 'new-session');
@@ -81,15 +81,17 @@ describe('Web app: run, log and post a session', () => {
     await page.getByRole('button', { name: 'Everyone present (4)' }).click();
     await page.getByRole('button', { name: /^Everyone present/ }).waitFor({ state: 'detached' });
     await waitFor(async () => (await page.getByText('Not marked yet').count()) === 0, 15_000);
+    // The group's first session: nothing to repeat from a last one.
+    expect(await page.getByRole('button', { name: /^Same qualifiers as last session/ }).count()).toBe(0);
 
-    // Qualifiers once, given to everyone present.
+    // Qualifiers once, given to everyone present (the default in a group session); the subject is one tap.
     await page.getByRole('button', { name: `Edit ${names[0]}'s encounter` }).click();
     const dialog = page.getByRole('dialog', { name: `Encounter: ${names[0]}` });
     await dialog.getByRole('checkbox', { name: /^Remedial/ }).check();
     await dialog.getByRole('checkbox', { name: /D or F grade/ }).check();
-    await dialog.getByRole('combobox', { name: 'Subject tutored' }).click();
-    await page.getByRole('option', { name: 'Reading', exact: true }).click();
-    await dialog.getByRole('checkbox', { name: 'Give these qualifiers to everyone present' }).check();
+    await dialog.getByRole('radiogroup', { name: /^Subject tutored/ }).getByText('Reading', { exact: true }).click();
+    expect(await dialog.getByRole('radio', { name: 'Reading', exact: true }).isChecked()).toBe(true);
+    expect(await dialog.getByRole('checkbox', { name: 'Give these qualifiers to everyone present' }).isChecked()).toBe(true);
     await expectAccessible(page, 'encounter');
     await screenshots(page, 'encounter');
     await dialog.getByRole('button', { name: 'Save encounter' }).click();
@@ -120,8 +122,8 @@ describe('Web app: run, log and post a session', () => {
     await page.getByRole('link', { name: /Go to your active session/ }).click();
     expect(page.url()).toBe(runningUrl);
 
-    await page.getByRole('button', { name: 'End session' }).click();
-    await page.getByRole('button', { name: 'End and review to post' }).click();
+    // One tap ends the session now and opens the review.
+    await page.getByRole('button', { name: 'End now' }).click();
     await page.getByRole('heading', { name: 'Review and post', level: 1 }).waitFor();
     postedSessionId = new URL(page.url()).pathname.split('/')[2];
     await page.getByText('Nothing is missing: ready to post.').waitFor();
@@ -189,8 +191,17 @@ describe('Web app: run, log and post a session', () => {
     await page.getByTestId('session-work-order').filter({ hasText: 'time tracking only' }).waitFor();
     await page.getByRole('button', { name: 'Encounter of Zephyrine Quillfeather' }).waitFor();
 
-    await page.getByRole('button', { name: 'End session' }).click();
-    await page.getByRole('button', { name: 'End only' }).click();
+    // Another end time: "End at…", its dialog, "End only".
+    await page.getByRole('button', { name: 'End at…' }).click();
+    const ending = page.getByRole('dialog', { name: 'End the session at another time' });
+    await ending.getByLabel('Ended at').waitFor();
+    // After the dialog's opening transition (mid-fade, its colours are neither the page's nor its own).
+    // (A string: this file is compiled without the DOM's types; polled from here, as the app's CSP forbids eval in the page.)
+    const settled = `[...document.querySelectorAll('.mantine-Modal-content, .mantine-Modal-overlay')].every((el) => getComputedStyle(el).opacity === '1')`;
+    await waitFor(async () => (await page.evaluate(settled)) === true, 5_000);
+    await expectAccessible(page, 'end-at');
+    await screenshots(page, 'end-at', { fullPage: false });
+    await ending.getByRole('button', { name: 'End only' }).click();
     await page.getByRole('heading', { name: 'Tags', level: 2 }).waitFor();
     await expectAccessible(page, 'session-ended');
     await screenshots(page, 'session-ended');
@@ -242,6 +253,18 @@ describe('Web app: run, log and post a session', () => {
     await screenshots(page, 'new-session-from-calendar');
     await page.getByRole('button', { name: 'Start session' }).click();
     await page.getByRole('heading', { name: `Students of ${groupName} (4)` }).waitFor();
+
+    // The group's last session (the one posted above) is offered as one tap, naming what it sets; nothing is set before the tap.
+    await page.getByRole('button', { name: 'Everyone present (4)' }).click();
+    await waitFor(async () => (await page.getByText('Not marked yet').count()) === 0, 15_000);
+    const same = page.getByRole('button', { name: 'Same qualifiers as last session (Remedial · D or F grade · Reading)' });
+    await same.waitFor();
+    expect(await page.getByText('Remedial (Reading)').count()).toBe(0);
+    await expectAccessible(page, 'last-qualifiers');
+    await screenshots(page, 'last-qualifiers');
+    await same.click();
+    await waitFor(async () => (await page.getByText('Remedial (Reading)').count()) === 4, 15_000);
+    await same.waitFor({ state: 'detached' });
 
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete session started by mistake' }).click();

@@ -5,6 +5,7 @@ import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 
 import { AuthProvider } from '../auth/AuthProvider';
 import { SignedInShell } from '../auth/SignedInShell';
 import { SignInPage } from '../auth/SignInPage';
+import { seriesRoutes } from '../series/routes';
 import { sessionRoutes } from '../sessions/routes';
 import { TodayPage } from '../today/TodayPage';
 import { NotFoundPage } from './NotFoundPage';
@@ -24,6 +25,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to="/today" replace /> },
       { path: '/today', element: <TodayPage /> },
       ...sessionRoutes,
+      ...seriesRoutes,
       { path: '*', element: <NotFoundPage /> },
     ],
   },

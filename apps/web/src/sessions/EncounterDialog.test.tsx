@@ -2,7 +2,10 @@ import { MantineProvider } from '@mantine/core';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { Catalog, Participant, SessionView } from './api';
-import { EncounterDialog, type EncounterSave } from './EncounterDialog';
+import { EncounterDialog, type EncounterSave, type LastQualifiers } from './EncounterDialog';
+import { lastQualifierWrites } from './LastQualifiersSuggestion';
+import { mergeSession } from './api';
+import { qualifierWords } from './labels';
 import { ParticipantsSection } from './ParticipantsSection';
 
 // jsdom has no ResizeObserver; Mantine's Select (its option list) asks for one.
@@ -69,11 +72,11 @@ const catalog: Catalog = {
   subjects: ['Reading', 'Mathematics'],
 };
 
-function renderDialog(p: Participant) {
+function renderDialog(p: Participant, others: Participant[] = [], last: LastQualifiers | null = null) {
   const onSave = vi.fn<(save: EncounterSave) => void>();
   render(
     <MantineProvider>
-      <EncounterDialog session={session([p])} participant={p} catalog={catalog} saving={false} error={null} onSave={onSave} onClose={() => undefined} />
+      <EncounterDialog session={session([p, ...others])} participant={p} catalog={catalog} saving={false} error={null} onSave={onSave} onClose={() => undefined} last={last} />
     </MantineProvider>,
   );
   return onSave;
@@ -119,6 +122,42 @@ describe(EncounterDialog.name, () => {
     expect(onSave.mock.calls[1][0].changes.qualifiers?.remedialCriteria).toEqual([]);
   });
 
+  it('takes the subject in one tap when the subjects are few', () => {
+    const onSave = renderDialog(participant());
+    expect(screen.queryByRole('combobox', { name: /Subject tutored/ })).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: /^Remedial/ }));
+    fireEvent.click(screen.getByRole('checkbox', { name: /D or F grade/ }));
+    fireEvent.click(screen.getByRole('radio', { name: 'Reading' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save encounter' }));
+    expect(onSave.mock.calls[0][0].changes.qualifiers).toMatchObject({ remedial: true, remedialCriteria: ['d_or_f_grade'], subject: 'Reading' });
+  });
+
+  it('gives the qualifiers to everyone present by default in a group session, unless another student has different ones', () => {
+    const ben = participant({ id: 'p2', personId: 's2', name: 'Ben Okafor', present: true });
+    const onSave = renderDialog(participant({ present: true }), [ben]);
+    expect((screen.getByRole('checkbox', { name: 'Give these qualifiers to everyone present' }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Save encounter' }));
+    expect(onSave.mock.calls[0][0].qualifiersForAll).toBe(true);
+  });
+
+  it('does not default to everyone when another student present has qualifiers of their own', () => {
+    const ben = participant({ id: 'p2', personId: 's2', name: 'Ben Okafor', present: true, qualifiers: { ...participant().qualifiers, detention: true } });
+    renderDialog(participant({ present: true }), [ben]);
+    expect((screen.getByRole('checkbox', { name: 'Give these qualifiers to everyone present' }) as HTMLInputElement).checked).toBe(false);
+  });
+
+  it("offers the student's qualifiers of last session as one tap that fills the form, saved only with the encounter", () => {
+    const last = { qualifiers: { homebound: false, detention: false, creditRecovery: false, remedial: true, remedialCriteria: ['d_or_f_grade' as const], subject: 'Reading' }, when: 'Tue, Nov 24' };
+    const onSave = renderDialog(participant(), [], last);
+    expect(screen.getByText('Last session (Tue, Nov 24): Remedial · D or F grade · Reading')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Same qualifiers as last session' }));
+    expect(onSave).not.toHaveBeenCalled();
+    expect((screen.getByRole('checkbox', { name: /^Remedial/ }) as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Same qualifiers as last session' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Save encounter' }));
+    expect(onSave.mock.calls[0][0].changes.qualifiers).toEqual(last.qualifiers);
+  });
+
   it('needs the reason a student was not there', () => {
     const onSave = renderDialog(participant());
     fireEvent.click(screen.getByRole('radio', { name: 'Not present' }));
@@ -141,5 +180,46 @@ describe(ParticipantsSection.name, () => {
     expect(onPresent.mock.calls[0][0].map((p: Participant) => p.name)).toEqual(['Maya Garcia', 'Leo Chen']);
     expect(screen.getByRole('button', { name: 'Maya Garcia is present' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Ana Ruiz is present' })).toBeNull();
+  });
+});
+
+describe('Same qualifiers as last session', () => {
+  const remedial = { homebound: false, detention: false, creditRecovery: false, remedial: true, remedialCriteria: ['d_or_f_grade' as const], subject: 'Reading' };
+
+  it('names what it sets', () => {
+    expect(qualifierWords(remedial)).toBe('Remedial · D or F grade · Reading');
+    expect(qualifierWords(participant().qualifiers)).toBe('No qualifiers');
+  });
+
+  it('gives each student present without qualifiers their own of last session, and names who had none', () => {
+    const now = session([
+      participant({ present: true }),
+      participant({ id: 'p2', personId: 's2', name: 'Ben Okafor', present: true, qualifiers: { ...remedial, subject: 'Mathematics' } }),
+      participant({ id: 'p3', personId: 's3', name: 'Cal Diaz', present: true }),
+      participant({ id: 'p4', personId: 's4', name: 'Dee Ito', present: null }),
+    ]);
+    const before = session([
+      participant({ id: 'old1', personId: 's1', qualifiers: remedial }),
+      participant({ id: 'old2', personId: 's2', qualifiers: remedial }),
+      participant({ id: 'old4', personId: 's4', qualifiers: remedial }),
+    ]);
+    const { given, without } = lastQualifierWrites(now, before);
+    expect(given.map((g) => [g.participant.id, g.qualifiers.subject])).toEqual([['p1', 'Reading']]);
+    expect(without.map((p) => p.id)).toEqual(['p3']);
+  });
+});
+
+describe(mergeSession.name, () => {
+  it('keeps each participant at its highest version, whatever order the answers arrive in', () => {
+    const a = participant({ version: 2, present: true });
+    const b = participant({ id: 'p2', personId: 's2', version: 1 });
+    const first = session([a, b]);
+    const second = session([participant({ version: 1 }), participant({ id: 'p2', personId: 's2', version: 2, present: true })]);
+    for (const merged of [mergeSession(first, second), mergeSession(second, first)]) {
+      expect(merged.participants.map((p) => [p.id, p.version, p.present])).toEqual([
+        ['p1', 2, true],
+        ['p2', 2, true],
+      ]);
+    }
   });
 });

@@ -6,10 +6,10 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useMediaQuery } from '@mantine/hooks';
-import { Button, Checkbox, Group, Modal, NumberInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Chip, Group, Modal, NumberInput, Paper, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import type { AttendanceStatus, Catalog, Participant, ParticipantChanges, Qualifiers, SessionView } from './api';
 import { fieldErrors as fieldProblems } from '../ui/ApiErrorAlert';
-import { ATTENDANCE_LABELS, REMEDIAL_CRITERIA } from './labels';
+import { ATTENDANCE_LABELS, noQualifiers, qualifierWords, REMEDIAL_CRITERIA, sameQualifiers } from './labels';
 import { SessionError } from './SessionError';
 import { fromLocalInput, nowToTheMinute, toLocalInput } from './time';
 import { MODAL_PROPS } from './modalProps';
@@ -20,6 +20,16 @@ export interface EncounterSave {
   qualifiersForAll: boolean;
 }
 
+/** The student's qualifiers in the provider's most recent earlier session with them, offered (never applied) as one tap. */
+export interface LastQualifiers {
+  qualifiers: Qualifiers;
+  /** When that session was, in words ("Mon, Dec 1"). */
+  when: string;
+}
+
+/** Up to this many subjects show as one-tap chips; more, as a list to open. */
+export const SUBJECT_CHIPS_MAX = 6;
+
 interface Props {
   session: SessionView;
   participant: Participant;
@@ -28,13 +38,14 @@ interface Props {
   error: unknown;
   onSave: (save: EncounterSave) => void;
   onClose: () => void;
+  last?: LastQualifiers | null;
 }
 
 type Presence = 'present' | 'absent';
 
 const iso = (instant: string | null) => (instant ? new Date(instant).toISOString() : null);
 
-export function EncounterDialog({ session, participant, catalog, saving, error, onSave, onClose }: Props) {
+export function EncounterDialog({ session, participant, catalog, saving, error, onSave, onClose, last }: Props) {
   const phone = useMediaQuery('(max-width: 600px)');
   const service = catalog?.services.find((s) => s.code === session.service);
   const staff = participant.kind === 'staff';
@@ -46,7 +57,12 @@ export function EncounterDialog({ session, participant, catalog, saving, error, 
   const [q, setQ] = useState<Qualifiers>({ ...participant.qualifiers, remedialCriteria: [...participant.qualifiers.remedialCriteria] });
   const [activities, setActivities] = useState(participant.activities);
   const [accommodations, setAccommodations] = useState(participant.accommodations);
-  const [forAll, setForAll] = useState(false);
+  const others = session.participants.filter((x) => x.id !== participant.id && x.present !== false);
+  // In a group session "everyone present" is the default while the group's qualifiers are all alike (none yet, or the same):
+  // it never overwrites a student whose qualifiers were set apart.
+  const [forAll, setForAll] = useState(() => Boolean(session.group) && others.length > 0 && others.every((x) => sameQualifiers(x.qualifiers, participant.qualifiers)));
+  const subjects = catalog?.subjects ?? [];
+  const offerLast = !staff && last && !noQualifiers(last.qualifiers) && !sameQualifiers(last.qualifiers, q) ? last : null;
   const [missing, setMissing] = useState<Record<string, string>>({});
   const fields = { ...fieldProblems(error), ...missing };
 
@@ -140,6 +156,23 @@ export function EncounterDialog({ session, participant, catalog, saving, error, 
               <Text component="legend" fw={600}>
                 Qualifiers
               </Text>
+              {offerLast && (
+                <Paper withBorder p="xs" radius="md">
+                  <Group justify="space-between" gap="xs" wrap="wrap">
+                    <Text size="sm">Last session ({offerLast.when}): {qualifierWords(offerLast.qualifiers)}</Text>
+                    <Button
+                      variant="light"
+                      size="compact-md"
+                      onClick={() => setQ({ ...offerLast.qualifiers, remedialCriteria: [...offerLast.qualifiers.remedialCriteria] })}
+                      styles={{ label: { whiteSpace: 'normal' } }}
+                      h="auto"
+                      py={4}
+                    >
+                      Same qualifiers as last session
+                    </Button>
+                  </Group>
+                </Paper>
+              )}
               {flag('homebound', 'Homebound', "Only the student's assigned homebound teacher, during a homebound session")}
               {flag('detention', 'Detention', 'Serving a detention in your room')}
               {flag('creditRecovery', 'Credit recovery', 'Working on credit recovery material')}
@@ -159,18 +192,50 @@ export function EncounterDialog({ session, participant, catalog, saving, error, 
                       ))}
                     </Stack>
                   </Checkbox.Group>
-                  <Select
-                    label="Subject tutored"
-                    placeholder="Choose the subject"
-                    data={catalog?.subjects ?? []}
-                    value={q.subject ?? null}
-                    onChange={(v) => setQ((old) => ({ ...old, subject: v }))}
-                    error={fields['qualifiers.subject']}
-                    required
-                  />
+                  {subjects.length <= SUBJECT_CHIPS_MAX ? (
+                    <Stack gap={6}>
+                      <Text size="sm" fw={500} id="subject-label">
+                        Subject tutored{' '}
+                        <Text span c="red.8" aria-hidden>
+                          *
+                        </Text>
+                      </Text>
+                      <Chip.Group value={q.subject ?? null} onChange={(v) => setQ((old) => ({ ...old, subject: v }))}>
+                        <Group gap="xs" role="radiogroup" aria-labelledby="subject-label" aria-required aria-describedby={fields['qualifiers.subject'] ? 'subject-error' : undefined}>
+                          {subjects.map((subject) => (
+                            <Chip key={subject} value={subject} name="subject">
+                              {subject}
+                            </Chip>
+                          ))}
+                        </Group>
+                      </Chip.Group>
+                      {fields['qualifiers.subject'] && (
+                        <Text size="sm" c="red.8" id="subject-error">
+                          {fields['qualifiers.subject']}
+                        </Text>
+                      )}
+                    </Stack>
+                  ) : (
+                    <Select
+                      label="Subject tutored"
+                      placeholder="Choose the subject"
+                      data={subjects}
+                      value={q.subject ?? null}
+                      onChange={(v) => setQ((old) => ({ ...old, subject: v }))}
+                      error={fields['qualifiers.subject']}
+                      required
+                    />
+                  )}
                 </Stack>
               )}
-              <Checkbox label="Give these qualifiers to everyone present" checked={forAll} onChange={(e) => setForAll(e.currentTarget.checked)} />
+              {others.length > 0 && (
+                <Checkbox
+                  label="Give these qualifiers to everyone present"
+                  description={`Also ${others.map((x) => x.name).join(', ')}`}
+                  checked={forAll}
+                  onChange={(e) => setForAll(e.currentTarget.checked)}
+                />
+              )}
             </Stack>
           )}
           {(service?.activities.length ?? 0) > 0 && (

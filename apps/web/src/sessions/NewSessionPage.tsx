@@ -78,8 +78,12 @@ export function NewSessionPage() {
   const coaching = serviceDef?.participantKind === 'staff';
   const mySchoolIds = me?.schoolIds ?? [];
   const severalSchools = mySchoolIds.length > 1;
-  // Without groups, the only way is ad hoc.
-  const groupValue = groupChoice ?? (groups.data && groups.data.length === 0 ? AD_HOC : null);
+  // Without groups, the only way is ad hoc; one group that fits (of the school chosen, or of the only school) is the default,
+  // as the lone work order is (a choice saved is an interaction saved). Several: the provider chooses.
+  const chosenSchool = schoolChoice ?? (severalSchools ? null : (mySchoolIds[0] ?? null));
+  const fittingGroups = (groups.data ?? []).filter((g) => !chosenSchool || g.schoolId === chosenSchool);
+  const loneGroup = !fromOccurrence && !coaching && fittingGroups.length === 1 ? fittingGroups[0].id : null;
+  const groupValue = groupChoice ?? (groups.data && groups.data.length === 0 ? AD_HOC : loneGroup);
   const group = groups.data?.find((g) => g.id === groupValue);
   // A group belongs to one school: choosing it chooses the school.
   const schoolId = group?.schoolId ?? schoolChoice ?? series.data?.schoolId ?? (severalSchools ? null : (mySchoolIds[0] ?? null));

@@ -24,6 +24,8 @@ import {
   useCatalog,
   useSchools,
   useSession,
+  useParticipantsBatch,
+  usePreviousSession,
   useSessionActions,
   type Catalog,
   type Participant,
@@ -33,6 +35,7 @@ import {
 } from './api';
 import { AuditPanel } from './AuditPanel';
 import { EncounterDialog, type EncounterSave } from './EncounterDialog';
+import { LastQualifiersSuggestion, type QualifierWrite } from './LastQualifiersSuggestion';
 import { NotesSection } from './NotesSection';
 import { ParticipantsSection } from './ParticipantsSection';
 import { SessionError } from './SessionError';
@@ -47,8 +50,9 @@ import {
   WorkOrderSection,
 } from './SessionSections';
 import { StudentSearchDialog } from './StudentSearchDialog';
-import { formatDateTime, formatTime, nowToTheMinute } from './time';
+import { formatDateTime, formatDay, formatTime, nowToTheMinute } from './time';
 import { READABLE_ALERT } from './modalProps';
+import { sameQualifiers } from './labels';
 
 export function SessionPage() {
   const { id = '' } = useParams();
@@ -110,23 +114,25 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
     );
 
   const latest = useLatestSession(session.id);
-  async function present(participants: Participant[]) {
-    for (const p of participants) {
-      const current = latest()?.participants.find((x) => x.id === p.id) ?? p;
-      await actions.updateParticipant.mutateAsync({ participantId: p.id, version: current.version, changes: { present: true } }).catch(() => undefined);
-    }
+  // Several students at once: the PATCHes in parallel, the audit read once at the end.
+  const batch = useParticipantsBatch(session.id);
+  const lastForEncounter = usePreviousSession(session, encounter?.personId, Boolean(encounter) && encounter?.kind === 'student' && editable);
+  const encounterLast = lastForEncounter.data?.participants.find((x) => x.personId === encounter?.personId);
+  function present(participants: Participant[]) {
+    batch.mutate(participants.map((p) => ({ participantId: p.id, changes: { present: true } })));
+  }
+  function applyQualifiers(writes: QualifierWrite[]) {
+    batch.mutate(writes);
   }
   async function saveEncounter(p: Participant, save: EncounterSave) {
-    const done = await actions.updateParticipant.mutateAsync({ participantId: p.id, version: p.version, changes: save.changes }).catch(() => null);
-    if (!done) return;
-    let ok = true;
-    if (save.qualifiersForAll && save.changes.qualifiers) {
-      for (const other of done.participants.filter((x) => x.id !== p.id && x.present !== false)) {
-        const each = await actions.updateParticipant.mutateAsync({ participantId: other.id, version: other.version, changes: { qualifiers: save.changes.qualifiers } }).catch(() => null);
-        ok &&= Boolean(each);
-      }
-    }
-    if (ok) openEncounter(null);
+    const q = save.changes.qualifiers;
+    // Everyone else present whose qualifiers differ (the same ones are not rewritten).
+    const others = save.qualifiersForAll && q ? (latest() ?? session).participants.filter((x) => x.id !== p.id && x.present !== false && !sameQualifiers(x.qualifiers, q)) : [];
+    const done = await batch
+      .mutateAsync([{ participantId: p.id, changes: save.changes }, ...others.map((x) => ({ participantId: x.id, changes: { qualifiers: q } }))])
+      .then(() => true)
+      .catch(() => false);
+    if (done) openEncounter(null);
   }
   async function saveNote(p: Participant, changes: ParticipantChanges) {
     setSavingNote(p.id);
@@ -158,12 +164,13 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
         </Alert>
       )}
       {actions.updateParticipant.error && !encounter && <SessionError error={actions.updateParticipant.error} />}
+      {batch.error && !encounter && <SessionError error={batch.error} />}
       {actions.removeParticipant.error && <SessionError error={actions.removeParticipant.error} />}
       <ParticipantsSection
         session={session}
         editable={editable}
         busy={busy}
-        onPresent={(ps) => void present(ps)}
+        onPresent={present}
         onTimeOut={(p) => void actions.updateParticipant.mutate({ participantId: p.id, version: p.version, changes: { timeOut: nowToTheMinute().toISOString() } })}
         onOpen={openEncounter}
         onRemove={(p) => {
@@ -174,6 +181,7 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
           setSearching(true);
         }}
       />
+      {editable && session.participantKind === 'student' && <LastQualifiersSuggestion session={session} busy={batch.isPending} onApply={applyQualifiers} />}
       {!session.posted && <AuditPanel sessionId={session.id} />}
       <NotesSection session={session} template={session.noteTemplate ?? service?.noteTemplate} editable={editable} hints={hints} savingId={savingNote} onSave={(p, c) => void saveNote(p, c)} />
       <DetailsSection session={session} catalog={catalog} editable={editable} />
@@ -209,11 +217,13 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
           session={session}
           participant={encounter}
           catalog={catalog}
-          saving={actions.updateParticipant.isPending}
-          error={actions.updateParticipant.error}
+          saving={batch.isPending}
+          error={batch.error ?? actions.updateParticipant.error}
+          last={encounterLast && lastForEncounter.data ? { qualifiers: encounterLast.qualifiers, when: formatDay(lastForEncounter.data.sessionDate) } : null}
           onSave={(save) => void saveEncounter(encounter, save)}
           onClose={() => {
             actions.updateParticipant.reset();
+            batch.reset();
             openEncounter(null);
           }}
         />

@@ -110,6 +110,10 @@ export function DetailsSection({ session, catalog, editable }: { session: Sessio
   );
 }
 
+/**
+ * End: one tap ends the session now (the usual case, no dialog) and opens
+ * the review to post; "End at…" keeps another end time, with "End only".
+ */
 export function EndSection({ session, busy, onEnded }: { session: SessionView; busy: boolean; onEnded: (toPost: boolean) => void }) {
   const { end } = useSessionActions(session.id);
   const latest = useLatestSession(session.id);
@@ -119,51 +123,64 @@ export function EndSection({ session, busy, onEnded }: { session: SessionView; b
   const [toPost, setToPost] = useState(true);
   const stillIn = session.participants.filter((p) => p.present !== false && !p.timeOut).length;
   const fields = fieldProblems(end.error);
-  function submit(goPost: boolean) {
-    const at = fromLocalInput(endedAt);
+  function submit(at: string | null, goPost: boolean, withKey: string) {
     if (!at) return;
     setToPost(goPost);
-    end.mutate({ version: latest()?.version ?? session.version, endedAt: at, key: end.isError ? idempotencyKey() : key }, { onSuccess: () => {
+    end.mutate({ version: latest()?.version ?? session.version, endedAt: at, key: withKey }, { onSuccess: () => {
       setOpen(false);
       onEnded(goPost);
     } });
   }
+  function endNow() {
+    setOpen(false);
+    // A new key per tap: a refused end is kept for replay under its key.
+    submit(nowToTheMinute().toISOString(), true, idempotencyKey());
+  }
   return (
     <Paper withBorder p="md" component="section" id={SECTION_IDS.end} aria-labelledby="end-heading" tabIndex={-1} style={SECTION_STYLE}>
-      <Group justify="space-between" wrap="wrap">
-        <div>
-          <Title order={2} size="h4" id="end-heading">
-            End the session
-          </Title>
-          <Text size="sm">Everyone not yet timed out ({stillIn}) is timed out at the end.</Text>
-        </div>
-        <Button
-          color="red"
-          size="md"
-          onClick={() => {
-            setEndedAt(toLocalInput(nowToTheMinute()));
-            setKey(idempotencyKey());
-            end.reset();
-            setOpen(true);
-          }}
-        >
-          End session
-        </Button>
-      </Group>
-      <Modal {...MODAL_PROPS} opened={open} onClose={() => setOpen(false)} title="End the session">
+      <Stack gap="sm">
+        <Group justify="space-between" wrap="wrap" align="flex-start">
+          <div>
+            <Title order={2} size="h4" id="end-heading">
+              End the session
+            </Title>
+            <Text size="sm">“End now” ends it at the current time and opens the review to post. Everyone not yet timed out ({stillIn}) is timed out at the end.</Text>
+          </div>
+          <Group gap="xs">
+            <Button color="red" size="md" onClick={endNow} loading={end.isPending && !open} disabled={busy && !end.isPending}>
+              End now
+            </Button>
+            <Button
+              variant="default"
+              size="md"
+              disabled={end.isPending}
+              onClick={() => {
+                setEndedAt(toLocalInput(nowToTheMinute()));
+                setKey(idempotencyKey());
+                end.reset();
+                setOpen(true);
+              }}
+            >
+              End at…
+            </Button>
+          </Group>
+        </Group>
+        {!open && <SessionError error={end.error} />}
+      </Stack>
+      <Modal {...MODAL_PROPS} opened={open} onClose={() => setOpen(false)} title="End the session at another time">
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            submit(true);
+            submit(fromLocalInput(endedAt), true, end.isError ? idempotencyKey() : key);
           }}
-          aria-label="End the session"
+          aria-label="End the session at another time"
         >
           <Stack gap="sm">
             <TextInput type="datetime-local" label="Ended at" value={endedAt} onChange={(e) => setEndedAt(e.currentTarget.value)} error={fields.endedAt} required data-autofocus />
             <Text size="sm">Started {formatDateTime(session.startedAt)}.</Text>
             <SessionError error={end.error} />
             <Group justify="flex-end">
-              <Button variant="default" onClick={() => submit(false)} loading={end.isPending && !toPost} disabled={busy && !end.isPending}>
+              <Button variant="default" onClick={() => submit(fromLocalInput(endedAt), false, end.isError ? idempotencyKey() : key)} loading={end.isPending && !toPost} disabled={busy && !end.isPending}>
                 End only
               </Button>
               <Button type="submit" color="red" loading={end.isPending && toPost} disabled={busy && !end.isPending}>

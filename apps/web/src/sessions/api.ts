@@ -174,6 +174,78 @@ export function useSessionActions(id: string) {
   return { addParticipant, updateParticipant, removeParticipant, updateSession, end, setTags, saveCoachingLog, setDuration, assignWorkOrder };
 }
 
+/**
+ * Several participants' changes at once (everyone present, qualifiers given
+ * to everyone): the PATCHes go in parallel — the service locks only each
+ * participant's own row — each with the participant's newest version from
+ * the cache; the replies are merged into the cache (per participant, the
+ * highest version wins, whatever order they arrive in) and the audit is
+ * refetched once at the end. Throws the first refusal after keeping what
+ * was saved.
+ */
+export function useParticipantsBatch(id: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation<SessionView | undefined, Error, { participantId: string; changes: ParticipantChanges }[]>({
+    mutationFn: async (writes) => {
+      const cached = queryClient.getQueryData<SessionView>(sessionKeys.one(id));
+      const results = await Promise.allSettled(
+        writes.map(async (w) => {
+          const version = cached?.participants.find((p) => p.id === w.participantId)?.version;
+          if (version === undefined) throw new Error('This student is no longer in the session; reload it');
+          return call(api.PATCH('/api/sessions/{id}/participants/{participantId}', { params: { path: { id, participantId: w.participantId } }, body: { ...w.changes, version } }));
+        }),
+      );
+      const replies = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value as SessionView] : []));
+      let merged = queryClient.getQueryData<SessionView>(sessionKeys.one(id));
+      for (const reply of replies) merged = mergeSession(merged, reply);
+      if (merged) queryClient.setQueryData(sessionKeys.one(id), merged);
+      void queryClient.invalidateQueries({ queryKey: sessionKeys.audit(id) });
+      const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (refused) throw refused.reason instanceof Error ? refused.reason : new Error(String(refused.reason));
+      return merged;
+    },
+  });
+}
+
+/** Two answers of the same session, in whatever order they arrived: per participant the higher version, the session's fields from the higher session version. */
+export function mergeSession(current: SessionView | undefined, reply: SessionView): SessionView {
+  if (!current) return reply;
+  const base = reply.version >= current.version ? reply : current;
+  const other = base === reply ? current : reply;
+  const newer = new Map(other.participants.map((p) => [p.id, p]));
+  return {
+    ...base,
+    participants: base.participants.map((p) => {
+      const o = newer.get(p.id);
+      return o && o.version > p.version ? o : p;
+    }),
+  };
+}
+
+type SessionItem = Schemas['SessionReply'] | Schemas['FamilySessionReply'];
+const isStaffView = (s: SessionItem): s is Schemas['SessionReply'] => s.audience === 'provider' || s.audience === 'admin';
+
+/**
+ * The provider's most recent earlier session with this student (one
+ * request: the API filters by provider and student, newest first), the one
+ * of the same group preferred; null when there is none. Its participants'
+ * qualifiers are what "Same qualifiers as last session" offers.
+ */
+export function usePreviousSession(session: Pick<SessionView, 'id' | 'providerId' | 'startedAt' | 'group'>, studentId: string | undefined, enabled = true) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['previous-session', session.id, studentId],
+    enabled: enabled && Boolean(studentId),
+    staleTime: 5 * 60_000,
+    queryFn: async () => {
+      const page = await call(api.GET('/api/sessions', { params: { query: { providerId: session.providerId, studentId, state: 'ended', pageSize: 5 } } }));
+      const earlier = page.items.filter(isStaffView).filter((s) => s.id !== session.id && Date.parse(s.startedAt) < Date.parse(session.startedAt));
+      return earlier.find((s) => session.group && s.group?.id === session.group.id) ?? earlier[0] ?? null;
+    },
+  });
+}
+
 export function useSessionVersions(id: string, enabled: boolean) {
   const api = useApi();
   return useQuery({

@@ -26,6 +26,45 @@ export function qualifierSummary(p: Pick<Participant, 'qualifiers'>): string {
   return names.length ? names.join(', ') : 'No qualifiers';
 }
 
+const CRITERION_SHORT: Record<RemedialCriterion, string> = {
+  d_or_f_grade: 'D or F grade',
+  reading_improvement_plan: 'reading improvement plan',
+  below_basic_state_assessment: 'below basic (state assessment)',
+  below_grade_level_district_assessment: 'below grade level (district assessment)',
+};
+
+/** The reply's qualifiers, or the body's (whose subject may be left out). */
+type QualifierSet = Omit<Participant['qualifiers'], 'subject'> & { subject?: string | null };
+
+/** No qualifier at all (what a student starts with). */
+export function noQualifiers(q: QualifierSet): boolean {
+  return !q.homebound && !q.detention && !q.creditRecovery && !q.remedial;
+}
+
+/** Every qualifier, criterion and the subject, short: "Remedial · D or F grade · Reading". */
+export function qualifierWords(q: QualifierSet): string {
+  const words = [
+    q.homebound && 'Homebound',
+    q.detention && 'Detention',
+    q.creditRecovery && 'Credit recovery',
+    q.remedial && 'Remedial',
+    ...(q.remedial ? q.remedialCriteria.map((c) => CRITERION_SHORT[c]) : []),
+    q.subject,
+  ].filter(Boolean);
+  return words.length ? words.join(' · ') : 'No qualifiers';
+}
+
+export function sameQualifiers(a: QualifierSet, b: QualifierSet): boolean {
+  return (
+    a.homebound === b.homebound &&
+    a.detention === b.detention &&
+    a.creditRecovery === b.creditRecovery &&
+    a.remedial === b.remedial &&
+    (a.subject ?? null) === (b.subject ?? null) &&
+    [...a.remedialCriteria].sort().join() === [...b.remedialCriteria].sort().join()
+  );
+}
+
 /** Where a section of the session screen is: the audit's links land on these ids. */
 export const SECTION_IDS = {
   details: 'session-details',

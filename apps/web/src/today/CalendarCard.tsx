@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, List, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, List, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useCurrentUser } from '../auth/useCurrentUser';
@@ -132,6 +132,11 @@ function EntryRow({ entry, startable, doubleBooked }: { entry: CalendarEntry; st
               <Badge color="yellow" variant="filled">
                 Double-booked
               </Badge>
+            )}
+            {entry.occurrence && (
+              <Anchor component={Link} to={`/series/${entry.occurrence.seriesId}`} size="sm" aria-label={`Open the series of ${time} ${entry.description || capitalise(entry.service)}`}>
+                Open the series
+              </Anchor>
             )}
           </Group>
         </Stack>
