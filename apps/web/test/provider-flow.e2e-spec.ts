@@ -11,10 +11,19 @@ interface SessionPay {
   payLines: { sessionVersion: number; kind: string; minutes: number; rateCents: number; amountCents: number }[];
 }
 
-/** `YYYY-MM-DDTHH:mm` in the browser's (this machine's) local time, as a datetime-local input takes it. */
-function localInput(at: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+/** The browser's device zone: far from any US district's, so a screen showing the device's time would be hours off. */
+const DEVICE_TIME_ZONE = 'Asia/Tokyo';
+
+/** `YYYY-MM-DDTHH:mm` on the district's wall clock, as the datetime-local inputs take it. */
+function districtInput(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value;
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
+}
+
+/** "9:05 PM" of an instant in a zone, spaces normalised (Intl may use a narrow no-break space). */
+function clock(at: string | Date, timeZone: string): string {
+  return new Date(at).toLocaleTimeString('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).replace(/\s/g, ' ');
 }
 
 /**
@@ -38,7 +47,7 @@ describe('Web app: run, log and post a session', () => {
 
   beforeAll(async () => {
     platform = await startBrowserPlatform();
-    browser = await launchBrowser();
+    browser = await launchBrowser({ timezoneId: DEVICE_TIME_ZONE });
     district = await platform.district(2);
     const [home, other] = district.schools.map((s) => s.id);
     const admin = await signIn(platform.gateway, district.admin.email);
@@ -71,12 +80,23 @@ describe('Web app: run, log and post a session', () => {
     const group = page.getByRole('radio', { name: new RegExp(groupName) });
     const tutoring = page.getByRole('radio', { name: /^Tutoring/ });
     await waitFor(async () => (await group.isChecked()) && (await tutoring.isChecked()), 15_000);
-    await page.getByLabel('Start').fill(localInput(new Date(Date.now() - 45 * 60_000)));
+    const timeZone = (await as(platform.gateway, tutor).get('/api/district').expect(200)).body.timeZone as string;
+    expect(timeZone).not.toBe(DEVICE_TIME_ZONE);
+    const startAt = new Date(Math.floor((Date.now() - 45 * 60_000) / 60_000) * 60_000);
+    await page.getByLabel('Start').fill(districtInput(startAt, timeZone));
+    await page.getByText(`Times in `, { exact: false }).filter({ hasText: `(${timeZone})` }).first().waitFor();
     await expectAccessible(page, 'new-session');
     await screenshots(page, 'new-session');
     await page.getByRole('button', { name: 'Start session' }).click();
 
     await page.getByRole('heading', { name: /^Active session/, level: 1 }).waitFor();
+    // The start the API recorded is the instant typed on the district's clock, and the header shows it on that clock, not the device's.
+    const running = await as(platform.gateway, tutor).get('/api/sessions').query({ providerId: provider.id, state: 'active' }).expect(200);
+    const startedAt = (running.body.items[0] as { startedAt: string }).startedAt;
+    expect(new Date(startedAt).getTime()).toBe(startAt.getTime());
+    const shown = ((await page.getByTestId('session-started').textContent()) ?? '').replace(/\s/g, ' ');
+    expect(shown).toContain(clock(startedAt, timeZone));
+    expect(shown).not.toContain(clock(startedAt, DEVICE_TIME_ZONE));
     expect(await page.getByTestId('session-work-order').textContent()).toContain('Tutoring');
     await page.getByRole('button', { name: 'Everyone present (4)' }).click();
     await page.getByRole('button', { name: /^Everyone present/ }).waitFor({ state: 'detached' });

@@ -14,6 +14,7 @@ import { SessionError } from '../sessions/SessionError';
 import { useCurrentUser } from '../auth/useCurrentUser';
 import { addDays, localDate, mondayOf } from '../today/local-time';
 import { formatDay, formatTime } from '../sessions/time';
+import { ZoneNote } from '../ui/ZoneNote';
 import { useMe } from '../sessions/useMe';
 import { SignatureFields, toSignature, type SignatureState } from './SignatureFields';
 
@@ -54,6 +55,7 @@ export function BulkPostPage() {
       <Title order={1} size="h2">
         Post the week
       </Title>
+      <ZoneNote timeZone={district.timeZone} />
       <form onSubmit={submit} aria-label="Post every complete session of the days" noValidate>
         <Stack gap="md">
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -70,7 +72,7 @@ export function BulkPostPage() {
                 'posted' in s ? (
                   <List.Item key={s.id}>
                     <Anchor component={Link} to={`/sessions/${s.id}/post`}>
-                      {formatDay(s.sessionDate)} {formatTime(s.startedAt)} · {s.description ?? s.group?.name ?? serviceName(s.service)}
+                      {formatDay(s.sessionDate)} {formatTime(s.startedAt, district.timeZone)} · {s.description ?? s.group?.name ?? serviceName(s.service)}
                     </Anchor>{' '}
                     <Badge c="dark.8" size="sm" variant="light" color={s.posted ? 'green' : s.state === 'active' ? 'blue' : 'gray'}>
                       {s.posted ? 'posted' : s.state === 'active' ? 'running' : s.state}
@@ -91,7 +93,7 @@ export function BulkPostPage() {
       </form>
       {bulk.data && <BulkResults reply={bulk.data} label={(id) => {
         const found = list.find((x) => x.id === id);
-        return found && 'posted' in found ? `${formatDay(found.sessionDate)} ${formatTime(found.startedAt)} · ${found.description ?? found.group?.name ?? serviceName(found.service)}` : 'Session';
+        return found && 'posted' in found ? `${formatDay(found.sessionDate)} ${formatTime(found.startedAt, district.timeZone)} · ${found.description ?? found.group?.name ?? serviceName(found.service)}` : 'Session';
       }} />}
     </Stack>
   );

@@ -26,7 +26,8 @@ import { AuditPanel } from '../sessions/AuditPanel';
 import { fieldErrors as fieldProblems } from '../ui/ApiErrorAlert';
 import { ATTENDANCE_LABELS } from '../sessions/labels';
 import { SessionError } from '../sessions/SessionError';
-import { formatDateTime, formatTime } from '../sessions/time';
+import { formatDateTime, formatTime, useDistrictTimeZone } from '../sessions/time';
+import { ZoneNote } from '../ui/ZoneNote';
 import { PayOutcome } from './PayOutcome';
 import { SignatureFields, toSignature, type SignatureState } from './SignatureFields';
 import { READABLE_ALERT } from '../sessions/modalProps';
@@ -68,18 +69,20 @@ export function PostPage() {
 
 function Summary({ session }: { session: SessionView }) {
   const serviceName = useServiceName();
+  const timeZone = useDistrictTimeZone();
   return (
     <Paper withBorder p="md">
       <Stack gap={4}>
         <Text>
           <strong>{session.description ?? serviceName(session.service)}</strong>
-          {session.group ? ` · ${session.group.name}` : ' · ad hoc'} · {formatDateTime(session.startedAt)}–{formatTime(session.endedAt)}
+          {session.group ? ` · ${session.group.name}` : ' · ad hoc'} · {formatDateTime(session.startedAt, timeZone)}–{formatTime(session.endedAt, timeZone)}
           {session.adjustedMinutes !== null ? ` · ${session.adjustedMinutes} min` : ''}
         </Text>
         <Text size="sm">
           {session.participants.length} {session.participantKind === 'staff' ? 'teachers' : 'students'}:{' '}
           {session.participants.map((p) => `${p.name} (${p.attendanceStatus ? ATTENDANCE_LABELS[p.attendanceStatus] : 'no attendance'})`).join(', ')}
         </Text>
+        <ZoneNote timeZone={timeZone} />
         <Anchor component={Link} to={`/sessions/${session.id}`}>
           Back to the session
         </Anchor>
@@ -255,6 +258,7 @@ function AmendSection({ session }: { session: SessionView }) {
 
 function VersionHistory({ sessionId }: { sessionId: string }) {
   const versions = useSessionVersions(sessionId, true);
+  const timeZone = useDistrictTimeZone();
   const [shown, setShown] = useState<number | null>(null);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="versions-heading">
@@ -266,7 +270,7 @@ function VersionHistory({ sessionId }: { sessionId: string }) {
         {versions.data?.length ? (
           <Text data-testid="signature-meaning">
             Signed “{versions.data[versions.data.length - 1].signature.meaning}” by {versions.data[versions.data.length - 1].signature.signerName},{' '}
-            {formatDateTime(versions.data[versions.data.length - 1].signature.signedAt)}.
+            {formatDateTime(versions.data[versions.data.length - 1].signature.signedAt, timeZone)}.
           </Text>
         ) : null}
         <Table.ScrollContainer minWidth={560}>
@@ -289,7 +293,7 @@ function VersionHistory({ sessionId }: { sessionId: string }) {
                   <Table.Td>
                     <Badge c="dark.8" variant="light">{v.version}</Badge>
                   </Table.Td>
-                  <Table.Td>{formatDateTime(v.signature.signedAt)}</Table.Td>
+                  <Table.Td>{formatDateTime(v.signature.signedAt, timeZone)}</Table.Td>
                   <Table.Td>{v.signature.signerName}</Table.Td>
                   <Table.Td>{v.signature.reason ?? 'First posting'}</Table.Td>
                   <Table.Td>{v.snapshot.adjustedMinutes ?? v.snapshot.rawMinutes}</Table.Td>
@@ -309,7 +313,7 @@ function VersionHistory({ sessionId }: { sessionId: string }) {
             <Alert styles={READABLE_ALERT} key={v.version} color="gray" title={`Version ${v.version} as signed`}>
               <Stack gap={4}>
                 <Text size="sm">
-                  “{v.signature.meaning}” — {v.signature.signerName}, {formatDateTime(v.signature.signedAt)}, by {v.signature.method === 'pin' ? 'signing PIN' : 'password'}
+                  “{v.signature.meaning}” — {v.signature.signerName}, {formatDateTime(v.signature.signedAt, timeZone)}, by {v.signature.method === 'pin' ? 'signing PIN' : 'password'}
                 </Text>
                 <Text size="sm">Description: {v.snapshot.description ?? '—'}</Text>
                 {v.snapshot.participants.map((p) => (

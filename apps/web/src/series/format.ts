@@ -1,4 +1,5 @@
 /* Words and times for the series screens. Local times are the district's wall clock, as the API gives them. */
+import { toZonedInput } from '../today/local-time';
 import type { Cancellation } from './api';
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/;
@@ -47,7 +48,5 @@ export function consequence(attendance: Cancellation['attendance'], noticeHours:
 
 /** `HH:MM` (24 h) of an instant in the zone, as a time input takes it. */
 export function localTimeOfDay(instant: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(instant));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-  return `${part('hour')}:${part('minute')}`;
+  return toZonedInput(instant, timeZone).slice(11, 16);
 }

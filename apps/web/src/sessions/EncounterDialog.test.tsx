@@ -76,7 +76,7 @@ function renderDialog(p: Participant, others: Participant[] = [], last: LastQual
   const onSave = vi.fn<(save: EncounterSave) => void>();
   render(
     <MantineProvider>
-      <EncounterDialog session={session([p, ...others])} participant={p} catalog={catalog} saving={false} error={null} onSave={onSave} onClose={() => undefined} last={last} />
+      <EncounterDialog session={session([p, ...others])} participant={p} catalog={catalog} saving={false} error={null} onSave={onSave} onClose={() => undefined} last={last} timeZone="America/Chicago" />
     </MantineProvider>,
   );
   return onSave;
@@ -173,7 +173,7 @@ describe(ParticipantsSection.name, () => {
     const people = [participant(), participant({ id: 'p2', personId: 's2', name: 'Leo Chen' }), participant({ id: 'p3', personId: 's3', name: 'Ana Ruiz', present: true, attendanceStatus: 'attended' })];
     render(
       <MantineProvider>
-        <ParticipantsSection session={session(people)} editable busy={false} onPresent={onPresent} onTimeOut={() => undefined} onOpen={() => undefined} onRemove={() => undefined} onAdd={() => undefined} />
+        <ParticipantsSection session={session(people)} editable busy={false} onPresent={onPresent} onTimeOut={() => undefined} onOpen={() => undefined} onRemove={() => undefined} onAdd={() => undefined} timeZone="America/Chicago" />
       </MantineProvider>,
     );
     fireEvent.click(screen.getByRole('button', { name: 'Everyone present (2)' }));

@@ -11,6 +11,7 @@ import type { AttendanceStatus, Catalog, Participant, ParticipantChanges, Qualif
 import { fieldErrors as fieldProblems } from '../ui/ApiErrorAlert';
 import { ATTENDANCE_LABELS, noQualifiers, qualifierWords, REMEDIAL_CRITERIA, sameQualifiers } from './labels';
 import { SessionError } from './SessionError';
+import { zoneName } from '../today/local-time';
 import { fromLocalInput, nowToTheMinute, toLocalInput } from './time';
 import { MODAL_PROPS } from './modalProps';
 
@@ -39,20 +40,22 @@ interface Props {
   onSave: (save: EncounterSave) => void;
   onClose: () => void;
   last?: LastQualifiers | null;
+  /** The district's zone: arrival and departure are its wall clock. */
+  timeZone: string;
 }
 
 type Presence = 'present' | 'absent';
 
 const iso = (instant: string | null) => (instant ? new Date(instant).toISOString() : null);
 
-export function EncounterDialog({ session, participant, catalog, saving, error, onSave, onClose, last }: Props) {
+export function EncounterDialog({ session, participant, catalog, saving, error, onSave, onClose, last, timeZone }: Props) {
   const phone = useMediaQuery('(max-width: 600px)');
   const service = catalog?.services.find((s) => s.code === session.service);
   const staff = participant.kind === 'staff';
   const [presence, setPresence] = useState<Presence>(participant.present === true ? 'present' : participant.present === false ? 'absent' : 'present');
   const [absence, setAbsence] = useState<AttendanceStatus | null>(participant.present === false ? participant.attendanceStatus : null);
-  const [timeIn, setTimeIn] = useState(toLocalInput(participant.timeIn ?? session.startedAt));
-  const [timeOut, setTimeOut] = useState(participant.timeOut ? toLocalInput(participant.timeOut) : '');
+  const [timeIn, setTimeIn] = useState(toLocalInput(participant.timeIn ?? session.startedAt, timeZone));
+  const [timeOut, setTimeOut] = useState(participant.timeOut ? toLocalInput(participant.timeOut, timeZone) : '');
   const [away, setAway] = useState<number | string>(participant.timeAwayMinutes);
   const [q, setQ] = useState<Qualifiers>({ ...participant.qualifiers, remedialCriteria: [...participant.qualifiers.remedialCriteria] });
   const [activities, setActivities] = useState(participant.activities);
@@ -71,9 +74,9 @@ export function EncounterDialog({ session, participant, catalog, saving, error, 
     const problems: Record<string, string> = {};
     const changes: ParticipantChanges = { activities, accommodations };
     if (presence === 'present') {
-      const inAt = fromLocalInput(timeIn);
+      const inAt = fromLocalInput(timeIn, timeZone);
       if (!inAt) problems.timeIn = 'Give the arrival time';
-      const outAt = timeOut ? fromLocalInput(timeOut) : null;
+      const outAt = timeOut ? fromLocalInput(timeOut, timeZone) : null;
       if (timeOut && !outAt) problems.timeOut = 'Give a valid departure time, or leave it blank';
       changes.present = true;
       // Only what changed, so the trail names it (and an untouched time is never rewritten).
@@ -132,7 +135,7 @@ export function EncounterDialog({ session, participant, catalog, saving, error, 
           )}
           {presence === 'present' && (
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput type="datetime-local" label="Arrived" value={timeIn} onChange={(e) => setTimeIn(e.currentTarget.value)} error={fields.timeIn} required />
+              <TextInput type="datetime-local" label="Arrived" description={`Times in ${zoneName(timeZone)}`} value={timeIn} onChange={(e) => setTimeIn(e.currentTarget.value)} error={fields.timeIn} required />
               <Stack gap={4}>
                 <TextInput
                   type="datetime-local"
@@ -143,7 +146,7 @@ export function EncounterDialog({ session, participant, catalog, saving, error, 
                   error={fields.timeOut}
                 />
                 {session.state === 'active' && (
-                  <Button variant="subtle" size="compact-sm" onClick={() => setTimeOut(toLocalInput(nowToTheMinute()))}>
+                  <Button variant="subtle" size="compact-sm" onClick={() => setTimeOut(toLocalInput(nowToTheMinute(), timeZone))}>
                     Left now
                   </Button>
                 )}

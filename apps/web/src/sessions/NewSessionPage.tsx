@@ -23,7 +23,7 @@ import {
 import { SessionError } from './SessionError';
 import { fieldErrors as fieldProblems } from '../ui/ApiErrorAlert';
 import { useCurrentUser } from '../auth/useCurrentUser';
-import { localDate } from '../today/local-time';
+import { localDate, zoneName } from '../today/local-time';
 import { formatDateTime, fromLocalInput, nowToTheMinute, toLocalInput } from './time';
 import { useMe } from './useMe';
 import { READABLE_ALERT } from './modalProps';
@@ -46,10 +46,12 @@ export function NewSessionPage() {
   const serviceName = useServiceName();
   const schools = useSchools();
   const groups = useMyGroups(me?.userId);
-  const [startedAt, setStartedAt] = useState(() => toLocalInput(nowToTheMinute()));
   const { district } = useCurrentUser();
+  const timeZone = district.timeZone;
+  // The start is the district's wall clock, whatever the device's zone.
+  const [startedAt, setStartedAt] = useState(() => toLocalInput(nowToTheMinute(), timeZone));
   // Work orders cover district-local days.
-  const startDay = localDate(new Date(fromLocalInput(startedAt) ?? Date.now()), district.timeZone);
+  const startDay = localDate(new Date(fromLocalInput(startedAt, timeZone) ?? Date.now()), timeZone);
   const workOrders = useMyWorkOrders(me?.userId, startDay);
   const active = useActiveSession(me?.userId);
   const series = useQuery({
@@ -115,7 +117,7 @@ export function NewSessionPage() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const at = fromLocalInput(startedAt);
+    const at = fromLocalInput(startedAt, timeZone);
     const problems: string[] = [];
     if (!at) problems.push('startedAt');
     if (!fromOccurrence && !serviceCode) problems.push('service');
@@ -144,7 +146,7 @@ export function NewSessionPage() {
       <Title order={1}>New session</Title>
       {active.data && (
         <Alert styles={READABLE_ALERT} color="yellow" title="You have a session running">
-          Started {formatDateTime(active.data.startedAt)}.{' '}
+          Started {formatDateTime(active.data.startedAt, timeZone)}.{' '}
           <Anchor component={Link} to={`/sessions/${active.data.id}`}>
             Go to the active session
           </Anchor>{' '}
@@ -155,7 +157,7 @@ export function NewSessionPage() {
         <Paper withBorder p="sm">
           <Text fw={600}>From your calendar</Text>
           <Text size="sm">
-            {series.data ? `${series.data.description ?? serviceName(series.data.service)}${series.data.groupName ? ` · ${series.data.groupName}` : ''} · planned ${formatDateTime(occurrenceStart)}` : `Planned ${formatDateTime(occurrenceStart)}`}
+            {series.data ? `${series.data.description ?? serviceName(series.data.service)}${series.data.groupName ? ` · ${series.data.groupName}` : ''} · planned ${formatDateTime(occurrenceStart, timeZone)}` : `Planned ${formatDateTime(occurrenceStart, timeZone)}`}
           </Text>
         </Paper>
       )}
@@ -225,6 +227,7 @@ export function NewSessionPage() {
           <TextInput
             type="datetime-local"
             label="Start"
+            description={`Times in ${zoneName(timeZone)}`}
             value={startedAt}
             onChange={(e) => setStartedAt(e.currentTarget.value)}
             error={required('startedAt', 'Give the start date and time')}

@@ -17,15 +17,17 @@ interface Props {
   onOpen: (participant: Participant) => void;
   onRemove: (participant: Participant) => void;
   onAdd: () => void;
+  /** The district's zone, the one times show in. */
+  timeZone: string;
 }
 
-function statusOf(p: Participant): { label: string; color: string } {
-  if (p.present === true) return { label: p.timeOut ? `Present, left ${formatTime(p.timeOut)}` : 'Present', color: 'green' };
+function statusOf(p: Participant, timeZone: string): { label: string; color: string } {
+  if (p.present === true) return { label: p.timeOut ? `Present, left ${formatTime(p.timeOut, timeZone)}` : 'Present', color: 'green' };
   if (p.present === false) return { label: `Not present${p.attendanceStatus ? `: ${ATTENDANCE_LABELS[p.attendanceStatus]}` : ''}`, color: 'gray' };
   return { label: 'Not marked yet', color: 'orange' };
 }
 
-export function ParticipantsSection({ session, editable, busy, onPresent, onTimeOut, onOpen, onRemove, onAdd }: Props) {
+export function ParticipantsSection({ session, editable, busy, onPresent, onTimeOut, onOpen, onRemove, onAdd, timeZone }: Props) {
   const unmarked = session.participants.filter((p) => p.present === null);
   const who = session.participantKind === 'staff' ? 'Teachers' : 'Students';
   return (
@@ -44,7 +46,7 @@ export function ParticipantsSection({ session, editable, busy, onPresent, onTime
         {session.participants.length === 0 && <Text>Nobody yet. Use “Add student” to find students by name.</Text>}
         <Stack gap="xs" role="list">
           {session.participants.map((p) => {
-            const status = statusOf(p);
+            const status = statusOf(p, timeZone);
             return (
               <Paper key={p.id} withBorder p="sm" radius="md" role="listitem" data-testid={`participant-${p.personId}`}>
                 <Group justify="space-between" wrap="nowrap" align="flex-start">
@@ -60,7 +62,7 @@ export function ParticipantsSection({ session, editable, busy, onPresent, onTime
                       </Badge>
                       {p.present && (
                         <Text size="sm">
-                          {formatTime(p.timeIn)}–{p.timeOut ? formatTime(p.timeOut) : 'now'}
+                          {formatTime(p.timeIn, timeZone)}–{p.timeOut ? formatTime(p.timeOut, timeZone) : 'now'}
                           {p.timeAwayMinutes ? `, away ${p.timeAwayMinutes} min` : ''}
                         </Text>
                       )}

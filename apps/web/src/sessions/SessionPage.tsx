@@ -50,7 +50,8 @@ import {
   WorkOrderSection,
 } from './SessionSections';
 import { StudentSearchDialog } from './StudentSearchDialog';
-import { formatDateTime, formatDay, formatTime, nowToTheMinute } from './time';
+import { formatDateTime, formatDay, formatTime, nowToTheMinute, useDistrictTimeZone } from './time';
+import { ZoneNote } from '../ui/ZoneNote';
 import { READABLE_ALERT } from './modalProps';
 import { sameQualifiers } from './labels';
 
@@ -96,6 +97,7 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
   const actions = useSessionActions(session.id);
   const busy = useIsMutating() > 0;
   const editable = !session.posted && session.state !== 'cancelled';
+  const timeZone = useDistrictTimeZone();
   const service = catalog?.services.find((s) => s.code === session.service);
   const [searching, setSearching] = useState(false);
   const [hints, setHints] = useState<Record<string, string[]>>({});
@@ -156,7 +158,7 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
     <Stack maw={960} mx="auto" p={{ base: 0, sm: 'md' }} gap="md" pb={96}>
       <SessionHeader session={session} catalog={catalog} />
       {session.posted && (
-        <Alert styles={READABLE_ALERT} color="green" title={`Posted (version ${session.posted.version}) ${formatDateTime(session.posted.at)}`}>
+        <Alert styles={READABLE_ALERT} color="green" title={`Posted (version ${session.posted.version}) ${formatDateTime(session.posted.at, timeZone)}`}>
           A posted session changes only by an amendment.{' '}
           <Anchor component={Link} to={`/sessions/${session.id}/post`}>
             Amendments and version history
@@ -168,6 +170,7 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
       {actions.removeParticipant.error && <SessionError error={actions.removeParticipant.error} />}
       <ParticipantsSection
         session={session}
+        timeZone={timeZone}
         editable={editable}
         busy={busy}
         onPresent={present}
@@ -214,6 +217,7 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
       {encounter && (
         <EncounterDialog
           key={encounter.id}
+          timeZone={timeZone}
           session={session}
           participant={encounter}
           catalog={catalog}
@@ -248,6 +252,7 @@ function SessionHeader({ session, catalog }: { session: SessionView; catalog: Ca
   const schools = useSchools();
   const serviceName = catalog?.services.find((s) => s.code === session.service)?.name ?? session.service;
   const schoolName = schools.data?.find((s) => s.id === session.schoolId)?.name;
+  const timeZone = useDistrictTimeZone();
   const state = session.posted ? { label: 'Posted', color: 'green' } : session.state === 'active' ? { label: 'Running', color: 'blue' } : session.state === 'ended' ? { label: 'Ended', color: 'gray' } : { label: 'Cancelled', color: 'red' };
   return (
     <Paper withBorder p="md" component="header" aria-labelledby="session-title">
@@ -265,14 +270,15 @@ function SessionHeader({ session, catalog }: { session: SessionView; catalog: Ca
             <strong>Work order:</strong> {session.workOrder ? workOrderLabel(session.workOrder.type) : 'None: time tracking only (not paid)'}
           </Text>
           <Text>
-            <strong>Started:</strong> {formatDateTime(session.startedAt)}
+            <strong>Started:</strong> <span data-testid="session-started">{formatDateTime(session.startedAt, timeZone)}</span>
             {session.endedAt && (
               <>
                 {' '}
-                · <strong>Ended:</strong> {formatTime(session.endedAt)} ({session.rawMinutes} min)
+                · <strong>Ended:</strong> {formatTime(session.endedAt, timeZone)} ({session.rawMinutes} min)
               </>
             )}
           </Text>
+          <ZoneNote timeZone={timeZone} />
         </Stack>
         <Badge c="dark.8" size="lg" color={state.color} variant="light">
           {state.label}

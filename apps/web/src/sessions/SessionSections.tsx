@@ -22,7 +22,8 @@ import { idempotencyKey, sessionKeys, useMyWorkOrders, useSessionActions, type C
 import { fieldErrors as fieldProblems } from '../ui/ApiErrorAlert';
 import { SECTION_IDS } from './labels';
 import { SessionError } from './SessionError';
-import { formatDateTime, fromLocalInput, nowToTheMinute, toLocalInput } from './time';
+import { formatDateTime, fromLocalInput, nowToTheMinute, toLocalInput, useDistrictTimeZone } from './time';
+import { zoneName } from '../today/local-time';
 import { useMe } from './useMe';
 import { MODAL_PROPS } from './modalProps';
 
@@ -115,6 +116,7 @@ export function DetailsSection({ session, catalog, editable }: { session: Sessio
  * the review to post; "End at…" keeps another end time, with "End only".
  */
 export function EndSection({ session, busy, onEnded }: { session: SessionView; busy: boolean; onEnded: (toPost: boolean) => void }) {
+  const timeZone = useDistrictTimeZone();
   const { end } = useSessionActions(session.id);
   const latest = useLatestSession(session.id);
   const [open, setOpen] = useState(false);
@@ -155,7 +157,7 @@ export function EndSection({ session, busy, onEnded }: { session: SessionView; b
               size="md"
               disabled={end.isPending}
               onClick={() => {
-                setEndedAt(toLocalInput(nowToTheMinute()));
+                setEndedAt(toLocalInput(nowToTheMinute(), timeZone));
                 setKey(idempotencyKey());
                 end.reset();
                 setOpen(true);
@@ -171,16 +173,16 @@ export function EndSection({ session, busy, onEnded }: { session: SessionView; b
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            submit(fromLocalInput(endedAt), true, end.isError ? idempotencyKey() : key);
+            submit(fromLocalInput(endedAt, timeZone), true, end.isError ? idempotencyKey() : key);
           }}
           aria-label="End the session at another time"
         >
           <Stack gap="sm">
-            <TextInput type="datetime-local" label="Ended at" value={endedAt} onChange={(e) => setEndedAt(e.currentTarget.value)} error={fields.endedAt} required data-autofocus />
-            <Text size="sm">Started {formatDateTime(session.startedAt)}.</Text>
+            <TextInput type="datetime-local" label="Ended at" description={`In ${zoneName(timeZone)}`} value={endedAt} onChange={(e) => setEndedAt(e.currentTarget.value)} error={fields.endedAt} required data-autofocus />
+            <Text size="sm">Started {formatDateTime(session.startedAt, timeZone)}.</Text>
             <SessionError error={end.error} />
             <Group justify="flex-end">
-              <Button variant="default" onClick={() => submit(fromLocalInput(endedAt), false, end.isError ? idempotencyKey() : key)} loading={end.isPending && !toPost} disabled={busy && !end.isPending}>
+              <Button variant="default" onClick={() => submit(fromLocalInput(endedAt, timeZone), false, end.isError ? idempotencyKey() : key)} loading={end.isPending && !toPost} disabled={busy && !end.isPending}>
                 End only
               </Button>
               <Button type="submit" color="red" loading={end.isPending && toPost} disabled={busy && !end.isPending}>

@@ -8,6 +8,7 @@ import { addDays, localDate, mondayOf } from '../today/local-time';
 import { sessionKeys, useServiceName } from './api';
 import { SessionError } from './SessionError';
 import { formatDay, formatTime } from './time';
+import { ZoneNote } from '../ui/ZoneNote';
 
 export function SessionsPage() {
   const api = useApi();
@@ -31,11 +32,12 @@ export function SessionsPage() {
           Post the week
         </Button>
       </Group>
+      <ZoneNote timeZone={district.timeZone} />
       {active && (
         <Paper withBorder p="md">
           <Text fw={600}>Running now</Text>
           <Anchor component={Link} to={`/sessions/${active.id}`}>
-            {active.description ?? active.group?.name ?? serviceName(active.service)}, started {formatTime(active.startedAt)}
+            {active.description ?? active.group?.name ?? serviceName(active.service)}, started {formatTime(active.startedAt, district.timeZone)}
           </Anchor>
         </Paper>
       )}
@@ -46,7 +48,7 @@ export function SessionsPage() {
         {list.map((s) => (
           <List.Item key={s.id}>
             <Anchor component={Link} to={s.posted || s.state === 'ended' ? `/sessions/${s.id}/post` : `/sessions/${s.id}`}>
-              {formatDay(s.sessionDate)} {formatTime(s.startedAt)} · {s.description ?? s.group?.name ?? serviceName(s.service)}
+              {formatDay(s.sessionDate)} {formatTime(s.startedAt, district.timeZone)} · {s.description ?? s.group?.name ?? serviceName(s.service)}
             </Anchor>{' '}
             <Badge c="dark.8" size="sm" variant="light" color={s.posted ? 'green' : s.state === 'active' ? 'blue' : 'gray'}>
               {s.posted ? 'posted' : s.state === 'active' ? 'running' : s.state}

@@ -1,36 +1,41 @@
 /*
- * Times as the screens show and take them: the browser's local time in
- * `<input type="datetime-local">` values, instants with an offset for the API.
+ * Times as the session and post screens show and take them: the district's
+ * wall clock (never the device's) in `<input type="datetime-local">` values
+ * and on screen, instants with an offset for the API. The zone arithmetic is
+ * the Today screen's (../today/local-time), one copy for every screen.
  */
+import { useCurrentUser } from '../auth/useCurrentUser';
+import { formatDateTimeIn, formatTime as formatTimeIn, fromZonedInput, toZonedInput } from '../today/local-time';
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** An instant as a datetime-local input value (`YYYY-MM-DDTHH:mm`, local time). */
-export function toLocalInput(instant: string | Date): string {
-  const d = typeof instant === 'string' ? new Date(instant) : instant;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** The district's zone (`America/Chicago`), the one every session time is in. */
+export function useDistrictTimeZone(): string {
+  return useCurrentUser().district.timeZone;
 }
 
-/** A datetime-local input value as an ISO 8601 instant (with its offset, `Z`); null when blank or invalid. */
-export function fromLocalInput(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+/** An instant as a datetime-local input value (`YYYY-MM-DDTHH:mm`, the district's wall clock). */
+export function toLocalInput(instant: string | Date, timeZone: string): string {
+  return toZonedInput(instant, timeZone);
 }
 
-export function formatTime(instant: string | null | undefined): string {
+/** A datetime-local input value (the district's wall clock) as an ISO 8601 instant (`Z`); null when blank or invalid. */
+export function fromLocalInput(value: string, timeZone: string): string | null {
+  return fromZonedInput(value, timeZone);
+}
+
+export function formatTime(instant: string | null | undefined, timeZone: string): string {
   if (!instant) return '—';
-  return new Date(instant).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+  return formatTimeIn(instant, timeZone);
 }
 
-export function formatDateTime(instant: string | null | undefined): string {
+export function formatDateTime(instant: string | null | undefined, timeZone: string): string {
   if (!instant) return '—';
-  return new Date(instant).toLocaleString(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  return formatDateTimeIn(instant, timeZone);
 }
 
+/** "Mon, Dec 7" of a calendar day (`YYYY-MM-DD`, already the district's). */
 export function formatDay(day: string): string {
   const [y, m, d] = day.split('-').map(Number);
-  return new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' });
+  return new Date(Date.UTC(y, m - 1, d, 12)).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
 
 /** Whole minutes from one instant to another (never negative). */

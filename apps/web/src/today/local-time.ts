@@ -94,3 +94,45 @@ export function formatDay(date: string, options: Intl.DateTimeFormatOptions = { 
   // Noon UTC of that day is the same day everywhere the format could be read.
   return new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { ...options, timeZone: 'UTC' });
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** An instant as the zone's wall clock, `YYYY-MM-DDTHH:mm` (a datetime-local input's value). */
+export function toZonedInput(instant: string | Date, timeZone: string): string {
+  const ms = Math.floor(new Date(instant).getTime() / 60_000) * 60_000;
+  const local = new Date(ms + offsetMinutes(ms, timeZone) * 60_000);
+  return `${local.getUTCFullYear()}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}T${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}`;
+}
+
+/**
+ * A wall-clock `YYYY-MM-DDTHH:mm[:ss]` in the zone as an ISO 8601 instant
+ * (`…Z`); null when blank or invalid. The zone's offsets a day before and a
+ * day after are the candidates, so a time on a DST-change day gets the offset
+ * in force at that time. A time skipped by the spring change is read on the
+ * offset before it (2:30 becomes 3:30 daylight time); a time repeated in the
+ * autumn is the first of the two.
+ */
+export function fromZonedInput(value: string, timeZone: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!match) return null;
+  const [y, mo, d, h, mi, s] = match.slice(1).map((part) => Number(part ?? 0));
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (Number.isNaN(asUtc) || new Date(asUtc).getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  const before = offsetMinutes(asUtc - 86_400_000, timeZone);
+  const after = offsetMinutes(asUtc + 86_400_000, timeZone);
+  const valid = [before, after].filter((offset) => offsetMinutes(asUtc - offset * 60_000, timeZone) === offset);
+  // A repeated hour: the larger offset is the earlier instant. A skipped one: the offset before the change.
+  const offset = valid.length ? Math.max(...valid) : before;
+  return new Date(asUtc - offset * 60_000).toISOString();
+}
+
+/** "Mon, Dec 7, 3:00 PM" of an instant in the zone. */
+export function formatDateTimeIn(instant: string, timeZone: string): string {
+  return new Date(instant).toLocaleString(undefined, { timeZone, weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+}
+
+/** "Central Time (America/Chicago)": the zone the screens' times are in, for a label. */
+export function zoneName(timeZone: string, at: Date = new Date()): string {
+  const generic = new Intl.DateTimeFormat(undefined, { timeZone, timeZoneName: 'longGeneric' }).formatToParts(at).find((part) => part.type === 'timeZoneName')?.value;
+  return generic && generic !== timeZone ? `${generic} (${timeZone})` : timeZone;
+}

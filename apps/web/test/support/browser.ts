@@ -98,14 +98,20 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+export interface LaunchOptions {
+  /** The device's time zone (an IANA name), e.g. one far from the district's, to prove screens use the district's; by default this machine's. */
+  timezoneId?: string;
+}
+
 /** Headless Chromium with a fresh profile, nothing running in the background and nothing fetched from the internet. */
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Browser tests need Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   const profile = await mkdtemp(join(tmpdir(), 'sl-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: VIEWPORTS[0],
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   // A fresh profile opens with one blank tab; tests open their own.
