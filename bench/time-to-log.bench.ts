@@ -8,7 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Locator, Request } from 'playwright-core';
 import { createSessionledgerClient, type Schemas } from '@sessionledger/api-client';
 import { waitFor } from '@sessionledger/testing';
-import { launchBrowser, startBrowserPlatform, type TestBrowser } from '../apps/web/test/support/browser';
+import { launchBrowser, startBrowserPlatform, type TestBrowser, signInToToday } from '../apps/web/test/support/browser';
 import { as, signIn, TEST_PASSWORD, type Session, type TestDistrict, type TestUser } from '../apps/gateway/test/support/gateway-harness';
 import { addGroup, addStudent, addWorkOrder } from '../apps/gateway/test/support/session-fixtures';
 import { openBenchRun } from './support/bench-run';
@@ -437,11 +437,7 @@ async function browserFlow(baseUrl: string, gateway: NestFastifyApplication, bro
   // The session runs 45 minutes: the browser lives 45 minutes ago until the provider ends it.
   await page.clock.install({ time: Date.now() - SESSION_MINUTES * 60_000 });
   const signInStarted = performance.now();
-  await page.goto(`${baseUrl}/`);
-  await page.getByLabel('E-mail').fill(provider.user.email);
-  await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+  await signInToToday(page, baseUrl, provider.user.email, TEST_PASSWORD);
   const planned = page.getByTestId('calendar-entry').filter({ hasText: PLACE });
   await (entry === 'calendar' ? planned.getByRole('link', { name: 'Start' }) : page.getByRole('link', { name: 'New session' }).first()).waitFor();
   const signInSeconds = (performance.now() - signInStarted) / 1000;

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { waitFor } from '@sessionledger/testing';
 import { as, Session, signIn, TEST_PASSWORD, TestDistrict, TestUser } from '../../gateway/test/support/gateway-harness';
 import { addGroup, addStudent, addWorkOrder } from '../../gateway/test/support/session-fixtures';
-import { BrowserPlatform, expectAccessible, launchBrowser, screenshots, startBrowserPlatform, TestBrowser } from './support/browser';
+import { BrowserPlatform, expectAccessible, launchBrowser, screenshots, startBrowserPlatform, TestBrowser, signInToToday } from './support/browser';
 
 const NOTE = 'You kept going on the hard problems today. Your fractions are getting faster. Next, check each answer against the estimate.';
 
@@ -61,11 +61,7 @@ describe('Web app: run, log and post a session', () => {
     await addWorkOrder(platform.gateway, admin, { type: 'tutoring', providerId: provider.id, schoolId: home });
     tutor = await signIn(platform.gateway, provider.email);
     page = await browser.newPage();
-    await page.goto(`${platform.baseUrl}/`);
-    await page.getByLabel('E-mail').fill(provider.email);
-    await page.getByLabel(/^Password/).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+    await signInToToday(page, platform.baseUrl, provider.email, TEST_PASSWORD);
   }, 240_000);
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { as, Session, signIn, TEST_PASSWORD, TestDistrict, TestUser } from '../../gateway/test/support/gateway-harness';
 import { addGroup, addStudent } from '../../gateway/test/support/session-fixtures';
 import { minutesAgo, startSession } from '../../gateway/test/support/session-harness';
-import { BrowserPlatform, expectAccessible, launchBrowser, screenshots, startBrowserPlatform, TestBrowser } from './support/browser';
+import { BrowserPlatform, expectAccessible, launchBrowser, screenshots, startBrowserPlatform, TestBrowser, signInOnScreen } from './support/browser';
 
 const ZONE = 'America/Chicago';
 const PLACE = 'Room 12';
@@ -62,12 +62,6 @@ describe('Web app: sign in and Today', () => {
     await platform?.stop();
   });
 
-  async function signInAs(page: Page, email: string, password: string): Promise<void> {
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel(/^Password/).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
   it('signs a provider in to Today with the planned session, keeps them signed in on reload, and signs them out everywhere', async () => {
     const page = await browser.newPage();
     await page.goto(`${platform.baseUrl}/`);
@@ -75,7 +69,7 @@ describe('Web app: sign in and Today', () => {
     await expectAccessible(page, 'sign-in');
     await screenshots(page, 'sign-in');
 
-    await signInAs(page, provider.email, TEST_PASSWORD);
+    await signInOnScreen(page, provider.email, TEST_PASSWORD);
     await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/today');
     expect(await page.getByTestId('user-name').textContent()).toMatch(/^Tess User\d+$/);
@@ -172,7 +166,7 @@ describe('Web app: sign in and Today', () => {
 
     const page = await browser.newPage();
     await page.goto(`${platform.baseUrl}/sign-in`);
-    await signInAs(page, user.email, TEST_PASSWORD);
+    await signInOnScreen(page, user.email, TEST_PASSWORD);
     const code = page.getByLabel(/^Authenticator code/);
     await code.waitFor();
     await expectAccessible(page, 'sign-in-second-factor');

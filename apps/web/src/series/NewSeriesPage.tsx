@@ -10,7 +10,8 @@ import { Link, useNavigate } from 'react-router';
 import { useCurrentUser } from '../auth/useCurrentUser';
 import { fieldErrors } from '../ui/ApiErrorAlert';
 import { addDays, localDate } from '../today/local-time';
-import { idempotencyKey, useCatalogServices, useCreateSeries, useMyGroupList, useMyWorkOrderList, useSchoolList, type CreateSeriesBody } from './api';
+import { useMyWorkOrders } from '../sessions/api';
+import { idempotencyKey, useCatalogServices, useCreateSeries, useMyGroupList, useSchoolList, type CreateSeriesBody } from './api';
 import { humanize } from './format';
 import { RecurrenceFields } from './RecurrenceFields';
 import { buildRrule, recurrenceProblems, weekdayOf, type RecurrenceProblems, type WeeklyRecurrence } from './rrule';
@@ -56,7 +57,7 @@ export function NewSeriesPage() {
   const schoolId = group?.schoolId ?? schoolChoice ?? (severalSchools ? null : (mySchoolIds[0] ?? null));
   const schoolName = (id: string) => schools.data?.find((s) => s.id === id)?.name ?? 'School';
   const firstDay = /^\d{4}-\d{2}-\d{2}/.test(start) ? start.slice(0, 10) : tomorrow;
-  const workOrders = useMyWorkOrderList(me.userId, firstDay);
+  const workOrders = useMyWorkOrders(me.userId, firstDay);
   const workOrdersHere = (workOrders.data ?? []).filter((w) => !schoolId || w.schoolId === schoolId);
   const workOrderId = workOrderChoice ?? (workOrdersHere.length === 1 ? workOrdersHere[0].id : null);
   const api = fieldErrors(create.error);

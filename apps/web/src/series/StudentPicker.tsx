@@ -2,7 +2,7 @@
 import { Button, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { ApiErrorAlert } from '../ui/ApiErrorAlert';
-import { useStudentMatches } from './api';
+import { useStudentSearch } from '../sessions/api';
 
 export interface PickedStudent {
   id: string;
@@ -29,7 +29,7 @@ function useDebounced<T>(value: T, ms: number): T {
 export function StudentPicker({ value, onChange, single, error }: StudentPickerProps) {
   const [q, setQ] = useState('');
   const term = useDebounced(q, 250);
-  const matches = useStudentMatches(term);
+  const matches = useStudentSearch(term);
   const chosen = new Set(value.map((student) => student.id));
   const hits = (matches.data ?? []).filter((hit) => !chosen.has(hit.id));
   return (

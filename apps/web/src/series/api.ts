@@ -116,22 +116,3 @@ export function useMyGroupList(providerId: string) {
   });
 }
 
-/** The provider's work orders active on the series' first day. */
-export function useMyWorkOrderList(providerId: string, activeOn: string) {
-  const api = useApi();
-  return useQuery({
-    queryKey: ['work-orders', 'mine', providerId, activeOn],
-    queryFn: async () => (await call(api.GET('/api/work-orders', { params: { query: { providerId, active: true, activeOn, pageSize: 200 } } }))).items,
-  });
-}
-
-export function useStudentMatches(q: string) {
-  const api = useApi();
-  const term = q.trim();
-  return useQuery({
-    queryKey: ['students', 'search', term],
-    enabled: term.length >= 2,
-    staleTime: 30_000,
-    queryFn: async () => (await call(api.GET('/api/students/search', { params: { query: { q: term, pageSize: 20 } } }))).items,
-  });
-}

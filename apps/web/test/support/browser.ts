@@ -164,3 +164,17 @@ export async function screenshots(page: Page, name: string, options: { fullPage?
   if (original) await page.setViewportSize(original);
   return files;
 }
+
+/** Signs in on the sign-in screen the page shows (the app's `/` when signed out). */
+export async function signInOnScreen(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Opens the app signed out, signs in, and waits for Today. */
+export async function signInToToday(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await signInOnScreen(page, email, password);
+  await page.getByRole('heading', { name: 'Today', level: 1 }).waitFor();
+}
