@@ -21,6 +21,12 @@ export interface ReconcileSettings {
   graceMs: number;
   /** Versions looked at per pass, oldest first. */
   batchSize: number;
+  /**
+   * Whose acknowledgements are awaited. A republished event goes to every
+   * consumer of its contract, so a consumer listed here that is not running
+   * makes each pass send every version again to the ones that are.
+   */
+  consumers: readonly ServiceName[];
 }
 
 export interface ReconcileReport {
@@ -77,7 +83,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     env: Environment,
     metrics: Metrics,
   ) {
-    this.settings = { intervalMs: env.RECONCILE_INTERVAL_MS, graceMs: env.RECONCILE_GRACE_MS, batchSize: 5_000 };
+    this.settings = { intervalMs: env.RECONCILE_INTERVAL_MS, graceMs: env.RECONCILE_GRACE_MS, batchSize: 5_000, consumers: ACKNOWLEDGING_CONSUMERS };
     const registry = metrics.registry;
     this.republished =
       (registry.getSingleMetric('session_versions_republished_total') as Counter<'how'> | undefined) ??
@@ -125,7 +131,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
 
       const signedBefore = new Date(Date.now() - this.settings.graceMs);
       const byDistrict = new Map<string, Map<string, VersionKey>>();
-      for (const consumer of ACKNOWLEDGING_CONSUMERS) {
+      for (const consumer of this.settings.consumers) {
         const rows = await tx.execute<{ district_id: string; session_id: string; version: number }[]>(
           `select district_id, session_id, version from ${SCHEMA}.unacknowledged_versions(?, ?, ?)`,
           [consumer, signedBefore, this.settings.batchSize],
