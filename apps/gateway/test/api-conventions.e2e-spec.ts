@@ -61,7 +61,7 @@ describe('API conventions', () => {
     });
   });
 
-  describe('Idempotency-Key on POST', () => {
+  describe('Idempotency-Key on writes', () => {
     it('answers a repeat with the stored response and does the work once', async () => {
       const body = { name: 'Idempotent School', stateSchoolCode: uniqueCode() };
       const first = await as(app, admin).post('/api/schools').set('Idempotency-Key', 'key-1').send(body).expect(201);
@@ -101,6 +101,23 @@ describe('API conventions', () => {
       const first = await as(app, admin).post('/api/schools').set('Idempotency-Key', 'key-4').send({ name: 'Dup', stateSchoolCode: code }).expect(409);
       const again = await as(app, admin).post('/api/schools').set('Idempotency-Key', 'key-4').send({ name: 'Dup', stateSchoolCode: code }).expect(409);
       expect(again.body).toEqual(first.body);
+    });
+
+    it('replays a PATCH too: the repeat of an applied edit gets its answer, not a stale-version refusal', async () => {
+      const school = await as(app, admin).post('/api/schools').send({ name: 'Before Patch', stateSchoolCode: uniqueCode() }).expect(201);
+      const edit = { version: school.body.version, name: 'After Patch' };
+      const first = await as(app, admin).patch(`/api/schools/${school.body.id}`).set('Idempotency-Key', 'key-patch').send(edit).expect(200);
+      const again = await as(app, admin).patch(`/api/schools/${school.body.id}`).set('Idempotency-Key', 'key-patch').send(edit).expect(200);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+      // Applied once: one version step. Without the key the same body is stale.
+      const read = await as(app, admin).get(`/api/schools/${school.body.id}`).expect(200);
+      expect(read.body.version).toBe(first.body.version);
+      expect(read.body.version).toBeGreaterThan(school.body.version);
+      const unkeyed = await as(app, admin).patch(`/api/schools/${school.body.id}`).send(edit).expect(409);
+      expect(unkeyed.body.code).toMatch(/STALE$/);
+      const reused = await as(app, admin).patch(`/api/schools/${school.body.id}`).set('Idempotency-Key', 'key-patch').send({ ...edit, name: 'Other' }).expect(422);
+      expect(reused.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
     });
 
     it('keeps keys per caller: another user may use the same key', async () => {

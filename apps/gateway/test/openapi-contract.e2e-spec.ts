@@ -98,7 +98,7 @@ describe('OpenAPI contract', () => {
 
       for (const parameter of (operation.parameters ?? []).map(resolveParameter)) {
         const where = `${parameter.in} parameter ${parameter.name}`;
-        if (parameter.name === 'Idempotency-Key' && method !== 'post') problem(`${where} on a ${method.toUpperCase()}`);
+        if (parameter.name === 'Idempotency-Key' && method === 'get') problem(`${where} on a ${method.toUpperCase()}`);
         if (parameter.in !== 'query' && parameter.in !== 'path') continue;
         const schema = resolve(parameter.schema);
         if (!schema?.type && !schema?.enum) {
@@ -270,14 +270,16 @@ describe('OpenAPI contract', () => {
     expect(uncalled).toEqual([]);
   });
 
-  it('lists Idempotency-Key only on POSTs that replay: not on sign-in', () => {
+  it('lists Idempotency-Key on the writes that replay (POST, PUT, PATCH, DELETE): not on sign-in or reads', () => {
     const names = (key: string) => {
       const [method, path] = key.split(' ');
       return (document.paths[path][method].parameters ?? []).map((parameter) => resolveParameter(parameter).name);
     };
     expect(names('post /api/auth/login')).not.toContain('Idempotency-Key');
     expect(names('post /api/roster/imports')).toContain('Idempotency-Key');
-    expect(operations().filter(({ method, key }) => method !== 'post' && names(key).includes('Idempotency-Key'))).toEqual([]);
+    expect(names('patch /api/sessions/{id}/participants/{participantId}')).toContain('Idempotency-Key');
+    expect(names('delete /api/sessions/{id}')).toContain('Idempotency-Key');
+    expect(operations().filter(({ method, key }) => method === 'get' && names(key).includes('Idempotency-Key'))).toEqual([]);
   });
 
   it('states the version in the document and in the client, and matches the committed libs/api-client/openapi.json', () => {

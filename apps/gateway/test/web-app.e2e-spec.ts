@@ -60,6 +60,18 @@ describe('The web app served by the gateway', () => {
     expect(wrongMethod.body).toMatchObject({ code: 'ROUTE.METHOD_NOT_ALLOWED' });
   });
 
+  it('serves the installable app: its manifest, and a service worker checked on every load that may fetch the shell', async () => {
+    const manifest = await http().get('/manifest.webmanifest').expect(200);
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
+    expect(JSON.parse(manifest.text)).toMatchObject({ name: 'Sessionledger', start_url: '/today', display: 'standalone' });
+    const worker = await http().get('/sw.js').expect(200);
+    expect(worker.headers['content-type']).toMatch(/javascript/);
+    expect(worker.headers['cache-control']).toBe('no-cache');
+    // A worker runs under the policy it was served with: the API's default-src 'none' would forbid its fetches.
+    expect(worker.headers['content-security-policy']).toContain("connect-src 'self'");
+    expect(worker.text).toContain('/api');
+  });
+
   it('answers a missing file or an old asset with 404, not with the page', async () => {
     await http().get('/assets/index-gone1234.js').expect(404);
     await http().get('/favicon.ico').expect(404);

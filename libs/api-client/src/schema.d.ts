@@ -5995,7 +5995,7 @@ export interface components {
     };
     responses: never;
     parameters: {
-        /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+        /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
         IdempotencyKey: string;
     };
     requestBodies: never;
@@ -6165,7 +6165,10 @@ export interface operations {
     ApiClients_revoke: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -6915,7 +6918,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -7226,7 +7229,10 @@ export interface operations {
     Scheduling_setClosureDays: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7617,7 +7623,10 @@ export interface operations {
     District_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7760,7 +7769,10 @@ export interface operations {
     DistrictSecurity_put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7903,7 +7915,10 @@ export interface operations {
     DistrictSso_put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8077,7 +8092,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -8224,7 +8239,10 @@ export interface operations {
     Groups_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8323,7 +8341,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -8392,7 +8410,10 @@ export interface operations {
     Groups_setMembers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8482,7 +8503,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -8638,7 +8659,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -8785,7 +8806,10 @@ export interface operations {
     Guardians_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -8884,7 +8908,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -8954,7 +8978,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -9023,7 +9047,10 @@ export interface operations {
     Guardians_setStudents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -9113,7 +9140,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -9402,7 +9429,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -9460,7 +9487,10 @@ export interface operations {
     Calendar_revokeFeed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9995,7 +10025,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -10220,7 +10250,10 @@ export interface operations {
                 /** @description Keep the sign-in making this request (default) or end it too */
                 keepCurrent?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10267,7 +10300,10 @@ export interface operations {
     MySignIns_end: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10659,7 +10695,10 @@ export interface operations {
     Pay_setEmployeeNumber: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -10888,7 +10927,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -11186,7 +11225,10 @@ export interface operations {
     Pay_setSchedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11345,7 +11387,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -11833,7 +11875,7 @@ export interface operations {
                 dryRun?: boolean;
             };
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -12067,7 +12109,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -12223,7 +12265,10 @@ export interface operations {
     Schools_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12388,7 +12433,10 @@ export interface operations {
     StateReporting_setBellSchedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -12496,7 +12544,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -12566,7 +12614,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -12718,7 +12766,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -12883,7 +12931,10 @@ export interface operations {
     Scheduling_edit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -13086,7 +13137,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -13260,7 +13311,10 @@ export interface operations {
     SessionWork_updateCatalog: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13450,7 +13504,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -13558,7 +13612,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -13736,7 +13790,10 @@ export interface operations {
     Sessions_delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -13821,7 +13878,10 @@ export interface operations {
     Sessions_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -13929,7 +13989,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -14124,7 +14184,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -14233,7 +14293,10 @@ export interface operations {
     Sessions_saveCoachingLog: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14340,7 +14403,10 @@ export interface operations {
     Sessions_setDuration: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -14448,7 +14514,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -14649,7 +14715,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -14759,7 +14825,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -14868,7 +14934,10 @@ export interface operations {
     Sessions_removeParticipant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 participantId: string;
@@ -14954,7 +15023,10 @@ export interface operations {
     Sessions_updateParticipant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
                 participantId: string;
@@ -15130,7 +15202,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -15248,7 +15320,10 @@ export interface operations {
     Sessions_setTags: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -15356,7 +15431,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -15556,7 +15631,10 @@ export interface operations {
     Sessions_assignWorkOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -15742,7 +15820,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -15903,7 +15981,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -16050,7 +16128,10 @@ export interface operations {
     StaffGroups_setMembers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16215,7 +16296,10 @@ export interface operations {
     Staff_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16313,7 +16397,10 @@ export interface operations {
     Staff_setApprovals: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16412,7 +16499,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -16482,7 +16569,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -16643,7 +16730,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -16872,7 +16959,10 @@ export interface operations {
     Students_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -16971,7 +17061,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -17205,7 +17295,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -17567,7 +17657,10 @@ export interface operations {
                 /** @description Keep the sign-in making this request (default) or end it too */
                 keepCurrent?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 userId: string;
             };
@@ -17634,7 +17727,10 @@ export interface operations {
     UserSignIns_end: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 userId: string;
                 id: string;
@@ -17701,7 +17797,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -17851,7 +17947,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -18016,7 +18112,10 @@ export interface operations {
     Webhooks_remove: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -18081,7 +18180,10 @@ export interface operations {
     Webhooks_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -18263,7 +18365,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -18430,7 +18532,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -18595,7 +18697,10 @@ export interface operations {
     WorkOrders_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -18703,7 +18808,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -18782,7 +18887,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {

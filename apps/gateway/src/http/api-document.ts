@@ -6,7 +6,7 @@ import { DocumentBuilder, getSchemaPath, OpenAPIObject, OperationObject, Swagger
 import { ROLES } from '@sessionledger/contracts';
 import { ACCESS_METADATA, AccessDeclaration } from '@sessionledger/platform';
 import { API_MAJOR_VERSION, API_VERSION } from './api-version';
-import { NO_REPLAY_METADATA } from './idempotency.interceptor';
+import { NO_REPLAY_METADATA, REPLAYED_METHODS } from './idempotency.interceptor';
 import { ERROR_DESCRIPTIONS, ErrorReply, FieldProblemReply, REQUEST_CONTENT_METADATA, RequestContent } from './openapi';
 
 const IDEMPOTENCY_PARAMETER = 'IdempotencyKey';
@@ -66,7 +66,7 @@ function applyEnforcedFacts(app: INestApplication, document: OpenAPIObject): voi
       in: 'header',
       required: false,
       description:
-        'Makes the POST safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409.',
+        'Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409.',
       schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
     },
   };
@@ -83,7 +83,7 @@ function applyEnforcedFacts(app: INestApplication, document: OpenAPIObject): voi
         operation.description = [operation.description, `Roles: ${roles.join(', ')}.`].filter(Boolean).join('\n\n');
         if (!ROLES.every((role) => roles.includes(role))) addError(operation, 403);
       }
-      if (method === 'post' && handler.replays) {
+      if (REPLAYED_METHODS.has(method.toUpperCase()) && handler.replays) {
         operation.parameters = [...(operation.parameters ?? []), { $ref: `#/components/parameters/${IDEMPOTENCY_PARAMETER}` }];
       }
       for (const parameter of operation.parameters ?? []) {

@@ -14,6 +14,8 @@ import { toErrorResponse } from './error-response';
 const KEY_HEADER = 'idempotency-key';
 const RETENTION_SECONDS = 24 * 3600;
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+/** The methods that change something: a lost answer to any of them is retried with the same key. */
+export const REPLAYED_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const NO_REPLAY_METADATA = 'sessionledger:no-idempotent-replay';
 
 /**
@@ -31,11 +33,16 @@ interface StoredOutcome {
 }
 
 /**
- * `Idempotency-Key` on every POST but `@NoIdempotentReplay()` ones. The first request with a key runs and its
+ * `Idempotency-Key` on every POST, PUT, PATCH and DELETE but `@NoIdempotentReplay()` ones. The first request with a key runs and its
  * answer (success or a 4xx refusal) is kept for 24 h; the same key with the
  * same body gets that answer again without running twice; with another body,
  * 422; while the first is still running, 409. A 5xx is not kept, so the
  * client may retry. Keys are scoped to the caller (user, or address before login).
+ *
+ * PATCH and PUT carry the version the client read, so a blind repeat would be
+ * refused as stale although the first one was applied; with the key, an app
+ * that sends again what it sent while the network dropped (the web app's
+ * offline outbox) gets the first answer instead.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -50,7 +57,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const key = request.headers[KEY_HEADER];
-    if (request.method !== 'POST' || key === undefined || this.replayRefused(context)) return next.handle();
+    if (!REPLAYED_METHODS.has(request.method) || key === undefined || this.replayRefused(context)) return next.handle();
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
       return throwError(
         () => new ValidationFailed([{ field: 'Idempotency-Key', problems: ['must be 1 to 255 visible ASCII characters'] }]),
@@ -59,7 +66,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = request.actor ? `user:${request.actor.userId}` : `address:${request.ip}`;
     const storeKey = `${this.env.REDIS_PREFIX}:idempotency:${scope}:${sha256(key)}`;
     const fingerprint = sha256(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`);
-    const successStatus: number = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+    const successStatus: number = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
 
     return from(this.claim(storeKey, fingerprint)).pipe(
       mergeMap((existing) => {

@@ -87,6 +87,9 @@ export async function serveWebApp(app: NestFastifyApplication, root = findWebApp
     if (path.startsWith('/assets/')) void reply.header('cache-control', IMMUTABLE);
     // Other top-level files (icons, a manifest, a service worker) are checked on every use.
     else void reply.header('cache-control', 'no-cache');
+    // The app's policy rather than the API's `default-src 'none'`: a service worker runs under the policy it was
+    // served with, and under 'none' it could not fetch the shell it keeps for offline use.
+    void reply.header('content-security-policy', WEB_APP_CONTENT_SECURITY_POLICY);
     done();
   });
 

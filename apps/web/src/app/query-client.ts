@@ -9,8 +9,10 @@ export function createQueryClient(): QueryClient {
   const retry = (failureCount: number, error: unknown) => failureCount < 2 && toErrorReply(error)?.code === 'NETWORK.FAILED';
   return new QueryClient({
     defaultOptions: {
-      queries: { retry, staleTime: 30_000, refetchOnWindowFocus: true },
-      mutations: { retry: false },
+      // 'always': TanStack's default pauses everything while the browser is offline, but a running session keeps
+      // working then: writes are kept (KeptWritesProvider) and reads answer their offline copies.
+      queries: { retry, staleTime: 30_000, refetchOnWindowFocus: true, networkMode: 'always' },
+      mutations: { retry: false, networkMode: 'always' },
     },
   });
 }

@@ -3,7 +3,8 @@ import { createTheme, defaultVariantColorsResolver, type CSSVariablesResolver, t
 /**
  * Mantine's defaults with the contrast WCAG 2.1 AA asks for (4.5:1 for
  * text): filled buttons and badges use shade 8, light variants (alerts,
- * badges) write in shade 9 (black for yellow and orange), and "dimmed" text
+ * badges) write in shade 9 (black for yellow and orange) and hover on
+ * shade 1, and "dimmed" text
  * is gray 7 rather than gray 6.
  */
 /** Even their darkest shade is too light to read on their own pale background. */
@@ -13,7 +14,9 @@ const variantColorResolver: VariantColorsResolver = (input) => {
   const colors = defaultVariantColorsResolver(input);
   if (input.variant === 'light' && input.color) {
     const base = input.color.split('.')[0];
-    return { ...colors, color: PALE_HUES.has(base) ? 'var(--mantine-color-black)' : `var(--mantine-color-${base}-9)` };
+    if (PALE_HUES.has(base)) return { ...colors, color: 'var(--mantine-color-black)' };
+    // Mantine's light hover (shade 2 here) leaves shade 9 text at 4.0:1; shade 1 keeps it above 4.5:1 under the pointer.
+    return { ...colors, color: `var(--mantine-color-${base}-9)`, hover: `var(--mantine-color-${base}-1)` };
   }
   return colors;
 };

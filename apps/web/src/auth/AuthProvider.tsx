@@ -6,6 +6,8 @@ import { createApiClient } from '../api/client';
 import { call } from '../api/errors';
 import { TokenStore } from '../api/tokens';
 import { AuthContext, type Auth, type AuthStatus, type RestoreFailure, type SignInOutcome } from './AuthContext';
+import { clearCopies, readCopy } from '../offline/offline-copies';
+import { isNetworkFailure } from '../offline/outbox';
 import { takeSsoCode } from './sso';
 
 type LoginReply = Schemas['LoginReply'];
@@ -25,6 +27,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signedOut = useCallback(() => {
     queryClient.clear();
+    clearCopies();
     setStatus('signed-out');
   }, [queryClient]);
 
@@ -63,10 +66,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     restore()
       .then((signedIn) => setStatus(signedIn ? 'signed-in' : 'signed-out'))
       .catch((error: unknown) => {
+        // A reload without a network in the middle of a session: the tab's sign-in and its copies carry on until
+        // the network returns, when the first request renews the token (or ends the sign-in if it was revoked).
+        if (!ssoCode && isNetworkFailure(error) && tokens.refreshToken && readCopy('me')) {
+          setStatus('signed-in');
+          return;
+        }
         setRestoreFailure({ during: ssoCode ? 'sso' : 'reload', error });
         setStatus('signed-out');
       });
-  }, [status, api, accept]);
+  }, [status, api, accept, tokens]);
 
   const auth = useMemo<Auth>(
     () => ({

@@ -4,6 +4,8 @@ import { Navigate, useLocation } from 'react-router';
 import { call } from '../api/errors';
 import { useApi } from '../api/useApi';
 import { AppLayout } from '../app/AppLayout';
+import { KeptWritesProvider } from '../offline/KeptWritesProvider';
+import { withOfflineCopy } from '../offline/offline-copies';
 import { ApiErrorAlert } from '../ui/ApiErrorAlert';
 import { CurrentUserContext } from './CurrentUserContext';
 import { useAuth } from './useAuth';
@@ -26,12 +28,15 @@ export function SignedInShell() {
 
 function CurrentUserLoader() {
   const api = useApi();
-  const me = useQuery({ queryKey: currentUserKeys.me, queryFn: () => call(api.GET('/api/me')), staleTime: 5 * 60_000 });
-  const district = useQuery({ queryKey: currentUserKeys.district, queryFn: () => call(api.GET('/api/district')), staleTime: 5 * 60_000 });
+  // Kept in the tab like the running session, so a reload without a network opens the app, not an error.
+  const me = useQuery({ queryKey: currentUserKeys.me, queryFn: () => withOfflineCopy('me', () => call(api.GET('/api/me'))), staleTime: 5 * 60_000 });
+  const district = useQuery({ queryKey: currentUserKeys.district, queryFn: () => withOfflineCopy('district', () => call(api.GET('/api/district'))), staleTime: 5 * 60_000 });
   if (me.data && district.data) {
     return (
       <CurrentUserContext.Provider value={{ me: me.data, district: district.data }}>
-        <AppLayout />
+        <KeptWritesProvider userId={me.data.userId}>
+          <AppLayout />
+        </KeptWritesProvider>
       </CurrentUserContext.Provider>
     );
   }

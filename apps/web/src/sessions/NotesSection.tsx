@@ -8,6 +8,7 @@
 import { useState } from 'react';
 import { Alert, Button, Collapse, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import type { Participant, ParticipantChanges, SessionView } from './api';
+import { readCopy, removeCopy, writeCopy } from '../offline/offline-copies';
 import { SECTION_IDS } from './labels';
 import { READABLE_ALERT } from './modalProps';
 
@@ -60,15 +61,20 @@ function ParticipantNotes({
   saving: boolean;
   onSave: Props['onSave'];
 }) {
-  const [drafts, setDrafts] = useState<Record<NoteField, string>>({
-    studentNote: participant.studentNote ?? '',
-    clientNote: participant.clientNote ?? '',
-    adminNote: participant.adminNote ?? '',
-  });
+  // What is typed is kept in the tab as it is typed, so a reload before the field is left loses nothing.
+  const draftName = (field: NoteField) => `draft.${participant.id}.${field}`;
+  const [drafts, setDrafts] = useState<Record<NoteField, string>>(() => ({
+    studentNote: readCopy<string>(draftName('studentNote')) ?? participant.studentNote ?? '',
+    clientNote: readCopy<string>(draftName('clientNote')) ?? participant.clientNote ?? '',
+    adminNote: readCopy<string>(draftName('adminNote')) ?? participant.adminNote ?? '',
+  }));
   const [more, setMore] = useState(Boolean(participant.clientNote || participant.adminNote));
   const saved = (field: NoteField) => participant[field] ?? '';
+  const unsaved = editable && (['studentNote', 'clientNote', 'adminNote'] as const).some((f) => drafts[f].trim() !== saved(f).trim());
   const save = (field: NoteField) => {
     const value = drafts[field].trim();
+    // Handed to the session's writes, which send it or keep it offline: the draft's job is done.
+    removeCopy(draftName(field));
     if (value === saved(field).trim()) return;
     onSave(participant, { [field]: value === '' ? null : value });
   };
@@ -86,6 +92,7 @@ function ParticipantNotes({
       readOnly={!editable}
       onChange={(e) => {
         const value = e.currentTarget.value;
+        writeCopy(draftName(name), value);
         setDrafts((old) => ({ ...old, [name]: value }));
       }}
       onBlur={() => editable && save(name)}
@@ -115,6 +122,7 @@ function ParticipantNotes({
           {more ? 'Fewer notes' : 'More notes (parent, admin)'}
         </Button>
         {saving && <Text size="sm">Saving…</Text>}
+        {!saving && unsaved && <Text size="sm">Not saved yet: it is saved when you leave the field.</Text>}
       </Group>
       <Collapse expanded={more}>
         <Stack gap="xs">

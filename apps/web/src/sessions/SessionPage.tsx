@@ -4,7 +4,7 @@
  * ended, the coaching log for coaching sessions. Every write answers the
  * session as the server now has it, and the screen shows that.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
   Anchor,
@@ -33,6 +33,9 @@ import {
   type SessionView,
   type StudentHit,
 } from './api';
+import { useKeptWrites } from '../offline/KeptWritesContext';
+import { OfflineStatus } from '../offline/OfflineStatus';
+import { withKeptWrites } from '../offline/outbox';
 import { AuditPanel } from './AuditPanel';
 import { EncounterDialog, type EncounterSave } from './EncounterDialog';
 import { LastQualifiersSuggestion, type QualifierWrite } from './LastQualifiersSuggestion';
@@ -59,6 +62,10 @@ export function SessionPage() {
   const { id = '' } = useParams();
   const session = useSession(id);
   const catalog = useCatalog();
+  const kept = useKeptWrites();
+  const waiting = kept.pendingFor(id);
+  // The server's copy with the changes still on this device laid over it, in the order they were made.
+  const shown = useMemo(() => (session.data ? withKeptWrites(session.data, waiting) : undefined), [session.data, waiting]);
   useScrollToHash(Boolean(session.data));
   if (session.isPending) return <Loader m="xl" aria-label="Loading the session" />;
   if (session.error) {
@@ -72,7 +79,7 @@ export function SessionPage() {
       </Stack>
     );
   }
-  return <SessionScreen session={session.data} catalog={catalog.data} />;
+  return <SessionScreen session={shown ?? session.data} catalog={catalog.data} waitingToSend={waiting.length > 0} />;
 }
 
 /** Audit links land on `#section`: scroll there and move the focus, so a keyboard user lands there too. */
@@ -91,10 +98,11 @@ function useScrollToHash(ready: boolean) {
   }, [hash, ready]);
 }
 
-function SessionScreen({ session, catalog }: { session: SessionView; catalog: Catalog | undefined }) {
+function SessionScreen({ session, catalog, waitingToSend }: { session: SessionView; catalog: Catalog | undefined; waitingToSend: boolean }) {
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const actions = useSessionActions(session.id);
+  const { online } = useKeptWrites();
   const busy = useIsMutating() > 0;
   const editable = !session.posted && session.state !== 'cancelled';
   const timeZone = useDistrictTimeZone();
@@ -157,6 +165,7 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
   return (
     <Stack maw={960} mx="auto" p={{ base: 0, sm: 'md' }} gap="md" pb={96}>
       <SessionHeader session={session} catalog={catalog} />
+      <OfflineStatus sessionId={session.id} />
       {session.posted && (
         <Alert styles={READABLE_ALERT} color="green" title={`Posted (version ${session.posted.version}) ${formatDateTime(session.posted.at, timeZone)}`}>
           A posted session changes only by an amendment.{' '}
@@ -185,16 +194,19 @@ function SessionScreen({ session, catalog }: { session: SessionView; catalog: Ca
         }}
       />
       {editable && session.participantKind === 'student' && <LastQualifiersSuggestion session={session} busy={batch.isPending} onApply={applyQualifiers} />}
-      {!session.posted && <AuditPanel sessionId={session.id} />}
+      {/* The audit is the server's word on what it has: not shown while changes wait on this device. */}
+      {!session.posted && !waitingToSend && online && <AuditPanel sessionId={session.id} />}
       <NotesSection session={session} template={session.noteTemplate ?? service?.noteTemplate} editable={editable} hints={hints} savingId={savingNote} onSave={(p, c) => void saveNote(p, c)} />
       <DetailsSection session={session} catalog={catalog} editable={editable} />
       {session.participantKind === 'staff' && <CoachingLogSection session={session} catalog={catalog} editable={editable} />}
-      {session.state === 'active' && editable && <EndSection session={session} busy={busy} onEnded={(toPost) => toPost && navigate(`/sessions/${session.id}/post`)} />}
+      {session.state === 'active' && editable && (
+        <EndSection session={session} busy={busy} onEnded={(toPost) => toPost && navigate(`/sessions/${session.id}/post`)} />
+      )}
       {session.state === 'ended' && (
         <>
           <DurationSection session={session} editable={editable} />
           <TagsSection session={session} catalog={catalog} editable={editable} />
-          {!session.posted && (
+          {!session.posted && !waitingToSend && (
             <Group>
               <Button component={Link} to={`/sessions/${session.id}/post`} size="md">
                 Review and post

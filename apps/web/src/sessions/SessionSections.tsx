@@ -128,9 +128,10 @@ export function EndSection({ session, busy, onEnded }: { session: SessionView; b
   function submit(at: string | null, goPost: boolean, withKey: string) {
     if (!at) return;
     setToPost(goPost);
-    end.mutate({ version: latest()?.version ?? session.version, endedAt: at, key: withKey }, { onSuccess: () => {
+    end.mutate({ version: latest()?.version ?? session.version, endedAt: at, key: withKey }, { onSuccess: (reply) => {
       setOpen(false);
-      onEnded(goPost);
+      // No answer: the end was kept offline, and the review needs the API.
+      onEnded(goPost && reply !== undefined);
     } });
   }
   function endNow() {

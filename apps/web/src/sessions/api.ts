@@ -6,6 +6,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Schemas } from '@sessionledger/api-client';
 import { ApiError, call, useApi } from '../api/useApi';
+import { useKeptWrites } from '../offline/KeptWritesContext';
+import { withOfflineCopy } from '../offline/offline-copies';
 
 export type SessionView = Schemas['SessionReply'] & Partial<Pick<Schemas['SessionWriteReply'], 'noteHints'>>;
 export type Participant = Schemas['ParticipantReply'];
@@ -47,11 +49,13 @@ export function useSession(id: string) {
   const api = useApi();
   return useQuery({
     queryKey: sessionKeys.one(id),
-    queryFn: async (): Promise<SessionView> => {
-      const data = (await call(api.GET('/api/sessions/{id}', { params: { path: { id } } })));
-      if (data.audience !== 'admin' && data.audience !== 'provider') throw new ApiError(403, { code: 'SESSION.NOT_YOURS', message: 'This session is not one you log' });
-      return data;
-    },
+    // The last answer is kept in the tab, so a reload without a network still shows the running session.
+    queryFn: () =>
+      withOfflineCopy(`session.${id}`, async (): Promise<SessionView> => {
+        const data = await call(api.GET('/api/sessions/{id}', { params: { path: { id } } }));
+        if (data.audience !== 'admin' && data.audience !== 'provider') throw new ApiError(403, { code: 'SESSION.NOT_YOURS', message: 'This session is not one you log' });
+        return data;
+      }),
   });
 }
 
@@ -69,7 +73,7 @@ export function useCatalog() {
   return useQuery({
     queryKey: ['session-catalog'],
     staleTime: 5 * 60_000,
-    queryFn: async () => (await call(api.GET('/api/session-catalog'))).catalog,
+    queryFn: () => withOfflineCopy('catalog', async () => (await call(api.GET('/api/session-catalog'))).catalog),
   });
 }
 
@@ -133,12 +137,15 @@ export function useStudentSearch(q: string) {
 /**
  * Every write to a session answers the session as it now is: put it in the
  * cache (so the screen shows the server's word at once) and refresh the audit.
+ * A write kept offline answers nothing yet: the screen shows it from the
+ * kept writes until the API has it.
  */
-export function useSessionWrite<V>(id: string, write: (vars: V) => Promise<SessionView>) {
+export function useSessionWrite<V>(id: string, write: (vars: V) => Promise<SessionView | undefined>) {
   const queryClient = useQueryClient();
-  return useMutation<SessionView, Error, V>({
+  return useMutation<SessionView | undefined, Error, V>({
     mutationFn: write,
     onSuccess: (session) => {
+      if (!session) return;
       queryClient.setQueryData(sessionKeys.one(id), session);
       void queryClient.invalidateQueries({ queryKey: sessionKeys.audit(id) });
     },
@@ -147,25 +154,24 @@ export function useSessionWrite<V>(id: string, write: (vars: V) => Promise<Sessi
 
 export function useSessionActions(id: string) {
   const api = useApi();
+  const kept = useKeptWrites();
+  const queryClient = useQueryClient();
   const path = { id };
+  const seenVersion = () => queryClient.getQueryData<SessionView>(sessionKeys.one(id))?.version ?? 0;
   const addParticipant = useSessionWrite(id, async (vars: { studentId?: string; staffId?: string; timeIn?: string; key: string }) => {
     const { key, ...body } = vars;
     return (await call(api.POST('/api/sessions/{id}/participants', { params: { path }, body, headers: { 'Idempotency-Key': key } })));
   });
-  const updateParticipant = useSessionWrite(id, async (vars: { participantId: string; version: number; changes: ParticipantChanges }) =>
-    call(
-      api.PATCH('/api/sessions/{id}/participants/{participantId}', {
-        params: { path: { id, participantId: vars.participantId } },
-        body: { ...vars.changes, version: vars.version },
-      }),
-    ),
+  // Time-ins, time-outs and notes: sent, or kept while offline (see KeptWritesProvider).
+  const updateParticipant = useSessionWrite(id, (vars: { participantId: string; version: number; changes: ParticipantChanges }) =>
+    kept.send({ kind: 'participant', sessionId: id, participantId: vars.participantId, participantVersion: vars.version, sessionVersion: seenVersion(), changes: vars.changes, key: idempotencyKey() }),
   );
   const removeParticipant = useSessionWrite(id, async (participantId: string) =>
     (await call(api.DELETE('/api/sessions/{id}/participants/{participantId}', { params: { path: { id, participantId } } }))),
   );
   const updateSession = useSessionWrite(id, async (body: Schemas['UpdateSessionBody']) => (await call(api.PATCH('/api/sessions/{id}', { params: { path }, body }))));
-  const end = useSessionWrite(id, async (vars: { version: number; endedAt: string; key: string }) =>
-    (await call(api.POST('/api/sessions/{id}/end', { params: { path }, body: { version: vars.version, endedAt: vars.endedAt }, headers: { 'Idempotency-Key': vars.key } }))),
+  const end = useSessionWrite(id, (vars: { version: number; endedAt: string; key: string }) =>
+    kept.send({ kind: 'end', sessionId: id, sessionVersion: vars.version, endedAt: vars.endedAt, key: vars.key }),
   );
   const setTags = useSessionWrite(id, async (body: Schemas['TagsBody']) => (await call(api.PUT('/api/sessions/{id}/tags', { params: { path }, body }))));
   const saveCoachingLog = useSessionWrite(id, async (body: Schemas['CoachingLogBody']) => (await call(api.PUT('/api/sessions/{id}/coaching-log', { params: { path }, body }))));
@@ -184,7 +190,7 @@ export function useSessionActions(id: string) {
  * was saved.
  */
 export function useParticipantsBatch(id: string) {
-  const api = useApi();
+  const kept = useKeptWrites();
   const queryClient = useQueryClient();
   return useMutation<SessionView | undefined, Error, { participantId: string; changes: ParticipantChanges }[]>({
     mutationFn: async (writes) => {
@@ -193,10 +199,11 @@ export function useParticipantsBatch(id: string) {
         writes.map(async (w) => {
           const version = cached?.participants.find((p) => p.id === w.participantId)?.version;
           if (version === undefined) throw new Error('This student is no longer in the session; reload it');
-          return call(api.PATCH('/api/sessions/{id}/participants/{participantId}', { params: { path: { id, participantId: w.participantId } }, body: { ...w.changes, version } }));
+          return kept.send({ kind: 'participant', sessionId: id, participantId: w.participantId, participantVersion: version, sessionVersion: cached?.version ?? 0, changes: w.changes, key: idempotencyKey() });
         }),
       );
-      const replies = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value as SessionView] : []));
+      // Kept offline: no answer yet, the screen shows them from the kept writes.
+      const replies = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
       let merged = queryClient.getQueryData<SessionView>(sessionKeys.one(id));
       for (const reply of replies) merged = mergeSession(merged, reply);
       if (merged) queryClient.setQueryData(sessionKeys.one(id), merged);
