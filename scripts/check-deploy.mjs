@@ -198,7 +198,7 @@ function loadKustomization(dir, seen = new Set()) {
  * Secrets the operator creates in the cluster, never generated from a committed
  * file (anyone can read those): name → the keys the apps read from it.
  */
-const OPERATOR_SECRETS = { 'sessionledger-secrets': ['JWT_SECRET'], 'sessionledger-gateway-secrets': ['SSO_SECRET_KEY'] };
+const OPERATOR_SECRETS = { 'sessionledger-secrets': ['JWT_SECRET'], 'sessionledger-gateway-secrets': ['SSO_SECRET_KEY', 'OPS_DASHBOARD_TOKEN'] };
 /** Operator-created secrets no committed file may hold. */
 const OPERATOR_SECRET_KEYS = Object.values(OPERATOR_SECRETS).flat();
 
@@ -606,6 +606,272 @@ check('k8s overlays/demo: runs seed-demo as the gateway, lowers replicas, Postgr
   return problems;
 });
 
+// ---------------------------------------------------------------- image tags
+
+const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+
+/** A sessionledger image must carry the release's version; no image may float on latest or no tag. */
+function imageTagProblem(image, where) {
+  const withoutDigest = image.split('@')[0];
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  const name = colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
+  const tag = colon > slash ? withoutDigest.slice(colon + 1) : undefined;
+  if (image.includes('@sha256:') && tag !== 'latest') return [];
+  if (tag === undefined || tag === 'latest') return [`${where}: ${image} floats (${tag ?? 'no tag'})`];
+  if (name.split('/').pop() === 'sessionledger' && tag !== VERSION) return [`${where}: ${image} is not tagged ${VERSION}`];
+  return [];
+}
+
+/** The image a container runs once kustomize's `images:` transformers of these kustomizations apply. */
+function kustomizedImage(image, kustomizationDirs) {
+  let result = String(image);
+  for (const dir of kustomizationDirs) {
+    const [kustomization = {}] = readYamlOrNothing(kustomizationIn(dir) ?? '/nonexistent');
+    for (const rule of kustomization.images ?? []) {
+      const name = result.split('@')[0].replace(/:[^:/]*$/, '');
+      if (name !== rule.name) continue;
+      const newName = rule.newName ?? name;
+      if (rule.digest) result = `${newName}@${rule.digest}`;
+      else result = `${newName}:${rule.newTag ?? result.split(':').pop()}`;
+    }
+  }
+  return result;
+}
+
+for (const [label, dirs] of [
+  ['k8s base', [BASE]],
+  ['k8s overlays/demo', [DEMO, BASE]],
+]) {
+  check(`${label}: every image is pinned; sessionledger's is tagged ${VERSION} (package.json), in the manifests and after kustomize`, () => {
+    const model = loadKustomization(dirs[0]);
+    return model.objects.flatMap(({ obj, file }) =>
+      containersOf(obj.spec?.template?.spec ?? obj.spec?.jobTemplate?.spec?.template?.spec).flatMap((container) => [
+        ...imageTagProblem(String(container.image), `${rel(file)} ${obj.kind} ${obj.metadata?.name} ${container.name}`),
+        ...imageTagProblem(kustomizedImage(container.image, [BASE, ...dirs.filter((d) => d !== BASE)]), `${obj.kind} ${obj.metadata?.name} after kustomize images`),
+      ]),
+    );
+  });
+}
+
+// ---------------------------------------------------------------- ingress body size
+
+/** The default of an Environment field, read from libs/config (a plain arithmetic initializer). */
+function environmentDefault(name) {
+  const source = readFileSync(join(ROOT, 'libs', 'config', 'src', 'environment.ts'), 'utf8');
+  const match = source.match(new RegExp(`\\b${name}\\s*=\\s*([0-9_ *+]+);`));
+  if (!match) throw new Error(`no numeric default for ${name} in libs/config/src/environment.ts`);
+  return match[1].replace(/_/g, '').split('*').reduce((product, factor) => product * Number(factor.trim()), 1);
+}
+
+/** ingress-nginx sizes: a number of bytes, or k/m/g (powers of 1024). */
+function nginxBytes(value) {
+  const match = String(value).trim().match(/^(\d+)([kKmMgG]?)$/);
+  if (!match) return NaN;
+  return Number(match[1]) * { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase()];
+}
+
+check('k8s base: the Ingress body limit equals the gateway\'s largest (ROSTER_UPLOAD_MAX_BYTES, HTTP_BODY_LIMIT_BYTES)', () => {
+  const gateway = named(base, 'Deployment', 'gateway')?.obj;
+  const container = containersOf(gateway?.spec?.template?.spec).find((c) => c.name === 'gateway');
+  if (!container) return 'no gateway container';
+  const limitOf = (name) => {
+    const { value } = envValue(base, container, name);
+    return value !== undefined ? Number(value) : environmentDefault(name);
+  };
+  const largest = Math.max(limitOf('ROSTER_UPLOAD_MAX_BYTES'), limitOf('HTTP_BODY_LIMIT_BYTES'));
+  const ingresses = objectsOf(base, 'Ingress').filter(({ obj }) => JSON.stringify(obj.spec ?? {}).includes('"name":"gateway"'));
+  if (ingresses.length === 0) return 'no Ingress routes to the gateway';
+  return ingresses.flatMap(({ obj }) => {
+    const annotation = obj.metadata?.annotations?.['nginx.ingress.kubernetes.io/proxy-body-size'];
+    if (annotation === undefined) return [`Ingress ${obj.metadata.name} has no proxy-body-size (ingress-nginx then refuses bodies over 1 MiB)`];
+    const bytes = nginxBytes(annotation);
+    return bytes === largest ? [] : [`Ingress ${obj.metadata.name} proxy-body-size ${annotation} is ${bytes} bytes; the gateway takes up to ${largest}`];
+  });
+});
+
+// ---------------------------------------------------------------- NetworkPolicy
+
+const labelSelectorMatches = (selector, labels = {}) => {
+  if (!selector) return false;
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  const byExpressions = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    if (operator === 'In') return values.includes(labels[key]);
+    if (operator === 'NotIn') return !values.includes(labels[key]);
+    if (operator === 'Exists') return key in labels;
+    if (operator === 'DoesNotExist') return !(key in labels);
+    return false;
+  });
+  return byLabels && byExpressions;
+};
+
+/** Whether a policy rule's port list admits a container port (by number or name). */
+function rulePortAdmits(rulePorts, port, protocol = 'TCP') {
+  if (!rulePorts || rulePorts.length === 0) return true;
+  return rulePorts.some((p) => (p.protocol ?? 'TCP') === protocol && (p.port === undefined || p.port === port.name || Number(p.port) === port.containerPort));
+}
+
+/** A peer of a `from`/`to` list against a source: { namespace, namespaceLabels, podLabels }, in the policy's namespace `home`. */
+function peerAdmits(peer, source, home) {
+  if (peer.ipBlock) return source.external === true;
+  if (source.external) return false;
+  const namespaceOk = peer.namespaceSelector ? labelSelectorMatches(peer.namespaceSelector, source.namespaceLabels) : source.namespace === home;
+  const podOk = peer.podSelector ? labelSelectorMatches(peer.podSelector, source.podLabels) : true;
+  return namespaceOk && podOk;
+}
+
+/**
+ * Kubernetes' rule: traffic to a pod is allowed when no Ingress policy selects the
+ * pod, or when any policy selecting it has a rule admitting the source and port.
+ */
+function ingressAdmitted(policies, podLabels, port, source, home) {
+  const selecting = policies.filter((p) => labelSelectorMatches(p.spec?.podSelector, podLabels) && (p.spec?.policyTypes ?? ['Ingress']).includes('Ingress'));
+  if (selecting.length === 0) return true;
+  return selecting.some((p) => (p.spec.ingress ?? []).some((rule) => rulePortAdmits(rule.ports, port) && (!rule.from || rule.from.some((peer) => peerAdmits(peer, source, home)))));
+}
+
+/** The same for traffic a pod sends to `port` (a number) of an external address. */
+function egressAdmitted(policies, podLabels, port, protocol = 'TCP') {
+  const selecting = policies.filter((p) => labelSelectorMatches(p.spec?.podSelector, podLabels) && (p.spec?.policyTypes ?? []).includes('Egress'));
+  if (selecting.length === 0) return true;
+  return selecting.some((p) => (p.spec.egress ?? []).some((rule) => rulePortAdmits(rule.ports, { containerPort: port }, protocol) && (!rule.to || rule.to.some((peer) => peerAdmits(peer, { external: true })))));
+}
+
+{
+  const home = 'sessionledger';
+  const policies = objectsOf(base, 'NetworkPolicy').map(({ obj }) => obj);
+  const nsLabels = (name) => ({ 'kubernetes.io/metadata.name': name });
+  const sources = {
+    ingressController: { namespace: 'ingress-nginx', namespaceLabels: nsLabels('ingress-nginx'), podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+    monitoring: { namespace: 'monitoring', namespaceLabels: nsLabels('monitoring'), podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    otherNamespace: { namespace: 'default', namespaceLabels: nsLabels('default'), podLabels: { app: 'anything' } },
+    sameNamespace: { namespace: home, namespaceLabels: nsLabels(home), podLabels: { 'app.kubernetes.io/name': 'scheduling' } },
+    internet: { external: true },
+  };
+
+  check('k8s base: NetworkPolicies deny all ingress to the namespace\'s pods unless another policy admits it', () => {
+    const denyAll = policies.some((p) => Object.keys(p.spec?.podSelector ?? { x: 1 }).length === 0 && (p.spec?.policyTypes ?? []).includes('Ingress') && (p.spec?.ingress ?? []).length === 0);
+    return denyAll ? [] : 'no policy selects every pod (podSelector: {}) with Ingress and no rules';
+  });
+
+  for (const app of APP_NAMES) {
+    const deployment = named(base, 'Deployment', app)?.obj;
+    if (!deployment) continue;
+    const labels = { ...deployment.spec?.template?.metadata?.labels };
+    const containers = deployment.spec?.template?.spec?.containers ?? [];
+    const http = containerPort(containers, 'http');
+    const metrics = containerPort(containers, 'metrics');
+    check(`k8s base ${app}: NetworkPolicy ${app === 'gateway' ? 'admits the ingress controller to http, and no one else' : 'admits no one to http'}; monitoring reaches metrics`, () => {
+      const problems = [];
+      if (!http || !metrics) return 'no http or metrics container port';
+      for (const [name, source] of Object.entries(sources)) {
+        const expected = app === 'gateway' && name === 'ingressController';
+        if (ingressAdmitted(policies, labels, http, source, home) !== expected) problems.push(`http from ${name} is ${expected ? 'refused' : 'admitted'}`);
+      }
+      for (const [name, source] of Object.entries(sources)) {
+        const expected = name === 'monitoring';
+        if (ingressAdmitted(policies, labels, metrics, source, home) !== expected) problems.push(`metrics from ${name} is ${expected ? 'refused' : 'admitted'}`);
+      }
+      return problems;
+    });
+
+    check(`k8s base ${app}: NetworkPolicy lets it reach DNS, PostgreSQL and Redis${app === 'gateway' ? ' (egress open: webhooks, OpenID, SMTP)' : ', and little else'}`, () => {
+      const problems = [];
+      for (const [port, protocol] of [[53, 'UDP'], [53, 'TCP'], [5432, 'TCP'], [6379, 'TCP']]) {
+        if (!egressAdmitted(policies, labels, port, protocol)) problems.push(`${protocol} ${port} refused`);
+      }
+      if (app === 'scheduling' && !egressAdmitted(policies, labels, 587)) problems.push('SMTP submission (587) refused: reminders could not be sent');
+      if (app !== 'gateway' && egressAdmitted(policies, labels, 443)) problems.push('443 admitted: a back-end service has no business on the internet');
+      if (app === 'gateway' && !egressAdmitted(policies, labels, 443)) problems.push('443 refused: webhooks and OpenID sign-in would fail');
+      return problems;
+    });
+  }
+
+  check('k8s base gateway: the queue dashboard port (OPS_DASHBOARD_PORT) is reachable by port-forward only: no policy admits it, no Service targets it', () => {
+    const deployment = named(base, 'Deployment', 'gateway')?.obj;
+    const container = containersOf(deployment?.spec?.template?.spec).find((c) => c.name === 'gateway');
+    if (!container) return 'no gateway container';
+    const { value } = envValue(base, container, 'OPS_DASHBOARD_PORT');
+    const port = { name: 'ops-dashboard', containerPort: Number(value ?? environmentDefault('OPS_DASHBOARD_PORT')) };
+    const problems = Object.entries(sources)
+      .filter(([, source]) => ingressAdmitted(policies, deployment.spec.template.metadata?.labels, port, source, home))
+      .map(([name]) => `${port.containerPort} admitted from ${name}`);
+    for (const { obj } of objectsOf(base, 'Service')) {
+      for (const p of obj.spec?.ports ?? []) {
+        if (Number(p.targetPort ?? p.port) === port.containerPort || p.targetPort === port.name) problems.push(`Service ${obj.metadata.name} exposes ${port.containerPort}`);
+      }
+    }
+    return problems;
+  });
+
+  check('k8s overlays/demo: the demo PostgreSQL and Redis admit the namespace\'s pods', () => {
+    const demo = loadKustomization(DEMO);
+    const demoPolicies = objectsOf(demo, 'NetworkPolicy').map(({ obj }) => obj);
+    const problems = [];
+    for (const [name, portName] of [['postgres', 'postgres'], ['redis', 'redis']]) {
+      const workload = named(demo, 'StatefulSet', name)?.obj;
+      if (!workload) continue;
+      const port = containerPort(workload.spec?.template?.spec?.containers ?? [], portName);
+      if (!port) { problems.push(`${name} has no ${portName} port`); continue; }
+      if (!ingressAdmitted(demoPolicies, workload.spec.template.metadata?.labels, port, sources.sameNamespace, home)) problems.push(`${name} refuses the apps`);
+      if (ingressAdmitted(demoPolicies, workload.spec.template.metadata?.labels, port, sources.otherNamespace, home)) problems.push(`${name} admits other namespaces`);
+    }
+    return problems;
+  });
+}
+
+// ---------------------------------------------------------------- PostgreSQL connections
+
+/** Connections reserved beyond the apps' pools: superusers (3), the migrate Job, pg_dump, an operator's psql. */
+const CONNECTION_HEADROOM = 15;
+/** PostgreSQL's default, assumed where a manifest does not state `max_connections`. */
+const DEFAULT_MAX_CONNECTIONS = 100;
+
+const maxConnectionsOf = (args) => Number(String(args).match(/max_connections=(\d+)/)?.[1] ?? DEFAULT_MAX_CONNECTIONS);
+
+/**
+ * What the apps open at `replicas` per app: each instance's pool, one LISTEN
+ * connection for its outbox relay, and for a gateway instance the pool of the
+ * roster import it may be running in a child process.
+ */
+function connectionBudgetProblem(pools, replicas, maxConnections) {
+  let total = 0;
+  const terms = [];
+  for (const app of APP_NAMES) {
+    const perInstance = pools[app] + 1 + (app === 'gateway' ? pools[app] : 0);
+    total += replicas[app] * perInstance;
+    terms.push(`${app} ${replicas[app]}x${perInstance}`);
+  }
+  const budget = maxConnections - CONNECTION_HEADROOM;
+  return total <= budget ? [] : [`${terms.join(' + ')} = ${total} connections; max_connections ${maxConnections} leaves ${budget} after ${CONNECTION_HEADROOM} for superusers, migrations and backups`];
+}
+
+for (const [label, dir] of [
+  ['k8s base', BASE],
+  ['k8s overlays/demo', DEMO],
+]) {
+  check(`${label}: PostgreSQL connections at the HPAs' minimum replicas fit max_connections`, () => {
+    const model = loadKustomization(dir);
+    const pools = {};
+    const replicas = {};
+    const [kustomization = {}] = readYamlOrNothing(kustomizationIn(dir) ?? '/nonexistent');
+    const hpaPatch = (kustomization.patches ?? []).filter((patch) => patch?.target?.kind === 'HorizontalPodAutoscaler' && patch.path).flatMap((patch) => readYamlOrNothing(resolve(dir, patch.path)).flat());
+    const patchedMin = hpaPatch.find((op) => op?.path === '/spec/minReplicas')?.value;
+    for (const app of APP_NAMES) {
+      const deployment = named(model, 'Deployment', app)?.obj;
+      const container = containersOf(deployment?.spec?.template?.spec).find((c) => c.name === app);
+      if (!container) return `no ${app} container`;
+      const { value } = envValue(model, container, 'DATABASE_POOL_MAX');
+      pools[app] = Number(value ?? environmentDefault('DATABASE_POOL_MAX'));
+      const hpa = objectsOf(model, 'HorizontalPodAutoscaler').find(({ obj }) => obj.spec?.scaleTargetRef?.name === app)?.obj;
+      replicas[app] = patchedMin ?? hpa?.spec?.minReplicas ?? 1;
+    }
+    const postgres = named(model, 'StatefulSet', 'postgres')?.obj;
+    const maxConnections = maxConnectionsOf(argsOf(containersOf(postgres?.spec?.template?.spec)[0] ?? {}).join(' '));
+    return connectionBudgetProblem(pools, replicas, maxConnections);
+  });
+}
+
 // Redis keeps the queued jobs: any Redis container must persist (AOF) and never evict.
 for (const file of yamlFiles) {
   for (const obj of readYamlOrNothing(file)) {
@@ -683,7 +949,7 @@ if (compose) {
     return problems;
   });
 
-  check('compose: migrate runs the five migrations in order, each as its own role, then seed-demo', () => {
+  check('compose: migrate runs the five migrations in order, each as its own role, and seeds nothing', () => {
     const migrate = services.migrate;
     if (!migrate) return 'no migrate service';
     const env = environmentOf(migrate);
@@ -697,10 +963,10 @@ if (compose) {
     if (['always', 'unless-stopped'].includes(migrate.restart)) problems.push(`restart: ${migrate.restart} reruns a one-shot`);
     const script = expandShell(interpolate(commandText([migrate.entrypoint, migrate.command].flat().filter(Boolean))), env);
     const steps = [...script.matchAll(/(?:DATABASE_URL=(\S+)\s+)?node\s+(\S+)\s+(migrate|seed-demo)\b/g)].map(([, url, entry, command]) => ({ url, entry, command }));
-    const expected = [...APP_NAMES.map((app) => [app, 'migrate']), ['gateway', 'seed-demo']];
+    const expected = APP_NAMES.map((app) => [app, 'migrate']);
     const got = steps.map((s) => `${s.entry} ${s.command}`).join(', ');
     if (got !== expected.map(([app, command]) => `${entryOf(app)} ${command}`).join(', ')) {
-      problems.push(`runs [${got}]; expected the five migrations in order, then gateway seed-demo`);
+      problems.push(`runs [${got}]; expected the five migrations in order (the demo seed belongs to the demo profile)`);
     }
     const chained = /\bset -e\b/.test(script) || (script.match(/&&/g) ?? []).length >= steps.length - 1;
     if (!chained) problems.push('a failed step does not stop the rest (chain with && or set -e)');
@@ -769,6 +1035,47 @@ if (compose) {
         .map(() => `${name} publishes ${metricsPort}`);
     }),
   );
+
+  check('compose: the demo seed runs only under `profiles: [demo]`, as the gateway, after migrate', () => {
+    const seeding = Object.entries(services).filter(([, service]) =>
+      /\bseed-demo\b/.test(commandText([service.entrypoint, service.command].flat().filter(Boolean))),
+    );
+    if (seeding.length !== 1) return `${seeding.length} services run seed-demo, expected 1 (under the demo profile)`;
+    const [name, service] = seeding[0];
+    const env = environmentOf(service);
+    const problems = [];
+    if (!(service.profiles ?? []).includes('demo')) problems.push(`${name} has profiles ${JSON.stringify(service.profiles ?? [])}: a plain \`docker compose up\` would seed demo users with known passwords`);
+    if (env.APP !== 'gateway') problems.push(`${name}: APP is "${env.APP}", expected gateway`);
+    problems.push(roleProblem(env.DATABASE_URL, APPS.gateway, name));
+    if (service.depends_on?.migrate?.condition !== 'service_completed_successfully') problems.push(`${name} does not wait for migrate to complete`);
+    if (['always', 'unless-stopped'].includes(service.restart)) problems.push(`${name}: restart: ${service.restart} reruns a one-shot`);
+    for (const other of APP_NAMES) if (services[other]?.depends_on?.[name]) problems.push(`${other} depends on ${name}, so it cannot start without the demo profile`);
+    return problems;
+  });
+
+  check(`compose: every sessionledger image is tagged ${VERSION} (package.json), never latest`, () =>
+    Object.entries(services).flatMap(([name, service]) => {
+      if (!service.image) return service.build ? [`${name} builds without an image tag`] : [];
+      return imageTagProblem(interpolate(String(service.image)), `${name}`);
+    }),
+  );
+
+  check('compose: PostgreSQL connections of one replica per app fit max_connections', () => {
+    const pools = Object.fromEntries(APP_NAMES.map((app) => [app, Number(environmentOf(services[app]).DATABASE_POOL_MAX || 10)]));
+    const replicas = Object.fromEntries(APP_NAMES.map((app) => [app, 1]));
+    const maxConnections = maxConnectionsOf(commandText(services.postgres?.command));
+    return connectionBudgetProblem(pools, replicas, maxConnections);
+  });
+
+  check('compose: the queue dashboard port is published on loopback only', () => {
+    const port = environmentOf(services.gateway).OPS_DASHBOARD_PORT || String(environmentDefault('OPS_DASHBOARD_PORT'));
+    return APP_NAMES.flatMap((name) =>
+      (services[name]?.ports ?? [])
+        .map((p) => (typeof p === 'object' ? { target: String(p.target), host: p.host_ip } : { target: String(p).split(':').pop(), host: String(p).split(':').length === 3 ? String(p).split(':')[0] : undefined }))
+        .filter(({ target, host }) => target === port && host !== '127.0.0.1')
+        .map(({ host }) => `${name} publishes ${port} on ${host ?? 'every interface'}`),
+    );
+  });
 
   check('compose: gateway is published on 3000', () => {
     const ports = (services.gateway?.ports ?? []).map((p) => (typeof p === 'object' ? `${p.published}:${p.target}` : String(p)));

@@ -27,7 +27,7 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     ConfigModule,
     PlatformModule.forService('gateway'),
     PersistenceModule.forService(GATEWAY_PERSISTENCE),
-    MessagingModule.forService('gateway', { client: true, outbox: true, inbox: true }),
+    MessagingModule.forService('gateway', { client: true, outbox: true, inbox: true, dashboard: true }),
     AuthModule,
     DirectoryModule,
     RosterModule,

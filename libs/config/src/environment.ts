@@ -11,6 +11,7 @@ import {
   Max,
   MinLength,
   Min,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 
@@ -49,6 +50,26 @@ export class Environment {
 
   @IsString()
   METRICS_HOST = '0.0.0.0';
+
+  /**
+   * Gateway: the password of the installation operators' queue dashboard (Bull
+   * Board, HTTP Basic auth as user `operator`), served on OPS_DASHBOARD_PORT
+   * only, never on HTTP_PORT. Empty (the default) serves no dashboard. It shows
+   * every district's jobs, so it is no district admin's: a cluster secret.
+   */
+  @IsString()
+  @ValidateIf((env: { OPS_DASHBOARD_TOKEN?: string }) => env.OPS_DASHBOARD_TOKEN !== '')
+  @MinLength(32, { message: 'OPS_DASHBOARD_TOKEN must be at least 32 characters (for example: openssl rand -base64 32)' })
+  OPS_DASHBOARD_TOKEN = '';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @Transform(toInt)
+  OPS_DASHBOARD_PORT = 9465;
+
+  @IsString()
+  OPS_DASHBOARD_HOST = '0.0.0.0';
 
   /** Largest request body a route accepts unless it declares its own limit (roster uploads do). */
   @IsInt()

@@ -18,3 +18,22 @@ export function eventQueueOf(service: ServiceName): string {
 export function schemaOf(service: ServiceName): string {
   return service.replace('-', '_');
 }
+
+/**
+ * BullMQ queues of background work, by the service whose workers run them
+ * (`<service>.<purpose>`; the constants live beside each worker). Listed here
+ * so each service's `/metrics` reports the queues it is responsible for;
+ * services.spec.ts fails when a worker's queue is missing.
+ */
+export const BACKGROUND_QUEUES: Record<ServiceName, readonly string[]> = {
+  gateway: ['gateway.roster-import', 'gateway.webhooks', 'gateway.invitations'],
+  scheduling: ['scheduling.reminders'],
+  'session-log': [],
+  payroll: [],
+  'state-reporting': ['state-reporting.exports'],
+};
+
+/** Every queue a service's workers take jobs from: its commands, its events, its background work. */
+export function queuesWorkedBy(service: ServiceName): string[] {
+  return [commandQueueOf(service), eventQueueOf(service), ...BACKGROUND_QUEUES[service]];
+}

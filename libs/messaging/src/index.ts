@@ -12,3 +12,5 @@ export * from './inbox';
 export * from './service-bus';
 export * from './messaging.module';
 export * from './forward-errors.filter';
+export * from './queue-metrics';
+export * from './queue-dashboard';

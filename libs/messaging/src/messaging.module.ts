@@ -7,6 +7,8 @@ import { BullMqClient } from './bullmq.client';
 import { BullMqServer } from './bullmq.server';
 import { EventInbox } from './inbox';
 import { OutboxRelay } from './outbox-relay';
+import { QueueDashboard } from './queue-dashboard';
+import { QueueMetrics } from './queue-metrics';
 import { ServiceBus } from './service-bus';
 
 export interface MessagingFeatures {
@@ -16,13 +18,21 @@ export interface MessagingFeatures {
   outbox?: boolean;
   /** Consumes events with exactly-once effects. */
   inbox?: boolean;
+  /** Serves the installation operators' queue dashboard when OPS_DASHBOARD_TOKEN is set (the gateway). */
+  dashboard?: boolean;
 }
 
 @Global()
 @Module({})
 export class MessagingModule {
   static forService(service: ServiceName, features: MessagingFeatures): DynamicModule {
-    const providers: Provider[] = [];
+    const providers: Provider[] = [
+      {
+        provide: QueueMetrics,
+        inject: [Environment, Metrics],
+        useFactory: (env: Environment, metrics: Metrics) => new QueueMetrics(service, env, metrics),
+      },
+    ];
     if (features.client) {
       providers.push(
         {
@@ -36,6 +46,7 @@ export class MessagingModule {
     }
     if (features.outbox) providers.push(OutboxRelay);
     if (features.inbox) providers.push(EventInbox);
+    if (features.dashboard) providers.push({ provide: QueueDashboard, inject: [Environment], useFactory: (env: Environment) => new QueueDashboard(env) });
     return { module: MessagingModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) as never[] };
   }
 }

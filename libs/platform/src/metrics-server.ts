@@ -22,7 +22,7 @@ export class MetricsServer implements OnApplicationShutdown {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       }
-      this.metrics.registry.metrics().then(
+      this.metrics.scrape().then(
         (text) => response.writeHead(200, { 'content-type': this.metrics.registry.contentType, 'cache-control': 'no-store' }).end(text),
         () => response.writeHead(500).end(),
       );

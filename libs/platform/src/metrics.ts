@@ -64,8 +64,59 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly queueJobs = new Gauge({
+    name: 'queue_jobs',
+    help: 'Jobs in each queue this service works, by state (waiting, active, delayed, failed), read from Redis at scrape time',
+    labelNames: ['queue', 'state'],
+    registers: [this.registry],
+  });
+
+  readonly queueOldestWaitingAge = new Gauge({
+    name: 'queue_oldest_waiting_job_age_seconds',
+    help: 'Seconds the oldest waiting job of each queue has been ready to run (0 when none waits)',
+    labelNames: ['queue'],
+    registers: [this.registry],
+  });
+
+  readonly queueFiguresRead = new Gauge({
+    name: 'queue_figures_read',
+    help: '1 when this scrape read every queue figure from Redis in time; 0 when Redis did not answer (the queue_* figures are then absent)',
+    registers: [this.registry],
+  });
+
+  readonly dbPoolConnections = new Gauge({
+    name: 'db_pool_connections',
+    help: 'Connections of this instance\'s PostgreSQL pool: used (lent out), free (idle, open), pending (requests waiting for one)',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
+
+  readonly dbPoolMax = new Gauge({
+    name: 'db_pool_max_connections',
+    help: 'Most connections this instance\'s PostgreSQL pool opens (DATABASE_POOL_MAX)',
+    registers: [this.registry],
+  });
+
+  private readonly scrapeHooks = new Set<() => Promise<void> | void>();
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Adds figures read at scrape time rather than kept up to date on every job
+   * or query: a scrape every 15 s costs a few Redis round trips, where updating
+   * on every job would cost them per job. Returns the function that removes it.
+   */
+  onScrape(hook: () => Promise<void> | void): () => void {
+    this.scrapeHooks.add(hook);
+    return () => this.scrapeHooks.delete(hook);
+  }
+
+  /** The registry's text after every scrape hook ran; a failing hook leaves its own figures out, never the others. */
+  async scrape(): Promise<string> {
+    await Promise.allSettled([...this.scrapeHooks].map(async (hook) => hook()));
+    return this.registry.metrics();
   }
 }
