@@ -5,6 +5,7 @@ import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 
 import { AuthProvider } from '../auth/AuthProvider';
 import { SignedInShell } from '../auth/SignedInShell';
 import { SignInPage } from '../auth/SignInPage';
+import { payrollRoutes } from '../payroll/routes';
 import { seriesRoutes } from '../series/routes';
 import { sessionRoutes } from '../sessions/routes';
 import { TodayPage } from '../today/TodayPage';
@@ -26,6 +27,7 @@ export const routes: RouteObject[] = [
       { path: '/today', element: <TodayPage /> },
       ...sessionRoutes,
       ...seriesRoutes,
+      ...payrollRoutes,
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -2,17 +2,21 @@ import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@m
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect, useRef, type CSSProperties } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
+import type { Me } from '@sessionledger/api-client';
 import { useAuth } from '../auth/useAuth';
 import { useCurrentUser } from '../auth/useCurrentUser';
+import { readsPayroll } from '../payroll/period';
 
 /** The current screen's link under the pointer: Mantine's light hover is too dark behind its blue text (4.0:1); this keeps 4.5:1. */
 const ACTIVE_HOVER = { '--nl-hover': 'var(--mantine-color-blue-0)' } as CSSProperties;
 
-const NAVIGATION = [
+/** `shownTo` hides an entry from roles the API refuses there, so nobody is offered a screen that only says no; without it, everyone sees it. */
+const NAVIGATION: { to: string; label: string; shownTo?: (roles: Me['roles']) => boolean }[] = [
   { to: '/today', label: 'Today' },
   { to: '/sessions', label: 'Sessions' },
   { to: '/series', label: 'Series' },
   { to: '/post', label: 'Post' },
+  { to: '/payroll', label: 'Payroll', shownTo: readsPayroll },
 ];
 
 /**
@@ -64,7 +68,7 @@ export function AppLayout() {
       <AppShell.Navbar p="sm" id="app-navigation" aria-label="Main">
         <Stack justify="space-between" h="100%">
           <div>
-            {NAVIGATION.map((item) => (
+            {NAVIGATION.filter((item) => item.shownTo?.(me.roles) ?? true).map((item) => (
               <NavLink key={item.to} component={RouterNavLink} to={item.to} label={item.label} fw={600} style={ACTIVE_HOVER} />
             ))}
           </div>
