@@ -4,8 +4,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Conflict, Forbidden, NotFound } from '@sessionledger/common';
 import { ActorSnapshot, NoteHint, SessionCatalogDocument, SessionWriteReply } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { catalogOf, serviceOf } from '../catalog/session-catalog.service';
-import { DistrictContext, districtContext } from '../district-context';
+import { serviceOf } from '../catalog/session-catalog.service';
+import { DistrictContext, writeFacts } from '../district-context';
 import { administers, audienceFor, canChange } from './session-access';
 import { refreshTasks } from './post-session-tasks';
 import { toSessionReply } from './session-view';
@@ -108,10 +108,8 @@ export class SessionWrites {
     const participants = await em.find(Participant, { sessionId }, { orderBy: { addedAt: 'asc', id: 'asc' } });
     if (!audienceFor(actor, session, participants, [])) throw new NotFound('session', sessionId);
     if (!canChange(actor, session)) throw new Forbidden('SESSION.NOT_YOURS', 'Only the session’s provider or an admin of its school may change it');
-    // One transaction is one connection: its statements run one after another anyway.
-    const catalog = await catalogOf(em, actor.districtId);
-    const district = await districtContext(em, actor.districtId);
-    return { em, actor, session, participants, catalog: catalog.catalog, district, now: new Date() };
+    const { catalog, district } = await writeFacts(em, actor.districtId);
+    return { em, actor, session, participants, catalog, district, now: new Date() };
   }
 
   /** Keeps the trail and the post-session tasks in step with a change, then writes it all. */

@@ -22,8 +22,8 @@ import {
   UpdateSessionCommand,
 } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
-import { catalogOf, serviceOf } from '../catalog/session-catalog.service';
-import { districtContext } from '../district-context';
+import { serviceOf } from '../catalog/session-catalog.service';
+import { writeFacts } from '../district-context';
 import { coachingLogProblems } from './coaching-log';
 import { createTasks } from './post-session-tasks';
 import { assertDescription, CLOCK_SKEW_MS, startTimeProblem } from './session-rules';
@@ -64,8 +64,7 @@ export class SessionsService {
     if (!actor.roles.includes('provider')) throw new Forbidden('SESSION.PROVIDERS_ONLY', 'Only providers run sessions');
     try {
       return await this.transactions.run(actor.districtId, async (em) => {
-        const { catalog } = await catalogOf(em, actor.districtId);
-        const district = await districtContext(em, actor.districtId);
+        const { catalog, district } = await writeFacts(em, actor.districtId);
         const now = new Date();
         const service = serviceOf(catalog, body.service);
         if (!service) throw invalid('service', `${body.service} is not a service of the district (${catalog.services.map((s) => s.code).join(', ')})`);
