@@ -39,15 +39,15 @@ import { portOf } from './support/load';
 const ROOT = join(__dirname, '..');
 const SESSIONS_PER_DAY = 1_000;
 const STUDENTS_PER_SESSION = 4;
-const DAYS = 250;
+/** Export sizes, in records (whole days of 4,000); BENCH_STATE_EXPORT_SIZES=100000,300000 measures fewer, seeding only what the largest needs. */
+const SIZES = process.env.BENCH_STATE_EXPORT_SIZES ? process.env.BENCH_STATE_EXPORT_SIZES.split(',').map(Number) : [100_000, 300_000, 1_000_000];
+const DAYS = Math.max(...SIZES) / (SESSIONS_PER_DAY * STUDENTS_PER_SESSION);
 const SESSIONS = SESSIONS_PER_DAY * DAYS;
 const RECORDS = SESSIONS * STUDENTS_PER_SESSION;
 const STUDENTS = 20_000;
 const PROVIDERS = 400;
 const SCHOOLS = 12;
 const FIRST_DAY = '2025-08-18';
-/** Export sizes, in records (whole days of 4,000). */
-const SIZES = [100_000, 300_000, 1_000_000];
 const SAMPLE_MS = 50;
 const POLL_MS = 100;
 /** An export not done by then fails the bench (with where it stood) rather than hanging it. */

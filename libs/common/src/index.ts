@@ -6,3 +6,4 @@ export * from './pagination';
 export * from './validation';
 export * from './text-safety';
 export * from './email';
+export * from './time-zone';

@@ -76,7 +76,8 @@ export function expandSeries(series: SeriesDefinition, window: ExpansionWindow):
     if (rule.count !== undefined && generated === rule.count) break;
     generated += 1;
     if (day < windowFirstDay) continue;
-    const startsAt = instantAt({ ...civilDate(day), hour: start.hour, minute: start.minute, second: start.second }, zone);
+    const date = civilDate(day);
+    const startsAt = instantAt({ year: date.year, month: date.month, day: date.day, hour: start.hour, minute: start.minute, second: start.second }, zone);
     if (rule.until?.kind === 'instant' && startsAt > rule.until.instant) break;
     if (startsAt >= window.to) break;
     if (startsAt < window.from || closures.has(day) || exdates.days.has(day) || exdates.instants.has(startsAt.getTime())) continue;
@@ -244,15 +245,34 @@ function validateSeries(series: SeriesDefinition): ValidSeries {
     else if (dateTime && zoneValid) exdates.instants.add(instantAt(dateTime, series.timeZone).getTime());
     else if (!dateTime) problem(`exdates[${index}]`, `must be a local date YYYY-MM-DD or date-time YYYY-MM-DDTHH:MM:SS, not ${text}`);
   });
-  const closures = new Set<number>();
-  (series.closures ?? []).forEach((text, index) => {
-    const day = parseLocalDate(text);
-    if (day === undefined) problem(`closures[${index}]`, `must be a local date YYYY-MM-DD, not ${text}`);
-    else closures.add(day);
-  });
+  const closureList = closureDays(series.closures ?? []);
+  fields.push(...closureList.problems.map(({ field, problems }) => ({ field, problems: [...problems] })));
+  const closures = closureList.days;
 
   if (fields.length > 0 || !rule || !start) throw new RecurrenceInvalid(fields);
   return { rule, start, exdates, closures };
+}
+
+interface ParsedClosures {
+  texts: string[];
+  days: Set<number>;
+  problems: FieldProblem[];
+}
+
+/** A calendar expands every series with the district's one closure list: it is parsed once, not once per series. */
+const parsedClosureLists = new WeakMap<string[], ParsedClosures>();
+
+function closureDays(texts: string[]): ParsedClosures {
+  const known = parsedClosureLists.get(texts);
+  if (known && known.texts.length === texts.length && known.texts.every((text, index) => text === texts[index])) return known;
+  const parsed: ParsedClosures = { texts: [...texts], days: new Set<number>(), problems: [] };
+  texts.forEach((text, index) => {
+    const day = parseLocalDate(text);
+    if (day === undefined) parsed.problems.push({ field: `closures[${index}]`, problems: [`must be a local date YYYY-MM-DD, not ${text}`] });
+    else parsed.days.add(day);
+  });
+  parsedClosureLists.set(texts, parsed);
+  return parsed;
 }
 
 function validateWindow(window: ExpansionWindow): void {

@@ -25,7 +25,7 @@ import {
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { expandSeries, type Occurrence, parseRecurrenceRule, RecurrenceInvalid, type SeriesDefinition } from '../recurrence';
-import { civilDate, instantAt, localDayAt, parseLocalDateTime } from '../recurrence/local-time';
+import { civilDate, formatLocalDate, formatLocalDateTime, instantAt, localDayAt, parseLocalDateTime, wallClockAt } from '../recurrence/local-time';
 import { ClosureDayRow, OccurrenceOverride, Series, SeriesSegment } from './series.entities';
 
 interface District {
@@ -196,6 +196,13 @@ function toOccurrenceReply(
 }
 
 function localOf(instant: Date, timeZone: string): { localStart: string; localDate: string } {
+  const wall = wallClockAt(instant, timeZone);
+  // en-CA writes years outside 1000–9999 unpadded and without an era; those stay Intl's.
+  if (wall.year < 1000 || wall.year > 9999) return intlLocalOf(instant, timeZone);
+  return { localStart: formatLocalDateTime(wall), localDate: formatLocalDate(wall) };
+}
+
+function intlLocalOf(instant: Date, timeZone: string): { localStart: string; localDate: string } {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',

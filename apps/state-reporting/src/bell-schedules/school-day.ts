@@ -1,35 +1,8 @@
+import { zoneOffsetAt } from '@sessionledger/common';
 import { localDate, SchoolDays, WEEKDAYS, Weekday } from '@sessionledger/contracts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
-function offsetAt(instantMs: number, timeZone: string): number {
-  const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)!.value);
-  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
-  return wall - Math.floor(instantMs / 1000) * 1000;
-}
 
 /**
  * The instant a wall-clock time (`HH:MM`) on a local date shows in a time
@@ -43,9 +16,9 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
   const [year, month, day] = date.split('-').map(Number);
   const [hour, minute] = time.split(':').map(Number);
   const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const before = offsetAt(wall - 12 * HOUR_MS, timeZone);
-  const after = offsetAt(wall + 12 * HOUR_MS, timeZone);
-  const candidates = [wall - before, wall - after].filter((instant) => instant + offsetAt(instant, timeZone) === wall);
+  const before = zoneOffsetAt(wall - 12 * HOUR_MS, timeZone);
+  const after = zoneOffsetAt(wall + 12 * HOUR_MS, timeZone);
+  const candidates = [wall - before, wall - after].filter((instant) => instant + zoneOffsetAt(instant, timeZone) === wall);
   return new Date(candidates.length ? Math.min(...candidates) : wall - before);
 }
 
