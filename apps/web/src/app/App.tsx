@@ -2,6 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router';
+import { adminRoutes } from '../admin/routes';
 import { AuthProvider } from '../auth/AuthProvider';
 import { SignedInShell } from '../auth/SignedInShell';
 import { SignInPage } from '../auth/SignInPage';
@@ -28,6 +29,7 @@ export const routes: RouteObject[] = [
       ...sessionRoutes,
       ...seriesRoutes,
       ...payrollRoutes,
+      ...adminRoutes,
       { path: '*', element: <NotFoundPage /> },
     ],
   },

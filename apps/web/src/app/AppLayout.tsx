@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useEffect, useRef, type CSSProperties } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import type { Me } from '@sessionledger/api-client';
+import { administers } from '../admin/roles';
 import { useAuth } from '../auth/useAuth';
 import { useCurrentUser } from '../auth/useCurrentUser';
 import { readsPayroll } from '../payroll/period';
@@ -17,6 +18,8 @@ const NAVIGATION: { to: string; label: string; shownTo?: (roles: Me['roles']) =>
   { to: '/series', label: 'Series' },
   { to: '/post', label: 'Post' },
   { to: '/payroll', label: 'Payroll', shownTo: readsPayroll },
+  { to: '/admin/attention', label: 'Needs attention', shownTo: administers },
+  { to: '/admin/sessions', label: 'School sessions', shownTo: administers },
 ];
 
 /**
