@@ -20,6 +20,9 @@ import {
   waitUntil,
 } from './fixtures/messaging-proof';
 
+/** A bound, not an expectation: work that takes a second alone has taken ten while the rest of the suite ran on two cores. */
+const SETTLE_MS = 45_000;
+
 /**
  * A producer is a separate process killed with SIGKILL at the worst moments;
  * what it committed must still reach the consumer, once in effect, after a
@@ -100,9 +103,9 @@ describe(`${OutboxRelay.name} across crashes`, () => {
       await restarted.relayOnce();
       return (await outboxRows(districtId)).unpublished;
     };
-    await waitUntil('the restarted relay to publish every row', relayAgain, (n) => n === 0, 5_000);
+    await waitUntil('the restarted relay to publish every row', relayAgain, (n) => n === 0, SETTLE_MS);
     const effects = () => ledgerCount(admin, settings.schema, districtId);
-    await waitUntil('an effect for every committed change', effects, (n) => n >= before.produced, 10_000);
+    await waitUntil('an effect for every committed change', effects, (n) => n >= before.produced, SETTLE_MS);
     const after = await effectSummary(admin, settings.schema, districtId);
     expect(after).toMatchObject({ produced: before.produced, effects: before.produced, notExactlyOnce: [], strayEffects: 0 });
     expect(after.effectSum).toBe(after.producedSum);
@@ -121,8 +124,8 @@ describe(`${OutboxRelay.name} across crashes`, () => {
     expect(ids).toHaveLength(50);
 
     // The consumer applies every event and BullMQ removes the completed jobs...
-    await waitUntil('every first delivery', () => deliveredTimes(ids, 1), (n) => n === 50, 5_000);
-    await waitUntil('the completed jobs to be removed', () => jobsGone(ids), Boolean, 5_000);
+    await waitUntil('every first delivery', () => deliveredTimes(ids, 1), (n) => n === 50, SETTLE_MS);
+    await waitUntil('the completed jobs to be removed', () => jobsGone(ids), Boolean, SETTLE_MS);
     // ...while the relay's transaction is still open: the rows are unpublished, and claimed,
     // so a second relay replica skips them rather than publishing them at the same time.
     expect(await outboxRows(districtId)).toEqual({ total: 50, unpublished: 50 });
@@ -134,9 +137,9 @@ describe(`${OutboxRelay.name} across crashes`, () => {
     const restarted = restartRelay();
     let republished = 0;
     const relayAgain = async () => (republished += await restarted.relayOnce());
-    await waitUntil('the restarted relay to republish the rows', relayAgain, (n) => n >= 50, 5_000);
+    await waitUntil('the restarted relay to republish the rows', relayAgain, (n) => n >= 50, SETTLE_MS);
     expect(republished).toBe(50);
-    await waitUntil('every repeated delivery', () => deliveredTimes(ids, 2), (n) => n === 50, 5_000);
+    await waitUntil('every repeated delivery', () => deliveredTimes(ids, 2), (n) => n === 50, SETTLE_MS);
 
     for (const id of ids) expect(deliveriesOf(id).map((record) => record.outcome)).toEqual(['applied', 'duplicate']);
     const summary = await effectSummary(admin, settings.schema, districtId);
