@@ -3,6 +3,7 @@
  * state (the filters live in the address, so a filtered list reloads and
  * links as it is), newest first, a page at a time; each opens its session.
  */
+import { ColumnHeads } from '../ui/ColumnHeads';
 import { Alert, Anchor, Badge, Button, Checkbox, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -108,18 +109,7 @@ function SchoolSessions() {
           <Table.Caption>
             Page {filters.page} of {pageCount(total, SESSIONS_PAGE_SIZE)} · {total} {total === 1 ? 'session' : 'sessions'}
           </Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Session</Table.Th>
-              <Table.Th scope="col" visibleFrom="sm">
-                Provider
-              </Table.Th>
-              <Table.Th scope="col" visibleFrom="sm">
-                School
-              </Table.Th>
-              <Table.Th scope="col">State</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <ColumnHeads columns={[{ label: 'Session' }, { label: 'Provider', wideOnly: true }, { label: 'School', wideOnly: true }, { label: 'State' }]} />
           <Table.Tbody>
             {sessions.data.items.flatMap((session) =>
               // Staff readers get the staff shape; the family shape has no provider or state to show.

@@ -6,7 +6,8 @@
  * overdue tasks raised, each marked read here. Every list pages on its own,
  * its page kept in the address.
  */
-import { Anchor, Badge, Button, Group, List, Modal, type ModalProps, NumberInput, Paper, Stack, Table, Text, Textarea, Title, VisuallyHidden } from '@mantine/core';
+import { ColumnHeads } from '../ui/ColumnHeads';
+import { Anchor, Badge, Button, Group, List, Modal, type ModalProps, NumberInput, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -286,20 +287,7 @@ function OverdueTasks() {
       ) : tasks.data ? (
         <Table verticalSpacing="xs" striped aria-busy={tasks.isFetching} data-testid="overdue-tasks">
           <Table.Caption>Overdue post-session tasks, the oldest due first</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Task</Table.Th>
-              <Table.Th scope="col" visibleFrom="sm">
-                Provider
-              </Table.Th>
-              <Table.Th scope="col" visibleFrom="sm">
-                School
-              </Table.Th>
-              <Table.Th scope="col" visibleFrom="sm">
-                Due
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <ColumnHeads columns={[{ label: 'Task' }, { label: 'Provider', wideOnly: true }, { label: 'School', wideOnly: true }, { label: 'Due', wideOnly: true }]} />
           <Table.Tbody>
             {items.map((task) => (
               <TaskRow key={task.id} task={task} provider={names.get(task.providerId) ?? 'Not known'} school={schoolName(schools, task.schoolId)} timeZone={district.timeZone} />
@@ -353,20 +341,7 @@ function Escalations() {
       ) : notifications.data ? (
         <Table verticalSpacing="xs" striped aria-busy={notifications.isFetching}>
           <Table.Caption>Unread escalations, the newest first</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Task</Table.Th>
-              <Table.Th scope="col" visibleFrom="sm">
-                Provider
-              </Table.Th>
-              <Table.Th scope="col" visibleFrom="sm">
-                School
-              </Table.Th>
-              <Table.Th scope="col">
-                <VisuallyHidden>Action</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <ColumnHeads columns={[{ label: 'Task' }, { label: 'Provider', wideOnly: true }, { label: 'School', wideOnly: true }, { label: 'Action', hiddenLabel: true }]} />
           <Table.Tbody>
             {escalations.map((escalation) => (
               <EscalationRow

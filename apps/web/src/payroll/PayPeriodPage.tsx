@@ -3,6 +3,7 @@
  * payroll's reason for a session that ended up unpaid), the payroll and
  * billing CSVs, and closing it once late entries are over.
  */
+import { ColumnHeads } from '../ui/ColumnHeads';
 import { Anchor, Button, Group, Modal, type ModalProps, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMemo, useRef } from 'react';
@@ -216,17 +217,7 @@ function ProviderLines({ provider }: { provider: ProviderPay }) {
         <Table.Caption>
           Sessions of {provider.providerName} in this period, net of reversals
         </Table.Caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Session</Table.Th>
-            <Table.Th scope="col" ta="right">
-              Time
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              Amount
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <ColumnHeads columns={[{ label: 'Session' }, { label: 'Time', numeric: true }, { label: 'Amount', numeric: true }]} />
         <Table.Tbody>
           {provider.sessions.map((session) => (
             <Table.Tr key={session.sessionId} data-testid="session-pay-row">

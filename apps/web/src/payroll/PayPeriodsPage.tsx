@@ -1,4 +1,5 @@
 /* Pay periods, latest first, a page at a time; each opens its lines, totals, exports and closing. */
+import { ColumnHeads } from '../ui/ColumnHeads';
 import { Anchor, Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
 import { ApiErrorAlert } from '../ui/ApiErrorAlert';
@@ -31,15 +32,7 @@ export function PayPeriodsPage() {
             <Table.Caption>
               Page {page} of {pages} · {periods.data.total} {periods.data.total === 1 ? 'period' : 'periods'}
             </Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Period</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col" ta="right">
-                  Amount
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <ColumnHeads columns={[{ label: 'Period' }, { label: 'Status' }, { label: 'Amount', numeric: true }]} />
             <Table.Tbody>
               {periods.data.items.map((period) => (
                 <PeriodRow key={period.id} period={period} />

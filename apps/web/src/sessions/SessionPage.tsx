@@ -63,7 +63,7 @@ export function SessionPage() {
   const session = useSession(id);
   const catalog = useCatalog();
   const kept = useKeptWrites();
-  const waiting = kept.pendingFor(id);
+  const waiting = useMemo(() => kept.pendingFor(id), [kept, id]);
   // The server's copy with the changes still on this device laid over it, in the order they were made.
   const shown = useMemo(() => (session.data ? withKeptWrites(session.data, waiting) : undefined), [session.data, waiting]);
   useScrollToHash(Boolean(session.data));
