@@ -89,6 +89,12 @@ function patchCentral(zip: Buffer, name: string, offset: number, value: number):
   }
 }
 
+/**
+ * Every import runs in a child process that compiles the import code with ts-node on start; on two
+ * loaded cores three imports in one test have taken more than the default minute. A bound, not an expectation.
+ */
+jest.setTimeout(180_000);
+
 describe('Roster import (/api/roster/imports)', () => {
   let app: NestFastifyApplication;
 
