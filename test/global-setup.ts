@@ -1,6 +1,7 @@
 import 'tsconfig-paths/register';
 import 'reflect-metadata';
 import { newTestRun } from '@sessionledger/testing';
+import { freshCompiledRosterChild } from './compiled-roster-child';
 import { createMigratedDatabase } from './test-database';
 
 /**
@@ -10,4 +11,6 @@ import { createMigratedDatabase } from './test-database';
  */
 export default async function globalSetup(): Promise<void> {
   await createMigratedDatabase(newTestRun());
+  const compiledRosterChild = freshCompiledRosterChild();
+  if (compiledRosterChild) process.env.SL_TEST_COMPILED_ROSTER_CHILD = compiledRosterChild;
 }

@@ -125,8 +125,12 @@ export class RosterImportQueue implements OnModuleInit, OnApplicationShutdown {
    * database and limits as the gateway that forked it.
    */
   private runChild(districtId: string, importId: string): Promise<RosterChildReport> {
-    const typescript = extname(__filename) === '.ts';
-    const entry = join(__dirname, `roster-import.child${extname(__filename)}`);
+    // Tests run this file from TypeScript; when the build is fresh they hand over the compiled child (test/compiled-roster-child.ts).
+    // Not configuration (a built app always forks its own sibling): a hint from the test runner, read only when running as .ts.
+    // eslint-disable-next-line no-restricted-properties
+    const compiledForTests = extname(__filename) === '.ts' ? process.env.SL_TEST_COMPILED_ROSTER_CHILD : undefined;
+    const typescript = extname(__filename) === '.ts' && !compiledForTests;
+    const entry = compiledForTests ?? join(__dirname, `roster-import.child${extname(__filename)}`);
     const heap = this.env.ROSTER_IMPORT_MAX_HEAP_MB;
     const child = fork(entry, [districtId, importId], {
       execArgv: [...(typescript ? ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'] : []), `--max-old-space-size=${heap}`],
