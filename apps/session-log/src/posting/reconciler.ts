@@ -24,7 +24,7 @@ export interface ReconcileSettings {
   /**
    * Whose acknowledgements are awaited. A republished event goes to every
    * consumer of its contract, so a consumer listed here that is not running
-   * makes each pass send every version again to the ones that are.
+   * has the ones that are sent its versions again (ever less often: `republishDue`).
    */
   consumers: readonly ServiceName[];
 }
@@ -174,8 +174,8 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     return this.transactions.run(districtId, async (em) => {
       const sessionIds = [...new Set(versions.map((v) => v.sessionId))];
       // Newest first: a version re-recorded earlier has two rows, and the newer one tells.
-      const events = await em.execute<{ id: string; session_id: string; version: number; published_at: Date | null }[]>(
-        `select id, payload #>> '{snapshot,sessionId}' as session_id, (payload #>> '{snapshot,version}')::integer as version, published_at
+      const events = await em.execute<{ id: string; session_id: string; version: number; occurred_at: Date; published_at: Date | null }[]>(
+        `select id, payload #>> '{snapshot,sessionId}' as session_id, (payload #>> '{snapshot,version}')::integer as version, occurred_at, published_at
            from ${SCHEMA}.outbox_event
           where district_id = ? and name in (${SESSION_EVENTS}) and payload #>> '{snapshot,sessionId}' = any(?::text[])
           order by occurred_at desc`,
@@ -187,14 +187,14 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
         if (!latest.has(key)) latest.set(key, event);
       }
 
-      const publishedBefore = Date.now() - this.settings.graceMs;
+      const now = Date.now();
       const reset: string[] = [];
       const missing: VersionKey[] = [];
       let waiting = 0;
       for (const version of versions) {
         const event = latest.get(`${version.sessionId}:${version.version}`);
         if (!event) missing.push(version);
-        else if (event.published_at === null || new Date(event.published_at).getTime() > publishedBefore) waiting += 1;
+        else if (!republishDue(now, event.occurred_at, event.published_at, this.settings.graceMs)) waiting += 1;
         else reset.push(event.id);
       }
 
@@ -218,6 +218,23 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       return { reset: reset.length, rerecorded: missing.length, waiting };
     });
   }
+}
+
+/** The longest a version waits between two republishings, however long its consumer has been down. */
+export const MAX_REPUBLISH_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * Whether an event published once and still unacknowledged goes out again
+ * now. Recent events go again after the grace period; older ones wait a
+ * quarter of their age (capped at an hour), so a consumer down for a day is
+ * not sent every version every pass, while a Redis that lost its jobs a moment
+ * ago is mended within one grace period.
+ */
+export function republishDue(now: number, occurredAt: Date, publishedAt: Date | null, graceMs: number): boolean {
+  if (publishedAt === null) return false;
+  const age = now - new Date(occurredAt).getTime();
+  const interval = Math.min(MAX_REPUBLISH_INTERVAL_MS, Math.max(graceMs, age / 4));
+  return now - new Date(publishedAt).getTime() >= interval;
 }
 
 /** A PostgreSQL array literal of uuids, bound as one parameter (MikroORM would spread a JS array into a list). */

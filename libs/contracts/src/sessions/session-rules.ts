@@ -5,6 +5,8 @@
  * reaches the same answer.
  */
 
+import { wallClockIn } from '@sessionledger/common';
+
 export const ATTENDANCE_STATUSES = ['attended', 'missed_billable', 'cancelled_billable', 'cancelled_nonbillable'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
 
@@ -68,9 +70,9 @@ export interface QualifierFlags {
 
 /** The calendar day an instant falls on in a time zone, `YYYY-MM-DD`. */
 export function localDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
-  const part = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${part('year')}-${part('month')}-${part('day')}`;
+  // The zone library remembers offsets, so state reporting's once-per-record call builds no formatter.
+  const { year, month, day } = wallClockIn(instant.getTime(), timeZone);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** Whole days from one `YYYY-MM-DD` to another (negative when `to` is earlier). */
