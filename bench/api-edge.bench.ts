@@ -419,7 +419,7 @@ async function signInBreakdown(gateway: NestFastifyApplication, email: string, s
   }
 }
 
-/** Standard Webhooks verification as the README shows a receiver doing it, written here independently of the platform's code. */
+/** Standard Webhooks verification as docs/api/webhooks.md shows a receiver doing it, written here independently of the platform's code. */
 function verifyStandardWebhook(secret: string, id: string, timestamp: string, body: string, header: string): boolean {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
   const expected = Buffer.from(`v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`);

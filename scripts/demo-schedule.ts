@@ -11,7 +11,7 @@ import { createSessionledgerClient, type SessionledgerClient } from '@sessionled
 
 const TUTOR = 'tutor@demo.sessionledger.test';
 const ADMIN = 'district-admin@demo.sessionledger.test';
-/** $32.50 an hour, the rate the README's examples use. */
+/** $32.50 an hour, the rate the API documentation's examples use. */
 const TUTORING_RATE_CENTS = 3250;
 /** One weekly slot per group, in the order the API lists the tutor's groups: every weekday has something planned. */
 const SLOTS = [

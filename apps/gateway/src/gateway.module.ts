@@ -5,15 +5,19 @@ import { MessagingModule } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import { DirectoryModule } from './directory/directory.module';
+import { DistrictExportModule } from './district-export/district-export.module';
 import { GATEWAY_PERSISTENCE } from './gateway.persistence';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { MeController } from './me/me.controller';
+import { PreferencesController } from './me/preferences.controller';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PayModule } from './pay/pay.module';
+import { RetentionModule } from './retention/retention.module';
 import { RosterModule } from './roster/roster.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -28,8 +32,10 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     PlatformModule.forService('gateway'),
     PersistenceModule.forService(GATEWAY_PERSISTENCE),
     MessagingModule.forService('gateway', { client: true, outbox: true, inbox: true, dashboard: true }),
+    AuditModule,
     AuthModule,
     DirectoryModule,
+    DistrictExportModule,
     RosterModule,
     WorkOrdersModule,
     SessionsModule,
@@ -41,8 +47,9 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
     NotificationsModule,
     AccountsModule,
     WebhooksModule,
+    RetentionModule,
   ],
-  controllers: [SystemController, MeController],
+  controllers: [SystemController, MeController, PreferencesController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
 })
 export class GatewayModule {}

@@ -18,6 +18,9 @@ import { Migration20261205030000Webhooks } from './migrations/Migration202612050
 import { Migration20261205040000ApiClients } from './migrations/Migration20261205040000ApiClients';
 import { Migration20261205050000DirectoryUpdatedAt } from './migrations/Migration20261205050000DirectoryUpdatedAt';
 import { Migration20261205070000NotificationMail } from './migrations/Migration20261205070000NotificationMail';
+import { Migration20261206010000AuditLog } from './migrations/Migration20261206010000AuditLog';
+import { Migration20261206030000Retention } from './migrations/Migration20261206030000Retention';
+import { Migration20261206020000DistrictExports } from './migrations/Migration20261206020000DistrictExports';
 import { RosterImport } from './roster/roster-import.entity';
 
 export const GATEWAY_PERSISTENCE: ServicePersistence = {
@@ -38,5 +41,9 @@ export const GATEWAY_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261205040000ApiClients', class: Migration20261205040000ApiClients },
     { name: 'Migration20261205050000DirectoryUpdatedAt', class: Migration20261205050000DirectoryUpdatedAt },
     { name: 'Migration20261205070000NotificationMail', class: Migration20261205070000NotificationMail },
+    { name: 'Migration20261206010000AuditLog', class: Migration20261206010000AuditLog },
+    { name: 'Migration20261206020000DistrictExports', class: Migration20261206020000DistrictExports },
+    { name: 'Migration20261206030000Retention', class: Migration20261206030000Retention },
   ],
+  appendOnlyTables: ['audit_event', 'retention_disposal'],
 };

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@sessionledger/config';
 import { districtReplicaControllerFor } from '@sessionledger/district-replica';
-import { MessagingModule } from '@sessionledger/messaging';
+import { MessagingModule, recordTablesControllerFor } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { BillingExportsController, BillingExportsService } from './billing/billing-exports.service';
@@ -12,6 +12,8 @@ import { PayPeriodsController } from './periods/pay-periods.controller';
 import { PayPeriodsService } from './periods/pay-periods.service';
 import { WorkOrdersController } from './work-orders/work-orders.controller';
 import { WorkOrdersService } from './work-orders/work-orders.service';
+import { PAYROLL_RECORD_TABLES } from './records/record-tables';
+import { PayDisposal, PayDisposalController } from './retention/pay-disposal';
 
 @Module({
   imports: [
@@ -20,7 +22,7 @@ import { WorkOrdersService } from './work-orders/work-orders.service';
     PersistenceModule.forService(PAYROLL_PERSISTENCE),
     MessagingModule.forService('payroll', { outbox: true, inbox: true }),
   ],
-  controllers: [districtReplicaControllerFor('payroll'), WorkOrdersController, PostedSessionsController, PayPeriodsController, BillingExportsController],
-  providers: [WorkOrdersService, PayPeriodsService, PayReadsService, BillingExportsService],
+  controllers: [districtReplicaControllerFor('payroll'), recordTablesControllerFor('payroll', PAYROLL_RECORD_TABLES), WorkOrdersController, PostedSessionsController, PayPeriodsController, BillingExportsController, PayDisposalController],
+  providers: [WorkOrdersService, PayPeriodsService, PayReadsService, BillingExportsService, PayDisposal],
 })
 export class PayrollModule {}

@@ -12,6 +12,7 @@ import { Migration20261125220000TeacherGroups } from './migrations/Migration2026
 import { Migration20261204020000OneSessionPerOccurrence } from './migrations/Migration20261204020000OneSessionPerOccurrence';
 import { Migration20261205010000SignatureMethod } from './migrations/Migration20261205010000SignatureMethod';
 import { Migration20261205060000ListSync } from './migrations/Migration20261205060000ListSync';
+import { Migration20261206030000Retention } from './migrations/Migration20261206030000Retention';
 import { OccurrenceClaim, Participant, PostSessionTask, Session, SessionChange, SessionVersion } from './sessions/session.entities';
 
 export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
@@ -28,5 +29,6 @@ export const SESSION_LOG_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261204020000OneSessionPerOccurrence', class: Migration20261204020000OneSessionPerOccurrence },
     { name: 'Migration20261205010000SignatureMethod', class: Migration20261205010000SignatureMethod },
     { name: 'Migration20261205060000ListSync', class: Migration20261205060000ListSync },
+    { name: 'Migration20261206030000Retention', class: Migration20261206030000Retention },
   ],
 };

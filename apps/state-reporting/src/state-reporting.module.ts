@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@sessionledger/config';
 import { districtReplicaControllerFor } from '@sessionledger/district-replica';
-import { MessagingModule } from '@sessionledger/messaging';
+import { MessagingModule, recordTablesControllerFor } from '@sessionledger/messaging';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { PlatformModule } from '@sessionledger/platform';
 import { BellSchedulesService } from './bell-schedules/bell-schedules.service';
@@ -11,7 +11,10 @@ import { fillMissingSchoolCodes } from './records/missing-school-codes';
 import { PostedSessionsController } from './records/posted-sessions.controller';
 import { ReportingReadsService } from './records/reporting-reads.service';
 import { ReportingController } from './reporting.controller';
+import { StateExportDisposal, StateExportDisposalController } from './retention/state-export-disposal';
 import { STATE_REPORTING_PERSISTENCE } from './state-reporting.persistence';
+import { RecordsRequestController } from './records-export/records-request.controller';
+import { STATE_REPORTING_RECORD_TABLES } from './records-export/record-tables';
 
 @Module({
   imports: [
@@ -22,7 +25,7 @@ import { STATE_REPORTING_PERSISTENCE } from './state-reporting.persistence';
     DashboardsModule,
     ExportsModule,
   ],
-  controllers: [districtReplicaControllerFor('state-reporting', { schoolChanged: fillMissingSchoolCodes }), PostedSessionsController, ReportingController],
-  providers: [BellSchedulesService, ReportingReadsService],
+  controllers: [districtReplicaControllerFor('state-reporting', { schoolChanged: fillMissingSchoolCodes }), recordTablesControllerFor('state-reporting', STATE_REPORTING_RECORD_TABLES), RecordsRequestController, PostedSessionsController, ReportingController, StateExportDisposalController],
+  providers: [BellSchedulesService, ReportingReadsService, StateExportDisposal],
 })
 export class StateReportingModule {}

@@ -13,6 +13,7 @@ import { Migration20261204000000SchoolCodes } from './migrations/Migration202612
 import { CoachingRecord, ReportableRecord, ReportedSession } from './records/reporting.entities';
 
 import { Migration20261205060000ListSync } from './migrations/Migration20261205060000ListSync';
+import { Migration20261206020000RecordsRequests } from './migrations/Migration20261206020000RecordsRequests';
 
 export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
   service: 'state-reporting',
@@ -27,5 +28,6 @@ export const STATE_REPORTING_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261125220000CoachingTeacherGroups', class: Migration20261125220000CoachingTeacherGroups },
     { name: 'Migration20261204000000SchoolCodes', class: Migration20261204000000SchoolCodes },
     { name: 'Migration20261205060000ListSync', class: Migration20261205060000ListSync },
+    { name: 'Migration20261206020000RecordsRequests', class: Migration20261206020000RecordsRequests },
   ],
 };

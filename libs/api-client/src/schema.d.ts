@@ -69,6 +69,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the access and change log
+         * @description Newest first: by occurredAt descending, then id descending. Entries never change: `updatedSince` keeps those recorded at or after it. Filters: `studentId`, `actorUserId`, `action`, and `from` (included) / `to` (excluded) instants; a bad filter → 400 naming it.
+         *
+         *     Roles: district_admin.
+         */
+        get: operations["AuditEvents_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the access and change log as CSV
+         * @description The same filters as the search, every matching event (streamed), logged as audit.export. Filters: `studentId`, `actorUserId`, `action`, and `from` (included) / `to` (excluded) instants; a bad filter → 400 naming it.
+         *
+         *     Roles: district_admin.
+         */
+        get: operations["AuditEvents_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -415,6 +459,70 @@ export interface paths {
         patch: operations["District_update"];
         trace?: never;
     };
+    "/api/district-exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export everything the district owns
+         * @description 202 at once with the queued export; poll GET /api/district-exports/{id}, then download GET /api/district-exports/{id}/file (a zip of JSON Lines files and manifest.json).
+         *
+         *     Roles: district_admin.
+         */
+        post: operations["DistrictExports_startDistrict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/district-exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a district export or records request (status, progress, per-file counts)
+         * @description Roles: district_admin.
+         */
+        get: operations["DistrictExports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/district-exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a finished district export or records request
+         * @description Not finished → 409 DISTRICT_EXPORT.NOT_READY.
+         *
+         *     Roles: district_admin.
+         */
+        get: operations["DistrictExports_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/district/security": {
         parameters: {
             query?: never;
@@ -746,6 +854,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The district's legal holds
+         * @description Newest first; released holds stay listed with who released them and why. `updatedSince` filters on the placing or the release.
+         *
+         *     Roles: district_admin.
+         */
+        get: operations["LegalHolds_list"];
+        put?: never;
+        /**
+         * Place a legal hold on a student or a school
+         * @description Roles: district_admin.
+         */
+        post: operations["LegalHolds_place"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/legal-holds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a legal hold
+         * @description Roles: district_admin.
+         */
+        get: operations["LegalHolds_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/legal-holds/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a legal hold
+         * @description The hold stays on record as released; its records become disposable at the next run.
+         *
+         *     Roles: district_admin.
+         */
+        post: operations["LegalHolds_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -944,6 +1120,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read my preferences
+         * @description The language the app and e-mail use (set by an invitation, or here).
+         *
+         *     Roles: district_admin, school_admin, provider, payroll, guardian, student.
+         */
+        get: operations["Preferences_read"];
+        /**
+         * Set my preferences
+         * @description The language the app and e-mail use from now on.
+         *
+         *     Roles: district_admin, school_admin, provider, payroll, guardian, student.
+         */
+        put: operations["Preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/sign-ins": {
         parameters: {
             query?: never;
@@ -1024,6 +1228,28 @@ export interface paths {
          *     Roles: provider.
          */
         get: operations["SessionWork_myTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/upcoming-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read my upcoming sessions (families)
+         * @description A guardian’s children’s planned sessions, or a student’s own, starting in [from, to): when, which service and with whom, and whether it was called off; nothing a provider typed.
+         *
+         *     Roles: guardian, student.
+         */
+        get: operations["Calendar_upcoming"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1333,6 +1559,62 @@ export interface paths {
          */
         get: operations["StateReporting_listRecords"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/disposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The district's disposal reports
+         * @description Newest first: what class, cutoff, how many records were deleted and held back, who ran it, when. `updatedSince` filters on when a report was written.
+         *
+         *     Roles: district_admin.
+         */
+        get: operations["Retention_disposals"];
+        put?: never;
+        /**
+         * Dispose now of what is past retention and not under a legal hold
+         * @description Runs class by class and answers one report per class (also listed by GET). A class that fails is reported as failed; the others still run.
+         *
+         *     Roles: district_admin.
+         */
+        post: operations["Retention_dispose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The district's retention in years per record class
+         * @description The defaults (7 years each) until the district sets its own.
+         *
+         *     Roles: district_admin.
+         */
+        get: operations["Retention_policy"];
+        /**
+         * Set the district's retention in years per record class
+         * @description Every class, 1 to 100 years.
+         *
+         *     Roles: district_admin.
+         */
+        put: operations["Retention_setPolicy"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2378,6 +2660,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/students/{id}/records-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand a family everything the district holds about a student
+         * @description 202 at once with the queued request; poll and download it like a district export. Other students of group sessions are left out or redacted; when the file is ready the request is recorded as a disclosure (GET /api/students/{id}/disclosures).
+         *
+         *     Roles: district_admin.
+         */
+        post: operations["DistrictExports_startRecordsRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/system/services": {
         parameters: {
             query?: never;
@@ -2824,6 +3128,54 @@ export interface components {
             version: number;
             /** Format: uuid */
             workOrderId: string;
+        };
+        AuditEventReply: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @enum {string} */
+            action: "auth.sign-in" | "auth.sign-in.failed" | "student.record.read" | "session.read" | "dashboard.student.read" | "export.download" | "directory.student.create" | "directory.student.update" | "directory.staff.update" | "district.settings.update" | "session.signature" | "session.signature.failed" | "audit.export";
+            /** @enum {string} */
+            actorKind: "user" | "api_client";
+            /**
+             * Format: uuid
+             * @description The user, or the API client
+             */
+            actorId: string | null;
+            /** @description The actor’s name when the event happened */
+            actorName: string | null;
+            /**
+             * @description What the event is about: student, session, user, district, dashboard, state-export, audit-log
+             * @example student
+             */
+            subjectType: string;
+            /** Format: uuid */
+            subjectId: string | null;
+            /**
+             * Format: uuid
+             * @description The student the event concerns, if one
+             */
+            studentId: string | null;
+            /** @description Changes: the changed fields as they were */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Changes: the changed fields as they became */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Other facts: a failure’s reason, a sign-in’s method, a signed version */
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The request’s correlation id (X-Correlation-Id) */
+            correlationId: string | null;
+            /**
+             * @description The client address the trusted proxies vouch for
+             * @example 203.0.113.7
+             */
+            clientAddress: string | null;
         };
         AuditProblem: {
             /** @example SESSION.NOT_ENDED */
@@ -3501,14 +3853,105 @@ export interface components {
             studentId: string;
             recipient: string;
             purpose: string;
-            /** @enum {string} */
-            format: "csv" | "edfi";
+            /**
+             * @description The file’s format; zip for a records request
+             * @enum {string}
+             */
+            format: "csv" | "edfi" | "zip";
+            /**
+             * @description A state export, or a family’s records request (exportId is then the request’s id)
+             * @enum {string}
+             */
+            kind: "state_export" | "records_request";
             records: number;
             /** Format: date-time */
             disclosedAt: string;
             /** Format: uuid */
             disclosedBy: string;
             disclosedByName: string;
+        };
+        DisposalReportReply: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The run this report is part of (one report per class)
+             */
+            runId: string;
+            /** @enum {string} */
+            recordClass: "sessions" | "pay" | "stateExports" | "auditLog";
+            retentionYears: number;
+            /**
+             * Format: date
+             * @description Records dated before this day (district time) were past retention
+             */
+            cutoff: string;
+            /**
+             * @description `failed`: see `error`; batches committed before the failure stay disposed of, the next run carries on
+             * @enum {string}
+             */
+            status: "completed" | "failed";
+            /** @description Records deleted: sessions, closed pay periods, state exports or audit events */
+            disposed: number;
+            /** @description Records past retention kept because a legal hold covers them */
+            heldBack: number;
+            /** @description Students and schools under a legal hold when the run started */
+            activeHolds: number;
+            /** @description Why a failed class failed */
+            error: string | null;
+            runBy: components["schemas"]["PersonReply"];
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+        };
+        DisposalRunReply: {
+            /** Format: uuid */
+            runId: string;
+            reports: components["schemas"]["DisposalReportReply"][];
+        };
+        DistrictExportFile: {
+            /** @example session-log/participant.jsonl */
+            name: string;
+            rows: number;
+            bytes: number;
+            /** @description SHA-256 of the file’s bytes, hex */
+            sha256: string;
+        };
+        DistrictExportReply: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            scope: "district" | "student";
+            /**
+             * Format: uuid
+             * @description The student of a records request
+             */
+            studentId: string | null;
+            recipient: string | null;
+            purpose: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed";
+            progress: number;
+            /** @description The files written so far, with their row counts (the manifest’s list once done) */
+            files: components["schemas"]["DistrictExportFile"][];
+            /** @description Rows of all files */
+            rows: number;
+            /** @description Size of the zip, once done */
+            sizeBytes: number | null;
+            /** @description SHA-256 of the zip, once done */
+            sha256: string | null;
+            /** @description Why it failed */
+            error: string | null;
+            /** Format: uuid */
+            requestedBy: string;
+            requestedByName: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
         };
         DistrictResponse: {
             /** Format: uuid */
@@ -3786,6 +4229,25 @@ export interface components {
              */
             updatedAt: string;
         };
+        FamilyOccurrenceReply: {
+            /** Format: uuid */
+            studentId: string;
+            /** @example Kit Jones */
+            studentName: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /**
+             * @description The service’s code in the district’s catalog
+             * @example tutoring
+             */
+            service: string;
+            /** @example Tara Reed */
+            providerName: string;
+            /** @description Called off: it will not take place */
+            cancelled: boolean;
+        };
         FamilyParticipantReply: {
             /** Format: uuid */
             personId: string;
@@ -3811,6 +4273,14 @@ export interface components {
             endedAt: string | null;
             providerName: string;
             participants: components["schemas"]["FamilyParticipantReply"][];
+        };
+        FamilyUpcomingReply: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description By start, then student */
+            items: components["schemas"]["FamilyOccurrenceReply"][];
         };
         FieldProblemReply: {
             /** @example startsAt */
@@ -3984,6 +4454,24 @@ export interface components {
             expiresAt: string;
             /** @description false when the installation sends no e-mail (no SMTP_URL nor MAIL_DIR) */
             emailed: boolean;
+        };
+        LegalHoldReply: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            subjectType: "student" | "school";
+            /** Format: uuid */
+            subjectId: string;
+            reason: string;
+            /** @enum {string} */
+            status: "active" | "released";
+            placedBy: components["schemas"]["PersonReply"];
+            /** Format: date-time */
+            placedAt: string;
+            releasedBy: components["schemas"]["PersonReply"] | null;
+            /** Format: date-time */
+            releasedAt: string | null;
+            releaseReason: string | null;
         };
         LinkCountsReply: {
             added: number;
@@ -4444,6 +4932,25 @@ export interface components {
             payable: boolean;
             reason: string;
         };
+        PersonReply: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        PlaceLegalHoldBody: {
+            /**
+             * @description Hold every record of one student, or of one school
+             * @enum {string}
+             */
+            subjectType: "student" | "school";
+            /**
+             * Format: uuid
+             * @description The student or school
+             */
+            subjectId: string;
+            /** @example Due-process complaint 2026-014 */
+            reason: string;
+        };
         PostProblemReply: {
             /** @example PARTICIPANT.NO_ATTENDANCE */
             code: string;
@@ -4541,6 +5048,13 @@ export interface components {
             /** Format: uuid */
             signedBy: string;
         };
+        PreferencesReply: {
+            /**
+             * @description The language the web app and e-mail speak to this person
+             * @enum {string}
+             */
+            language: "en" | "es";
+        };
         PutDistrictSecurityRequest: {
             /**
              * @description District admins and payroll must sign in with a second factor
@@ -4571,6 +5085,13 @@ export interface components {
              * @example lincoln
              */
             slug?: string;
+        };
+        PutPreferencesRequest: {
+            /**
+             * @example es
+             * @enum {string}
+             */
+            language: "en" | "es";
         };
         QualifiersBody: {
             homebound: boolean;
@@ -4611,6 +5132,10 @@ export interface components {
              * @example 5f0c6c1e-8d7a-4a57-9a8e-2f7f0b6f3c11.0b5f3d8e-6a8e-4f7e-9b1e-5c2d7a9e4f10.q8mF0m3v9r3Jx0kzq7d1cYy2bT6uVn4sPz5wQh8eR1A
              */
             refreshToken: string;
+        };
+        ReleaseLegalHoldBody: {
+            /** @example Complaint settled; counsel released the hold */
+            reason: string;
         };
         ReportableRecordReply: {
             /** Format: uuid */
@@ -4659,6 +5184,68 @@ export interface components {
              * @description When the record was written or last recomputed
              */
             updatedAt: string;
+        };
+        RetentionPolicyBody: {
+            /**
+             * @description Sessions, their participants, notes, signed versions and trail
+             * @example 7
+             */
+            sessions: number;
+            /**
+             * @description Pay periods, pay lines and billable lines
+             * @example 7
+             */
+            pay: number;
+            /**
+             * @description State export files and the records reported
+             * @example 7
+             */
+            stateExports: number;
+            /**
+             * @description The access and change log
+             * @example 7
+             */
+            auditLog: number;
+            /**
+             * @description Dispose automatically: the platform runs the disposal once a day under the authority of the admin who set this policy (left out: false, disposal only when an admin runs it)
+             * @default false
+             */
+            automatic?: boolean;
+        };
+        RetentionPolicyReply: {
+            /**
+             * @description Sessions, their participants, notes, signed versions and trail
+             * @example 7
+             */
+            sessions: number;
+            /**
+             * @description Pay periods, pay lines and billable lines
+             * @example 7
+             */
+            pay: number;
+            /**
+             * @description State export files and the records reported
+             * @example 7
+             */
+            stateExports: number;
+            /**
+             * @description The access and change log
+             * @example 7
+             */
+            auditLog: number;
+            /**
+             * @description The platform runs the disposal once a day
+             * @default false
+             */
+            automatic?: boolean;
+            /** @description false while the district runs on the defaults */
+            configured: boolean;
+            /** @description Changes made so far (0: defaults) */
+            version: number;
+            /** Format: date-time */
+            updatedAt: string | null;
+            /** Format: uuid */
+            updatedBy: string | null;
         };
         RosterCountsReply: {
             schools?: components["schemas"]["EntityCountsReply"];
@@ -4795,6 +5382,16 @@ export interface components {
             reason: string;
             /** @description The OneRoster sourcedId of the row, when it has one */
             sourcedId?: string;
+        };
+        RunDisposalBody: {
+            /**
+             * @description The classes to dispose of now; every class when left out
+             * @example [
+             *       "sessions",
+             *       "auditLog"
+             *     ]
+             */
+            recordClasses?: ("sessions" | "pay" | "stateExports" | "auditLog")[];
         };
         SchoolDayHours: {
             /**
@@ -5312,6 +5909,14 @@ export interface components {
             sourcedId: string | null;
             version: number;
         };
+        StartDistrictExportBody: {
+            /**
+             * @description Everything the district owns; a single student’s records go through POST /api/students/{id}/records-requests
+             * @example district
+             * @enum {string}
+             */
+            scope: "district";
+        };
         StartExportBody: {
             /**
              * @example csv
@@ -5341,6 +5946,15 @@ export interface components {
              */
             recipient: string;
             /** @example Extended learning attendance report, November */
+            purpose: string;
+        };
+        StartRecordsRequestBody: {
+            /**
+             * @description To whom the records are handed (the disclosure record names them)
+             * @example Parent: Ana Garcia
+             */
+            recipient: string;
+            /** @example FERPA request to inspect education records */
             purpose: string;
         };
         StartSessionBody: {
@@ -6279,6 +6893,156 @@ export interface operations {
             };
             /** @description Not found, or not in the caller’s district */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    AuditEvents_list: {
+        parameters: {
+            query?: {
+                /** @description Events concerning this student (reads of their record, sessions, dashboards; changes to them) */
+                studentId?: string;
+                /** @description Events of this actor: a user, or an API client (its id) */
+                actorUserId?: string;
+                action?: "auth.sign-in" | "auth.sign-in.failed" | "student.record.read" | "session.read" | "dashboard.student.read" | "export.download" | "directory.student.create" | "directory.student.update" | "directory.staff.update" | "district.settings.update" | "session.signature" | "session.signature.failed" | "audit.export";
+                /** @description Events at or after this instant */
+                from?: string;
+                /** @description Events before this instant (not included) */
+                to?: string;
+                /** @description Which page, from 1 */
+                page?: number;
+                /** @description Items per page */
+                pageSize?: number;
+                /** @description Only records created or changed at or after this instant (ISO 8601 with offset) */
+                updatedSince?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEventReply"][];
+                        /** @example 1 */
+                        page: number;
+                        /** @example 50 */
+                        pageSize: number;
+                        /** @example 1 */
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    AuditEvents_csv: {
+        parameters: {
+            query?: {
+                /** @description Events concerning this student (reads of their record, sessions, dashboards; changes to them) */
+                studentId?: string;
+                /** @description Events of this actor: a user, or an API client (its id) */
+                actorUserId?: string;
+                action?: "auth.sign-in" | "auth.sign-in.failed" | "student.record.read" | "session.read" | "dashboard.student.read" | "export.download" | "directory.student.create" | "directory.student.update" | "directory.staff.update" | "district.settings.update" | "session.signature" | "session.signature.failed" | "audit.export";
+                /** @description Events at or after this instant */
+                from?: string;
+                /** @description Events before this instant (not included) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description OK
+             *
+             *     The matching events as CSV (attachment), newest first
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7692,6 +8456,243 @@ export interface operations {
             };
             /** @description The body is not JSON (or the route’s declared type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    DistrictExports_startDistrict: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartDistrictExportBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the work continues in the background */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistrictExportReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is not JSON (or the route’s declared type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    DistrictExports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistrictExportReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Not found, or not in the caller’s district */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    DistrictExports_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description OK
+             *
+             *     The zip (attachment): one JSON Lines file per table and manifest.json
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": Blob;
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Not found, or not in the caller’s district */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Conflicts with the record’s current state or version (reload and retry) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9378,6 +10379,346 @@ export interface operations {
             };
         };
     };
+    LegalHolds_list: {
+        parameters: {
+            query?: {
+                /** @description Which page, from 1 */
+                page?: number;
+                /** @description Items per page */
+                pageSize?: number;
+                /** @description Only records created or changed at or after this instant (ISO 8601 with offset) */
+                updatedSince?: string;
+                /** @description Only holds in force, or only released ones */
+                status?: "active" | "released";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["LegalHoldReply"][];
+                        /** @example 1 */
+                        page: number;
+                        /** @example 50 */
+                        pageSize: number;
+                        /** @example 1 */
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    LegalHolds_place: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceLegalHoldBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Not found, or not in the caller’s district */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Conflicts with the record’s current state or version (reload and retry) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is not JSON (or the route’s declared type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    LegalHolds_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Not found, or not in the caller’s district */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    LegalHolds_release: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseLegalHoldBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Not found, or not in the caller’s district */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Conflicts with the record’s current state or version (reload and retry) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is not JSON (or the route’s declared type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
     Me_me: {
         parameters: {
             query?: never;
@@ -10182,6 +11523,125 @@ export interface operations {
             };
         };
     };
+    Preferences_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    Preferences_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutPreferencesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is not JSON (or the route’s declared type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
     MySignIns_list: {
         parameters: {
             query?: {
@@ -10477,6 +11937,76 @@ export interface operations {
                         /** @example 1 */
                         total: number;
                     };
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    Calendar_upcoming: {
+        parameters: {
+            query?: {
+                /** @description Planned sessions starting at or after this instant (default: now) */
+                from?: string;
+                /** @description Planned sessions starting before this instant (default: 14 days after from; at most 62 days after it) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FamilyUpcomingReply"];
                 };
             };
             /** @description Invalid input; `fields` names each field and what is wrong */
@@ -11779,6 +13309,304 @@ export interface operations {
             };
             /** @description Not found, or not in the caller’s district */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    Retention_disposals: {
+        parameters: {
+            query?: {
+                /** @description Which page, from 1 */
+                page?: number;
+                /** @description Items per page */
+                pageSize?: number;
+                /** @description Only records created or changed at or after this instant (ISO 8601 with offset) */
+                updatedSince?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DisposalReportReply"][];
+                        /** @example 1 */
+                        page: number;
+                        /** @example 50 */
+                        pageSize: number;
+                        /** @example 1 */
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    Retention_dispose: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunDisposalBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisposalRunReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is not JSON (or the route’s declared type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    Retention_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicyReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    Retention_setPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionPolicyBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicyReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is not JSON (or the route’s declared type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17352,6 +19180,107 @@ export interface operations {
             };
             /** @description Too many requests; wait for Retry-After seconds */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    DistrictExports_startRecordsRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: the same key with the same body within 24 h gets the first answer again (header `Idempotent-Replayed: true`); with another body, 422; while the first still runs, 409. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartRecordsRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the work continues in the background */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistrictExportReply"];
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Not found, or not in the caller’s district */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The body is not JSON (or the route’s declared type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -147,6 +147,16 @@ export class Environment {
   @Transform(toInt)
   RECONCILE_INTERVAL_MS = 60_000;
 
+  /**
+   * How often the gateway looks for districts whose retention policy disposes
+   * automatically and that had no disposal run in the last day; 0 turns it off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  @Transform(toInt)
+  RETENTION_SWEEP_INTERVAL_MS = 3_600_000;
+
   /** How old an unacknowledged version (and its last publication) must be before it is republished. */
   @IsInt()
   @Min(100)

@@ -28,6 +28,6 @@ describe('queue catalogue', () => {
 
   it("gives each service its commands and events queues first", () => {
     expect(queuesWorkedBy('payroll')).toEqual(['payroll.commands', 'payroll.events']);
-    expect(queuesWorkedBy('gateway')).toEqual(['gateway.commands', 'gateway.events', 'gateway.roster-import', 'gateway.webhooks', 'gateway.invitations']);
+    expect(queuesWorkedBy('gateway')).toEqual(['gateway.commands', 'gateway.events', 'gateway.roster-import', 'gateway.webhooks', 'gateway.invitations', 'gateway.district-exports']);
   });
 });

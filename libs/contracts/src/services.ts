@@ -26,7 +26,7 @@ export function schemaOf(service: ServiceName): string {
  * services.spec.ts fails when a worker's queue is missing.
  */
 export const BACKGROUND_QUEUES: Record<ServiceName, readonly string[]> = {
-  gateway: ['gateway.roster-import', 'gateway.webhooks', 'gateway.invitations'],
+  gateway: ['gateway.roster-import', 'gateway.webhooks', 'gateway.invitations', 'gateway.district-exports'],
   scheduling: ['scheduling.reminders'],
   'session-log': [],
   payroll: [],

@@ -14,3 +14,4 @@ export * from './messaging.module';
 export * from './forward-errors.filter';
 export * from './queue-metrics';
 export * from './queue-dashboard';
+export * from './record-tables';

@@ -27,6 +27,9 @@ function quoteLiteral(value: string): string {
  */
 export async function migrateService(persistence: ServicePersistence, options: MigrateOptions): Promise<string[]> {
   const schema = schemaOf(persistence.service);
+  const appendOnly = persistence.appendOnlyTables ?? [];
+  const badTable = appendOnly.find((table) => !IDENTIFIER.test(table));
+  if (badTable !== undefined) throw new Error(`append-only table "${badTable}" is not a plain lower-case table name`);
   const appRole = decodeURIComponent(new URL(options.appUrl).username);
   if (!IDENTIFIER.test(appRole)) throw new Error(`DATABASE_URL user "${appRole}" is not a plain lower-case role name`);
 
@@ -59,6 +62,8 @@ export async function migrateService(persistence: ServicePersistence, options: M
       `REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} FROM PUBLIC`,
       `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${appRole}`,
       `REVOKE ALL ON ${schema}.mikro_orm_migrations FROM ${appRole}`,
+      // After the blanket grant above, which would otherwise hand these back on every run.
+      ...appendOnly.map((table) => `REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.${table} FROM ${appRole}`),
     ]) {
       await connection.execute(statement);
     }

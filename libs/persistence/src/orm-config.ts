@@ -7,6 +7,12 @@ export interface ServicePersistence {
   service: ServiceName;
   entities: Function[];
   migrations: MigrationObject[];
+  /**
+   * Tables of the schema the app role may read and add to but never change or
+   * remove from (an audit trail). Only the owner role, through a SECURITY
+   * DEFINER function, can dispose of their rows.
+   */
+  appendOnlyTables?: string[];
 }
 
 export interface ConnectionSettings {

@@ -49,6 +49,7 @@ export function testEnvironmentFor(service: ServiceName, run: TestRun, overrides
     // relay (or session-log's reconciler) would deliver events no service of the test consumes.
     OUTBOX_RELAY_ENABLED: 'false',
     RECONCILE_INTERVAL_MS: '0',
+    RETENTION_SWEEP_INTERVAL_MS: '0',
     // Tests and benches send far more than a person would from one address; a rate-limit test sets its own.
     RATE_LIMIT_USER_PER_MINUTE: '1000000',
     RATE_LIMIT_CLIENT_PER_MINUTE: '1000000',

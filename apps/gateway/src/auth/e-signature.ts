@@ -3,6 +3,7 @@ import { Actor } from '@sessionledger/auth';
 import { DomainError, Forbidden, ValidationFailed } from '@sessionledger/common';
 import { Signer } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, AuditEntry } from '../audit/audit-log';
 import { LoginThrottle } from './login-throttle';
 import { Passwords } from './passwords';
 
@@ -10,6 +11,16 @@ import { Passwords } from './passwords';
 export interface SignatureSecret {
   password?: string;
   pin?: string;
+}
+
+/** What is being signed, for the log: one session (post, amendment) or a range of days (bulk post). */
+export type SigningSubject = { kind: 'post' | 'amendment'; sessionId: string } | { kind: 'bulk-post'; from: string; to: string };
+
+/** The log entry of a signature attempt; success entries are written by the caller once the signed version exists. */
+export function signatureEntry(subject: SigningSubject, action: 'session.signature' | 'session.signature.failed', detail: Record<string, unknown>): AuditEntry {
+  return subject.kind === 'bulk-post'
+    ? { action, subjectType: 'session', detail: { signing: subject.kind, from: subject.from, to: subject.to, ...detail } }
+    : { action, subjectType: 'session', subjectId: subject.sessionId, detail: { signing: subject.kind, ...detail } };
 }
 
 /**
@@ -27,9 +38,11 @@ export class ESignature {
     private readonly transactions: TenantTransactions,
     private readonly passwords: Passwords,
     private readonly throttle: LoginThrottle,
+    private readonly audit: AuditLog,
   ) {}
 
-  async confirm(actor: Actor, secret: SignatureSecret): Promise<Signer> {
+  /** A wrong secret, or one refused by the throttle, is logged as a failed signature before the refusal is answered. */
+  async confirm(actor: Actor, secret: SignatureSecret, subject: SigningSubject): Promise<Signer> {
     if (secret.password !== undefined && secret.pin !== undefined) {
       throw new ValidationFailed([{ field: 'pin', problems: ['send either password or pin, not both'] }]);
     }
@@ -52,12 +65,17 @@ export class ESignature {
     if (method === 'pin' && !account.signing_pin_hash) {
       throw new DomainError('unprocessable', 'SIGNATURE.PIN_NOT_SET', 'Set a signing PIN first (PUT /api/me/signing-pin)');
     }
-    await this.throttle.admitSignature(actor.userId, method);
-    if (method === 'password' && !(await this.passwords.verify(account.password_hash, secret.password!))) {
-      throw new Forbidden('SIGNATURE.PASSWORD_INCORRECT', 'The password is not correct: the signature was not applied');
-    }
-    if (method === 'pin' && !(await this.passwords.verify(account.signing_pin_hash, secret.pin!))) {
-      throw new Forbidden('SIGNATURE.PIN_INCORRECT', 'The signing PIN is not correct: the signature was not applied');
+    try {
+      await this.throttle.admitSignature(actor.userId, method);
+      if (method === 'password' && !(await this.passwords.verify(account.password_hash, secret.password!))) {
+        throw new Forbidden('SIGNATURE.PASSWORD_INCORRECT', 'The password is not correct: the signature was not applied');
+      }
+      if (method === 'pin' && !(await this.passwords.verify(account.signing_pin_hash, secret.pin!))) {
+        throw new Forbidden('SIGNATURE.PIN_INCORRECT', 'The signing PIN is not correct: the signature was not applied');
+      }
+    } catch (error) {
+      if (error instanceof DomainError) await this.audit.recordApart(actor, [signatureEntry(subject, 'session.signature.failed', { method, reason: error.code })]);
+      throw error;
     }
     await this.throttle.recordSignatureSuccess(actor.userId, method);
     return { userId: actor.userId, name: actor.displayName, method };

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor, CurrentActor, Public, Roles } from '@sessionledger/auth';
 import { CalendarReply } from '@sessionledger/contracts';
-import { CalendarFeedReply, CalendarQuery } from './calendar.dto';
+import { CalendarFeedReply, CalendarQuery, FamilyUpcomingQuery, FamilyUpcomingReply } from './calendar.dto';
 import { Operation, Raw } from '../http/openapi';
 import { CalendarService } from './calendar.service';
 
@@ -23,6 +23,18 @@ export class CalendarController {
   })
   calendar(@CurrentActor() actor: Actor, @Query() query: CalendarQuery): Promise<CalendarReply> {
     return this.calendars.calendar(actor, query);
+  }
+
+  @Roles('guardian', 'student')
+  @Get('me/upcoming-sessions')
+  @Operation({
+    summary: 'Read my upcoming sessions (families)',
+    description: 'A guardian’s children’s planned sessions, or a student’s own, starting in [from, to): when, which service and with whom, and whether it was called off; nothing a provider typed.',
+    answer: FamilyUpcomingReply,
+    errors: [503],
+  })
+  upcoming(@CurrentActor() actor: Actor, @Query() query: FamilyUpcomingQuery): Promise<FamilyUpcomingReply> {
+    return this.calendars.familyUpcoming(actor, query);
   }
 
   @Roles('provider')

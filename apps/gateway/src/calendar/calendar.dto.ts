@@ -35,3 +35,51 @@ export class CalendarFeedReply {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }
+
+/** GET /api/me/upcoming-sessions: a window from now by default; at most 62 days. */
+export class FamilyUpcomingQuery {
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Planned sessions starting at or after this instant (default: now)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be a date and time (ISO 8601, with its offset)' })
+  from?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Planned sessions starting before this instant (default: 14 days after from; at most 62 days after it)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be a date and time (ISO 8601, with its offset)' })
+  to?: string;
+}
+
+/** One planned session of a reader's child (or of the student reading): when, what and with whom; nothing a provider typed. */
+export class FamilyOccurrenceReply {
+  @ApiProperty({ format: 'uuid' })
+  studentId: string;
+
+  @ApiProperty({ example: 'Kit Jones' })
+  studentName: string;
+
+  @ApiProperty({ format: 'date-time' })
+  startsAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  endsAt: string;
+
+  @ApiProperty({ example: 'tutoring', description: 'The service’s code in the district’s catalog' })
+  service: string;
+
+  @ApiProperty({ example: 'Tara Reed' })
+  providerName: string;
+
+  @ApiProperty({ description: 'Called off: it will not take place' })
+  cancelled: boolean;
+}
+
+export class FamilyUpcomingReply {
+  @ApiProperty({ format: 'date-time' })
+  from: string;
+
+  @ApiProperty({ format: 'date-time' })
+  to: string;
+
+  @ApiProperty({ type: [FamilyOccurrenceReply], description: 'By start, then student' })
+  items: FamilyOccurrenceReply[];
+}

@@ -18,7 +18,8 @@ import { TenantTransactions } from '@sessionledger/persistence';
 import { GroupMember, School, StaffApproval, Student, User } from '../directory/directory.entities';
 import { CalendarFeed } from './calendar-feed.entity';
 import { doubleBookings, mergeCalendar } from './calendar-merge';
-import { CalendarFeedReply, CalendarQuery } from './calendar.dto';
+import { viewerStudentIds } from '../sessions/session-directory';
+import { CalendarFeedReply, CalendarQuery, FamilyOccurrenceReply, FamilyUpcomingQuery, FamilyUpcomingReply } from './calendar.dto';
 import { calendarDocument, FeedEvent, utcDateTime } from './icalendar';
 
 const DAY = 86_400_000;
@@ -26,6 +27,8 @@ const SCOPES = ['providerId', 'schoolId', 'studentId'] as const;
 type Scope = { field: (typeof SCOPES)[number]; id: string };
 /** Sessions are read 200 at a time; a calendar beyond this many pages is refused rather than cut short silently. */
 const MAX_SESSION_PAGES = 25;
+/** A family's upcoming sessions: the next two weeks unless asked otherwise. */
+const FAMILY_DEFAULT_DAYS = 14;
 /** The feed: from 30 days back to 180 days ahead. */
 const FEED_PAST_DAYS = 30;
 const FEED_AHEAD_DAYS = 180;
@@ -80,6 +83,59 @@ export class CalendarService {
     const members = await this.groupMembers(actor.districtId, occurrences);
     const placed = mergeCalendar(occurrences, sessions, members);
     return { from: from.toISOString(), to: to.toISOString(), entries: placed.map((p) => p.entry), warnings: doubleBookings(placed) };
+  }
+
+  /**
+   * A guardian's children's planned sessions, or a student's own: when, which
+   * service and with whom. Each child is read as that child's calendar (its
+   * series and its groups' series); nothing a provider typed (description,
+   * place of service, which can be a home address) and no other student.
+   */
+  async familyUpcoming(actor: Actor, query: FamilyUpcomingQuery): Promise<FamilyUpcomingReply> {
+    const from = query.from ? new Date(query.from) : new Date();
+    const to = query.to ? new Date(query.to) : new Date(from.getTime() + FAMILY_DEFAULT_DAYS * DAY);
+    if (to <= from) throw invalid('to', 'must be after from');
+    if (to.getTime() - from.getTime() > MAX_CALENDAR_WINDOW_DAYS * DAY) throw invalid('to', `must be at most ${MAX_CALENDAR_WINDOW_DAYS} days after from`);
+    const children = await this.transactions.run(actor.districtId, async (em) => {
+      const ids = await viewerStudentIds(em, actor);
+      const [students, memberships] = await Promise.all([em.find(Student, { id: { $in: ids } }), em.find(GroupMember, { studentId: { $in: ids } })]);
+      return students.map((student) => ({
+        id: student.id,
+        name: `${student.firstName} ${student.lastName}`,
+        groupIds: memberships.filter((m) => m.studentId === student.id).map((m) => m.groupId),
+      }));
+    });
+    const perChild = await Promise.all(
+      children.map(async (child) => {
+        const occurrences = await this.bus.send(LIST_CALENDAR_OCCURRENCES, {
+          actor: actor.snapshot(),
+          from: from.toISOString(),
+          to: to.toISOString(),
+          studentId: child.id,
+          groupIds: child.groupIds,
+        });
+        return occurrences.map((o) => ({ child, occurrence: o }));
+      }),
+    );
+    const entries = perChild.flat();
+    const providerIds = [...new Set(entries.map((e) => e.occurrence.providerId))];
+    const providers = providerIds.length ? await this.transactions.run(actor.districtId, (em) => em.find(User, { id: { $in: providerIds } })) : [];
+    const names = new Map(providers.map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
+    const items = entries
+      .filter(({ occurrence }) => Date.parse(occurrence.startsAt) >= from.getTime() && Date.parse(occurrence.startsAt) < to.getTime())
+      .map(
+        ({ child, occurrence }): FamilyOccurrenceReply => ({
+          studentId: child.id,
+          studentName: child.name,
+          startsAt: occurrence.startsAt,
+          endsAt: occurrence.endsAt,
+          service: occurrence.service,
+          providerName: names.get(occurrence.providerId) ?? '',
+          cancelled: occurrence.cancellation !== null,
+        }),
+      )
+      .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.studentName.localeCompare(b.studentName));
+    return { from: from.toISOString(), to: to.toISOString(), items };
   }
 
   /** Creates the provider's feed, or rotates it: the previous URL stops working. */

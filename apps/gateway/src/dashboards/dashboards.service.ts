@@ -11,6 +11,7 @@ import {
 } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog } from '../audit/audit-log';
 import { School } from '../directory/directory.entities';
 import { CoachingDashboardQuery, DashboardQuery, DosageDashboardQuery, MinutesDashboardQuery } from './dashboards.dto';
 
@@ -20,6 +21,7 @@ export class DashboardsService {
   constructor(
     private readonly bus: ServiceBus,
     private readonly transactions: TenantTransactions,
+    private readonly audit: AuditLog,
   ) {}
 
   async minutes(actor: Actor, query: MinutesDashboardQuery): Promise<MinutesDashboardReply> {
@@ -29,7 +31,13 @@ export class DashboardsService {
 
   async dosage(actor: Actor, query: DosageDashboardQuery): Promise<DosageDashboardReply> {
     await this.requireAdministeredSchool(actor, query.schoolId);
-    return this.bus.send(DOSAGE_DASHBOARD, { actor: actor.snapshot(), ...filters(query), page: query.page, pageSize: query.pageSize });
+    const reply = await this.bus.send(DOSAGE_DASHBOARD, { actor: actor.snapshot(), ...filters(query), page: query.page, pageSize: query.pageSize });
+    // The one dashboard that shows students by name: an entry per student on the page shown. The grouped ones show no one student.
+    await this.audit.recordApart(
+      actor,
+      reply.items.map((item) => ({ action: 'dashboard.student.read' as const, subjectType: 'dashboard', studentId: item.studentId, detail: { dashboard: 'dosage', from: query.from ?? null, to: query.to ?? null } })),
+    );
+    return reply;
   }
 
   async coaching(actor: Actor, query: CoachingDashboardQuery): Promise<CoachingDashboardReply> {

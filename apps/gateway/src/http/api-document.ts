@@ -28,7 +28,7 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Sessionledger API')
     .setDescription(
       'System of record for tutoring, coaching and special-education sessions. ' +
-        `Every answer carries \`API-Version: ${API_MAJOR_VERSION}\`; breaking changes come as a new major version under a new path prefix (see the README, "API versioning").`,
+        `Every answer carries \`API-Version: ${API_MAJOR_VERSION}\`; breaking changes come as a new major version under a new path prefix (see docs/api/README.md, "API versioning").`,
     )
     .setVersion(API_VERSION)
     .addServer('/', 'This gateway')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
@@ -16,7 +16,8 @@ import {
   SessionVersionReply,
 } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
-import { ESignature } from '../auth/e-signature';
+import { AuditLog } from '../audit/audit-log';
+import { ESignature, signatureEntry, SigningSubject } from '../auth/e-signature';
 import { IdParam } from '../http/id-param';
 import { Operation, Paged } from '../http/openapi';
 import { SessionsService } from './sessions.service';
@@ -85,11 +86,31 @@ const SIGNING_ERRORS =
 @ApiBearerAuth()
 @Controller('sessions')
 export class PostingController {
+  private readonly logger = new Logger(PostingController.name);
+
   constructor(
     private readonly bus: ServiceBus,
     private readonly signature: ESignature,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditLog,
   ) {}
+
+  /** One entry per signed version, written once session-log has it: a signature that was refused afterwards signed nothing. */
+  private async logSigned(actor: Actor, subject: SigningSubject, posted: PostReply[], method: string | undefined): Promise<void> {
+    try {
+      await this.audit.recordApart(
+        actor,
+        posted.map((reply) => ({ ...signatureEntry(subject, 'session.signature', { method: method ?? null, version: reply.version }), subjectId: reply.sessionId })),
+      );
+    } catch (error) {
+      // The signed version already carries who signed and when (session-log): answering 500 for a session that is
+      // posted would only have the provider sign again into a 409. The missing entry is logged for the operators.
+      this.logger.error(
+        { sessions: posted.map((reply) => reply.sessionId), err: { message: (error as Error).message } },
+        'the audit entry of a signature could not be written; the signed versions record it',
+      );
+    }
+  }
 
   @Roles('provider')
   @Post('bulk-post')
@@ -102,7 +123,8 @@ export class PostingController {
   async bulkPost(@CurrentActor() actor: Actor, @Body() body: BulkPostRequest): Promise<BulkPostReply> {
     // A bad range is refused before the password is tried, so it costs no throttle attempt.
     if (body.to < body.from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${body.from})`] }]);
-    const signer = await this.signature.confirm(actor, body);
+    const subject: SigningSubject = { kind: 'bulk-post', from: body.from, to: body.to };
+    const signer = await this.signature.confirm(actor, body, subject);
     // One signature check, then batches: each bus command stays short whatever the range.
     const reply: BulkPostReply = { posted: [], incomplete: [] };
     let after: BulkPostCursor | undefined;
@@ -112,6 +134,7 @@ export class PostingController {
       reply.incomplete.push(...batch.incomplete);
       after = batch.next ?? undefined;
     } while (after);
+    await this.logSigned(actor, subject, reply.posted, signer.method);
     return reply;
   }
 
@@ -124,8 +147,11 @@ export class PostingController {
     errors: [403, 404, 409, 422, 503],
   })
   async post(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: SignatureRequest): Promise<PostReply> {
-    const signer = await this.signature.confirm(actor, body);
-    return this.bus.send(POST_SESSION, { actor: actor.snapshot(), sessionId: id, signer });
+    const subject: SigningSubject = { kind: 'post', sessionId: id };
+    const signer = await this.signature.confirm(actor, body, subject);
+    const posted = await this.bus.send(POST_SESSION, { actor: actor.snapshot(), sessionId: id, signer });
+    await this.logSigned(actor, subject, [posted], signer.method);
+    return posted;
   }
 
   @Roles('provider', 'school_admin', 'district_admin')
@@ -137,10 +163,13 @@ export class PostingController {
     errors: [403, 404, 409, 422, 503],
   })
   async amend(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: AmendRequest): Promise<PostReply> {
-    const signer = await this.signature.confirm(actor, body);
+    const subject: SigningSubject = { kind: 'amendment', sessionId: id };
+    const signer = await this.signature.confirm(actor, body, subject);
     const { password: _password, pin: _pin, ...amendment } = body;
     const workOrder = body.changes.workOrderId ? await this.sessions.workOrderFor(actor, id, body.changes.workOrderId, 'changes.workOrderId') : undefined;
-    return this.bus.send(AMEND_SESSION, { actor: actor.snapshot(), sessionId: id, body: amendment, workOrder, signer });
+    const amended = await this.bus.send(AMEND_SESSION, { actor: actor.snapshot(), sessionId: id, body: amendment, workOrder, signer });
+    await this.logSigned(actor, subject, [amended], signer.method);
+    return amended;
   }
 
   @Roles('provider', 'school_admin', 'district_admin')

@@ -56,6 +56,7 @@ import {
 } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog } from '../audit/audit-log';
 import { forReader, pageForReader } from './machine-view';
 import { districtTimeZone, participantSnapshot, providerGroup, sessionSchool, viewerStudentIds } from './session-directory';
 import { SessionListQuery, TaskListQuery } from './sessions.dto';
@@ -81,6 +82,7 @@ export class SessionsService {
   constructor(
     private readonly bus: ServiceBus,
     private readonly transactions: TenantTransactions,
+    private readonly auditLog: AuditLog,
   ) {}
 
   async start(actor: Actor, requested: StartSessionBody): Promise<SessionWriteReply> {
@@ -176,8 +178,18 @@ export class SessionsService {
     }));
   }
 
+  /** The detail view carries notes: one log entry per student in it, so "who read this student's sessions" finds it. */
   async get(actor: Actor, sessionId: string): Promise<SessionView> {
-    return forReader(actor, await this.bus.send(GET_SESSION, { actor: actor.snapshot(), sessionId, viewer: { studentIds: await this.viewer(actor) } }));
+    const view = await this.bus.send(GET_SESSION, { actor: actor.snapshot(), sessionId, viewer: { studentIds: await this.viewer(actor) } });
+    const studentIds = isStaffView(view) ? view.participants.filter((p) => p.kind === 'student').map((p) => p.personId) : view.participants.map((p) => p.personId);
+    const detail = { audience: view.audience };
+    await this.auditLog.recordApart(
+      actor,
+      studentIds.length
+        ? studentIds.map((studentId) => ({ action: 'session.read' as const, subjectType: 'session', subjectId: view.id, studentId, detail }))
+        : [{ action: 'session.read', subjectType: 'session', subjectId: view.id, detail }],
+    );
+    return forReader(actor, view);
   }
 
   /** The session as staff who may change it see it; a staff member who is also a guardian gets no family view here. */

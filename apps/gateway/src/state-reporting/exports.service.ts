@@ -16,6 +16,7 @@ import {
 } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog } from '../audit/audit-log';
 import { School, Student } from '../directory/directory.entities';
 
 export interface ExportDownload {
@@ -34,6 +35,7 @@ export class StateExportsService {
   constructor(
     private readonly bus: ServiceBus,
     private readonly transactions: TenantTransactions,
+    private readonly audit: AuditLog,
   ) {}
 
   async start(actor: Actor, body: StartExportBody): Promise<ExportReply> {
@@ -53,6 +55,8 @@ export class StateExportsService {
   async download(actor: Actor, exportId: string): Promise<ExportDownload> {
     const snapshot = actor.snapshot();
     const first = await this.bus.send(GET_EXPORT_CHUNK, { actor: snapshot, exportId, seq: 0 });
+    // Which students the file holds is state reporting's to say (the export's disclosures): the entry names the export.
+    await this.audit.recordApart(actor, [{ action: 'export.download', subjectType: 'state-export', subjectId: exportId, detail: { format: first.format } }]);
     const bus = this.bus;
     async function* chunks(): AsyncGenerator<string> {
       yield first.content;

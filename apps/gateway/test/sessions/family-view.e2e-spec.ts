@@ -25,6 +25,7 @@ const OVERRIDE_REASON = canary('override-reason');
 const ADMIN_NOTE = canary('admin-note');
 const CLIENT_NOTE = canary('client-note');
 const OTHER_CHILD = canary('other-child');
+const PLACE = canary('place-of-service');
 const UNPOSTED = canary('unposted-note');
 /** Codes that would reveal the work-order type, the qualifier criteria or the tags. */
 const REVEALING_CODES = ['career_ladder', 'Career Ladder', 'd_or_f_grade', 'student_achievement', 'remedial', 'cancelled_'];
@@ -93,6 +94,12 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
     'GET /me': { status: 200, fields: ME },
     'GET /me/mfa': { status: 200, fields: OWN_MFA },
     'GET /me/sign-ins': { status: 200, fields: OWN_SIGN_INS },
+    'GET /me/preferences': { status: 200, fields: ['language'] },
+    // Planned sessions: when, which service, with whom, called off or not; nothing a provider typed.
+    'GET /me/upcoming-sessions': {
+      status: 200,
+      fields: ['from', 'to', 'items[].studentId', 'items[].studentName', 'items[].startsAt', 'items[].endsAt', 'items[].service', 'items[].providerName', 'items[].cancelled'],
+    },
     'GET /district': { status: 200, fields: DISTRICT },
     'GET /me/notifications': {
       status: 200,
@@ -135,6 +142,12 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
     'GET /me': { status: 200, fields: ME },
     'GET /me/mfa': { status: 200, fields: OWN_MFA },
     'GET /me/sign-ins': { status: 200, fields: OWN_SIGN_INS },
+    'GET /me/preferences': { status: 200, fields: ['language'] },
+    // Planned sessions: when, which service, with whom, called off or not; nothing a provider typed.
+    'GET /me/upcoming-sessions': {
+      status: 200,
+      fields: ['from', 'to', 'items[].studentId', 'items[].studentName', 'items[].startsAt', 'items[].endsAt', 'items[].service', 'items[].providerName', 'items[].cancelled'],
+    },
     'GET /district': { status: 200, fields: DISTRICT },
     'GET /health/live': { status: 200, fields: HEALTH },
     'GET /health/ready': { status: 200, fields: READY },
@@ -208,6 +221,12 @@ describe('What families see: a crawl of every GET route guardians and students c
     [guardianSession, studentSession] = await Promise.all([signIn(platform.gateway, guardian.email), signIn(platform.gateway, studentUser.email)]);
     const group = await addGroup(platform.gateway, admin, school, tutor.id, [child.id, otherChild.id]);
     const careerLadder = await addWorkOrder(platform.gateway, admin, { type: 'career_ladder', providerId: tutor.id, schoolId: school });
+    // The group's weekly series from the day after tomorrow: its occurrences are the family's upcoming sessions, without what the provider typed.
+    const firstDay = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await api(tutorSession)
+      .post('/api/series')
+      .send({ service: 'tutoring', type: 'group', groupId: group.id, start: `${firstDay}T16:00`, durationMinutes: 45, rrule: 'FREQ=WEEKLY;COUNT=4', description: DESCRIPTION, placeOfService: PLACE })
+      .expect(201);
 
     // 1: everything staff may see: work-order type, description, activities, tags, qualifier criteria, an admin's duration override, the flag.
     const full = await started(group.id, careerLadder.id, { description: DESCRIPTION, activitiesDescription: ACTIVITIES });
@@ -274,6 +293,8 @@ describe('What families see: a crawl of every GET route guardians and students c
       // Their own second factor and sign-ins: an account's own security, nothing of a session or another person.
       'GET /me/mfa': ['/api/me/mfa'],
       'GET /me/sign-ins': ['/api/me/sign-ins', '/api/me/sign-ins?pageSize=200'],
+      'GET /me/preferences': ['/api/me/preferences'],
+      'GET /me/upcoming-sessions': ['/api/me/upcoming-sessions', `/api/me/upcoming-sessions?from=${encodeURIComponent(minutesAgo(60 * 24 * 7))}&to=${encodeURIComponent(minutesAgo(-60 * 24 * 30))}`],
       // Probes are served outside /api.
       'GET /health/live': ['/health/live'],
       'GET /health/ready': ['/health/ready'],
@@ -323,7 +344,7 @@ describe('What families see: a crawl of every GET route guardians and students c
     it(`never sends a ${role} a work-order type, description, cancellation reason, qualifier criteria, tag, override reason, admin note or another child’s note`, async () => {
       const reader = role === 'guardian' ? guardianSession : studentSession;
       const { responses } = await crawl(role, reader);
-      const secrets = [DESCRIPTION, ACTIVITIES, CANCEL_REASON, OVERRIDE_REASON, ADMIN_NOTE, OTHER_CHILD, UNPOSTED, ...REVEALING_CODES, ...(role === 'student' ? [CLIENT_NOTE] : [])];
+      const secrets = [DESCRIPTION, PLACE, ACTIVITIES, CANCEL_REASON, OVERRIDE_REASON, ADMIN_NOTE, OTHER_CHILD, UNPOSTED, ...REVEALING_CODES, ...(role === 'student' ? [CLIENT_NOTE] : [])];
       for (const { url, response } of responses) {
         for (const secret of secrets) expect({ url, leaked: response.text.includes(secret) ? secret : null }).toEqual({ url, leaked: null });
       }
@@ -337,6 +358,9 @@ describe('What families see: a crawl of every GET route guardians and students c
       const one = (await api(reader).get(`/api/sessions/${posted[0]}`).expect(200)).body;
       expect(one).toMatchObject({ providerName: 'Tara User1', participants: [{ personId: child.id, subject: 'Reading', studentNote: NOTE(1) }] });
       if (role === 'guardian') expect(one.participants[0].clientNote).toBe(`${CLIENT_NOTE} 1`);
+      const upcoming = (await api(reader).get('/api/me/upcoming-sessions').expect(200)).body.items;
+      expect(upcoming.length).toBeGreaterThanOrEqual(1);
+      for (const item of upcoming) expect(item).toMatchObject({ studentId: child.id, service: 'tutoring', providerName: 'Tara User1', cancelled: false });
     });
 
     it(`answers 404 to a ${role} for an unposted session of theirs, and leaves it out of every list`, async () => {

@@ -115,6 +115,11 @@ function visible(actor: ActorSnapshot, series: Series): boolean {
   );
 }
 
+/** Guardians and students with no staff role: their reads are always of their own family's students. */
+function readsOwnFamily(actor: ActorSnapshot): boolean {
+  return actor.roles.length > 0 && actor.roles.every((role) => role === 'guardian' || role === 'student');
+}
+
 function scopeOf(actor: ActorSnapshot): FilterQuery<Series> | 'all' | 'none' {
   if (actor.roles.includes('district_admin')) return 'all';
   const scopes: FilterQuery<Series>[] = [];
@@ -317,7 +322,9 @@ export class SeriesService {
     const to = new Date(command.to);
     if (to <= from) throw invalid('to', 'must be after from');
     if (to.getTime() - from.getTime() > MAX_OCCURRENCE_WINDOW_DAYS * 86_400_000) throw invalid('to', `must be at most ${MAX_OCCURRENCE_WINDOW_DAYS} days after from`);
-    const scope = scopeOf(actor);
+    // A guardian or student reads one child's calendar at a time, the child the gateway found linked to them:
+    // the student filter below keeps only that child's series and its groups'.
+    const scope = command.studentId && readsOwnFamily(actor) ? 'all' : scopeOf(actor);
     if (scope === 'none') return Promise.resolve([]);
     return this.transactions.run(actor.districtId, async (em) => {
       const district = await this.district(em, actor.districtId);

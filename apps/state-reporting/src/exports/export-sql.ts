@@ -4,7 +4,7 @@ import { NO_SCHOOL_CODE } from '../records/eligibility';
 /**
  * The SQL of an export. PostgreSQL formats every line (CSV cells through
  * state_reporting.csv_cell, Ed-Fi resources through jsonb); the worker only
- * joins the lines into stored chunks. Column layout: README "State exports".
+ * joins the lines into stored chunks. Column layout: docs/api/state-reporting.md, "State exports".
  */
 const S = 'state_reporting';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { newId, Page, pageOf } from '@sessionledger/common';
-import { ActorSnapshot, DisclosureReply, ExportFormat, ExportReply, ExportStatus, StartExportBody, STATE_EXPORT_FINISHED } from '@sessionledger/contracts';
+import { ActorSnapshot, DisclosureKind, DisclosureReply, ExportFormat, ExportReply, ExportStatus, StartExportBody, STATE_EXPORT_FINISHED } from '@sessionledger/contracts';
 import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 
@@ -151,16 +151,17 @@ export class ExportsStore {
     return this.transactions.run(districtId, async (em) => {
       const [{ total }] = (await em.execute(`SELECT count(*)::int AS total FROM ${S}.disclosure WHERE ${where}`, [studentId, since, since])) as { total: number }[];
       const rows = (await em.execute(
-        `SELECT export_id, student_id, recipient, purpose, format, records, disclosed_at, disclosed_by, disclosed_by_name
+        `SELECT export_id, student_id, recipient, purpose, format, kind, records, disclosed_at, disclosed_by, disclosed_by_name
           FROM ${S}.disclosure WHERE ${where} ORDER BY disclosed_at DESC, export_id LIMIT ? OFFSET ?`,
         [studentId, since, since, pageSize, (page - 1) * pageSize],
-      )) as { export_id: string; student_id: string; recipient: string; purpose: string; format: ExportFormat; records: number; disclosed_at: Date; disclosed_by: string; disclosed_by_name: string }[];
+      )) as { export_id: string; student_id: string; recipient: string; purpose: string; format: ExportFormat | 'zip'; kind: DisclosureKind; records: number; disclosed_at: Date; disclosed_by: string; disclosed_by_name: string }[];
       const items = rows.map((row) => ({
         exportId: row.export_id,
         studentId: row.student_id,
         recipient: row.recipient,
         purpose: row.purpose,
         format: row.format,
+        kind: row.kind,
         records: row.records,
         disclosedAt: new Date(row.disclosed_at).toISOString(),
         disclosedBy: row.disclosed_by,

@@ -4,7 +4,7 @@ const S = 'state_reporting';
 
 /**
  * Dashboards read current records with GROUP BY on each request (no rollup
- * table: see README "Dashboards" for the measurements). Planned minutes per
+ * table: see docs/api/state-reporting.md, "Dashboards", for the measurements). Planned minutes per
  * record make dosage one scan. The covering indexes hold every column the
  * dashboards group or sum, so a district's date range is read from the
  * index alone (index-only scan) instead of the wide record rows.

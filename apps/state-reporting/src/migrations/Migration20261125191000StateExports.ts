@@ -90,7 +90,7 @@ export class Migration20261125191000StateExports extends Migration {
       `CREATE INDEX disclosure_student_idx ON ${S}.disclosure (district_id, student_id, disclosed_at DESC)`,
       ...tenantIsolation(`${S}.disclosure`),
 
-      // One CSV cell, formatted by PostgreSQL (see README "State exports"): a cell a spreadsheet would run as a formula gets a leading quote.
+      // One CSV cell, formatted by PostgreSQL (see docs/api/state-reporting.md, "State exports"): a cell a spreadsheet would run as a formula gets a leading quote.
       `CREATE FUNCTION ${S}.csv_cell(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT CASE
           WHEN guarded IS NULL THEN ''

@@ -3,9 +3,14 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router';
 import { adminRoutes } from '../admin/routes';
+import { districtAdminRoutes } from '../district-admin/routes';
+import { familyRoutes } from '../family/routes';
 import { AuthProvider } from '../auth/AuthProvider';
 import { SignedInShell } from '../auth/SignedInShell';
 import { SignInPage } from '../auth/SignInPage';
+import { useCurrentUser } from '../auth/useCurrentUser';
+import { isFamily } from '../family/roles';
+import '../i18n/i18n';
 import { payrollRoutes } from '../payroll/routes';
 import { seriesRoutes } from '../series/routes';
 import { sessionRoutes } from '../sessions/routes';
@@ -24,16 +29,24 @@ export const routes: RouteObject[] = [
   {
     element: <SignedInShell />,
     children: [
-      { index: true, element: <Navigate to="/today" replace /> },
+      { index: true, element: <Home /> },
       { path: '/today', element: <TodayPage /> },
       ...sessionRoutes,
       ...seriesRoutes,
       ...payrollRoutes,
       ...adminRoutes,
+      ...districtAdminRoutes,
+      ...familyRoutes,
       { path: '*', element: <NotFoundPage /> },
     ],
   },
 ];
+
+/** Where a signed-in person starts: staff on their day, families on their sessions. */
+function Home() {
+  const { me } = useCurrentUser();
+  return <Navigate to={isFamily(me.roles) ? '/family' : '/today'} replace />;
+}
 
 export function App() {
   const [queryClient] = useState(createQueryClient);

@@ -20,7 +20,7 @@ export const payKeys = {
   sessionPay: (sessionId: string) => ['payroll', 'session-pay', sessionId] as const,
 };
 
-/** One key per user action, so a retried POST is answered once (README: Idempotency). */
+/** One key per user action, so a retried POST is answered once (docs/api/README.md: Idempotency). */
 export function idempotencyKey(): string {
   return globalThis.crypto.randomUUID();
 }

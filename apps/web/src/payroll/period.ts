@@ -10,7 +10,7 @@ export type PayLine = Schemas['PayLineReply'];
 export type PayDecision = Schemas['PayDecisionReply'];
 export type Role = Schemas['MeResponse']['roles'][number];
 
-/** Who reads pay periods and lines (README, Pay and billing). */
+/** Who reads pay periods and lines (docs/api/pay-and-billing.md). */
 export const PAYROLL_READERS: readonly Role[] = ['payroll', 'district_admin'];
 
 export function readsPayroll(roles: readonly Role[]): boolean {

@@ -21,7 +21,7 @@ export const seriesKeys = {
   occurrences: (id: string, from: string, to: string) => ['series', id, 'occurrences', from, to] as const,
 };
 
-/** One key per user action, so a retried POST is answered once (README: Idempotency). */
+/** One key per user action, so a retried POST is answered once (docs/api/README.md: Idempotency). */
 export function idempotencyKey(): string {
   return globalThis.crypto.randomUUID();
 }

@@ -1,7 +1,7 @@
 /*
  * The recurrence builder's rule: weekly on chosen weekdays, every N weeks,
  * until a date or a number of times, written as the API's RFC 5545 subset
- * (README "Scheduling (series)"). The API checks the rule; this only writes
+ * (docs/api/scheduling.md, "Scheduling (series)"). The API checks the rule; this only writes
  * what the provider chose, and reads such a rule back into words.
  */
 

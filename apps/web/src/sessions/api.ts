@@ -31,7 +31,7 @@ export type Signature = { password: string } | { pin: string };
 
 export { ApiError } from '../api/useApi';
 
-/** One key per user action, so a retried POST is answered once (README: Idempotency). */
+/** One key per user action, so a retried POST is answered once (docs/api/README.md: Idempotency). */
 export function idempotencyKey(): string {
   return globalThis.crypto.randomUUID();
 }

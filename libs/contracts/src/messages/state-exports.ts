@@ -191,6 +191,9 @@ export interface ExportChunkReply {
   next: number | null;
 }
 
+export const DISCLOSURE_KINDS = ['state_export', 'records_request'] as const;
+export type DisclosureKind = (typeof DISCLOSURE_KINDS)[number];
+
 /** One student's data leaving the district: who received it, when, why, and who sent it. */
 export class DisclosureReply {
   @ApiProperty({ format: 'uuid' })
@@ -205,8 +208,13 @@ export class DisclosureReply {
   @ApiProperty()
   purpose: string;
 
-  @ApiProperty({ enum: EXPORT_FORMATS })
-  format: ExportFormat;
+  /** zip: a family's records request (docs/district-export.md). */
+  @ApiProperty({ enum: [...EXPORT_FORMATS, 'zip'], description: 'The file’s format; zip for a records request' })
+  format: ExportFormat | 'zip';
+
+  /** What carried the data: a state export, or a records request (exportId is then the request's id). */
+  @ApiProperty({ enum: DISCLOSURE_KINDS, description: 'A state export, or a family’s records request (exportId is then the request’s id)' })
+  kind: DisclosureKind;
 
   @ApiProperty({ type: 'integer', minimum: 0 })
   records: number;

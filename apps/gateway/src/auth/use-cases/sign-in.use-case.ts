@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Unauthenticated } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog } from '../../audit/audit-log';
 import { AccessTokens } from '../access-tokens';
 import { SignInRequest, TokenPair } from '../dto/auth.dto';
 import { LoginThrottle } from '../login-throttle';
@@ -28,6 +29,7 @@ export class SignInUseCase {
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
     private readonly challenges: MfaChallenges,
+    private readonly audit: AuditLog,
   ) {}
 
   async execute(request: SignInRequest, client: SignInClient): Promise<TokenPair | MfaChallenge> {
@@ -38,8 +40,17 @@ export class SignInUseCase {
       .getConnection()
       .execute(`select * from gateway.sign_in_candidate(?)`, [email])) as SignInCandidate[];
     const valid = await this.passwords.verify(candidate?.password_hash, request.password);
-    // A failure needs no recording: `admit` counted the attempt as one already.
+    // `admit` counted the attempt for the throttle already. The district's log gets it when the e-mail is one of its accounts;
+    // an unknown e-mail belongs to no district. The answer is the same either way.
     if (!candidate || !valid || candidate.status !== 'active') {
+      if (candidate) {
+        await this.audit.recordFor(
+          candidate.district_id,
+          { kind: 'user', id: candidate.user_id, name: null },
+          [{ action: 'auth.sign-in.failed', subjectType: 'user', subjectId: candidate.user_id, detail: { method: 'password', reason: valid ? 'account_inactive' : 'wrong_password' } }],
+          client.address,
+        );
+      }
       throw new Unauthenticated('AUTH.INVALID_CREDENTIALS', 'The e-mail or password is not correct');
     }
     await this.throttle.recordSuccess(email, client.address);
@@ -60,6 +71,13 @@ export class SignInUseCase {
     const { signInId, refreshToken } = await this.transactions.run(districtId, async (em) => {
       const started = this.refreshTokens.start(em, districtId, userId, method, client, undefined, amr);
       await em.flush();
+      await this.audit.record(
+        em,
+        districtId,
+        { kind: 'user', id: userId, name: null },
+        [{ action: 'auth.sign-in', subjectType: 'user', subjectId: userId, detail: { method, secondFactor, signInId: started.signInId } }],
+        client.address,
+      );
       return started;
     });
     const access = await this.accessTokens.issue({ userId, districtId, signInId, amr });

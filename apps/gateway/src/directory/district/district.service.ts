@@ -5,6 +5,7 @@ import { ValidationFailed } from '@sessionledger/common';
 import { DISTRICT_SETTINGS_CHANGED } from '@sessionledger/contracts';
 import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, auditActorOf, changedFields } from '../../audit/audit-log';
 import { District, DEFAULT_DISTRICT_SETTINGS } from '../directory.entities';
 import { assertVersion, findOr404 } from '../shared/records';
 import { DistrictResponse, UpdateDistrictRequest } from './district.dto';
@@ -41,7 +42,10 @@ export function announceDistrictSettings(em: EntityManager, district: District, 
 
 @Injectable()
 export class DistrictService {
-  constructor(private readonly transactions: TenantTransactions) {}
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly audit: AuditLog,
+  ) {}
 
   get(actor: Actor): Promise<DistrictResponse> {
     return this.transactions.run(actor.districtId, async (em) =>
@@ -56,13 +60,19 @@ export class DistrictService {
     return this.transactions.run(actor.districtId, async (em) => {
       const district = await findOr404(em, District, { id: actor.districtId }, 'district');
       assertVersion(district, request.version, 'district');
+      const before = toDistrictResponse(district);
       if (request.name !== undefined) district.name = request.name;
       if (request.timeZone !== undefined) district.timeZone = request.timeZone;
       if (request.settings) district.settings = { ...DEFAULT_DISTRICT_SETTINGS, ...district.settings, ...request.settings };
       await em.flush();
       announceDistrictSettings(em, district, district.version);
       await em.flush();
-      return toDistrictResponse(district);
+      const after = toDistrictResponse(district);
+      const changed = changedFields({ ...before }, { ...after });
+      if (changed) {
+        await this.audit.record(em, actor.districtId, auditActorOf(actor), [{ action: 'district.settings.update', subjectType: 'district', subjectId: district.id, ...changed }]);
+      }
+      return after;
     });
   }
 }

@@ -4,6 +4,7 @@ import { Actor, ProviderKind } from '@sessionledger/auth';
 import { Conflict, FieldProblem, Forbidden, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import type { Role } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, auditActorOf, changedFields } from '../../audit/audit-log';
 import { PasswordPolicy } from '../../auth/password-policy';
 import { Passwords } from '../../auth/passwords';
 import { RefreshTokens } from '../../auth/refresh-tokens';
@@ -52,6 +53,7 @@ export class StaffService {
     private readonly passwords: Passwords,
     private readonly refreshTokens: RefreshTokens,
     private readonly passwordPolicy: PasswordPolicy,
+    private readonly audit: AuditLog,
   ) {}
 
   async create(actor: Actor, request: CreateStaffRequest): Promise<StaffResponse> {
@@ -114,6 +116,7 @@ export class StaffService {
     return this.transactions.run(actor.districtId, async (em) => {
       const { user, schoolIds } = await this.manageable(em, actor, userId);
       assertVersion(user, request.version, 'staff');
+      const before = toStaffResponse(user, schoolIds);
       const roles = request.roles ?? staffRolesOf(user);
       if (request.roles) {
         assertMayGrant(actor, request.roles);
@@ -131,7 +134,7 @@ export class StaffService {
       if (request.firstName !== undefined) user.firstName = request.firstName;
       if (request.lastName !== undefined) user.lastName = request.lastName;
       await em.flush();
-      return toStaffResponse(user, schoolIds);
+      return this.recordChange(em, actor, before, toStaffResponse(user, schoolIds));
     });
   }
 
@@ -139,6 +142,7 @@ export class StaffService {
   setApprovals(actor: Actor, userId: string, request: StaffApprovalsRequest): Promise<StaffResponse> {
     return this.transactions.run(actor.districtId, async (em) => {
       const { user, schoolIds: current } = await this.manageable(em, actor, userId);
+      const before = toStaffResponse(user, current);
       const problems = shapeProblems(staffRolesOf(user), user.providerKind ?? null, request.schoolIds, 'schoolIds').filter(
         (problem) => problem.field === 'schoolIds',
       );
@@ -154,7 +158,7 @@ export class StaffService {
         if (!current.includes(schoolId)) em.persist(new StaffApproval(actor.districtId, user.id, schoolId));
       }
       await em.flush();
-      return toStaffResponse(user, request.schoolIds);
+      return this.recordChange(em, actor, before, toStaffResponse(user, request.schoolIds));
     });
   }
 
@@ -164,11 +168,21 @@ export class StaffService {
     return this.transactions.run(actor.districtId, async (em) => {
       const { user, schoolIds } = await this.manageable(em, actor, userId);
       if ((user.status === 'active') === active) return toStaffResponse(user, schoolIds);
+      const before = toStaffResponse(user, schoolIds);
       user.status = active ? 'active' : 'disabled';
       if (!active) await this.refreshTokens.revokeAllOf(em, user.id);
       await em.flush();
-      return toStaffResponse(user, schoolIds);
+      return this.recordChange(em, actor, before, toStaffResponse(user, schoolIds));
     });
+  }
+
+  /** In the change's transaction: roles, approvals and access are what an audit of staff asks about. */
+  private async recordChange(em: EntityManager, actor: Actor, before: StaffResponse, after: StaffResponse): Promise<StaffResponse> {
+    const changed = changedFields({ ...before }, { ...after });
+    if (changed) {
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), [{ action: 'directory.staff.update', subjectType: 'user', subjectId: after.id, ...changed }]);
+    }
+    return after;
   }
 
   /** A staff member this actor may read: anyone for a district admin, staff approved at their schools for a school admin. */

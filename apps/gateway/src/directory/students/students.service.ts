@@ -3,6 +3,7 @@ import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
 import { FieldProblem, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, auditActorOf, changedFields, createdFields } from '../../audit/audit-log';
 import { RefreshTokens } from '../../auth/refresh-tokens';
 import { GroupMember, Student, StudentGroup } from '../directory.entities';
 import { fieldConflict, namePrefixFilter, setAccountActive } from '../shared/people';
@@ -42,6 +43,7 @@ export class StudentsService {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly refreshTokens: RefreshTokens,
+    private readonly audit: AuditLog,
   ) {}
 
   create(actor: Actor, request: CreateStudentRequest): Promise<StudentResponse> {
@@ -60,7 +62,11 @@ export class StudentsService {
       student.hasIep = request.hasIep ?? false;
       em.persist(student);
       await em.flush();
-      return toStudentResponse(student);
+      const created = toStudentResponse(student);
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+        { action: 'directory.student.create', subjectType: 'student', subjectId: student.id, studentId: student.id, after: createdFields({ ...created }) },
+      ]);
+      return created;
     });
   }
 
@@ -90,14 +96,17 @@ export class StudentsService {
     return this.transactions.run(actor.districtId, (em) => searchStudents(em, actor.districtId, query));
   }
 
-  get(actor: Actor, studentId: string): Promise<StudentResponse> {
-    return this.transactions.run(actor.districtId, async (em) => toStudentResponse(await findAdministeredStudent(em, actor, studentId)));
+  async get(actor: Actor, studentId: string): Promise<StudentResponse> {
+    const student = await this.transactions.run(actor.districtId, async (em) => toStudentResponse(await findAdministeredStudent(em, actor, studentId)));
+    await this.audit.recordApart(actor, [{ action: 'student.record.read', subjectType: 'student', subjectId: student.id, studentId: student.id }]);
+    return student;
   }
 
   update(actor: Actor, studentId: string, request: UpdateStudentRequest): Promise<StudentResponse> {
     return this.transactions.run(actor.districtId, async (em) => {
       const student = await findAdministeredStudent(em, actor, studentId);
       assertVersion(student, request.version, 'student');
+      const before = toStudentResponse(student);
       const newSchoolId = request.schoolId !== undefined && request.schoolId !== student.schoolId ? request.schoolId : undefined;
       const newTeacherId = request.homeboundTeacherId && request.homeboundTeacherId !== student.homeboundTeacherId ? request.homeboundTeacherId : undefined;
       const problems: FieldProblem[] = [];
@@ -124,7 +133,9 @@ export class StudentsService {
       if (request.homeboundTeacherId !== undefined) student.homeboundTeacherId = request.homeboundTeacherId;
       if (request.hasIep !== undefined) student.hasIep = request.hasIep;
       await em.flush();
-      return toStudentResponse(student);
+      const after = toStudentResponse(student);
+      await this.recordChange(em, actor, before, after);
+      return after;
     });
   }
 
@@ -133,11 +144,23 @@ export class StudentsService {
     return this.transactions.run(actor.districtId, async (em) => {
       const student = await findAdministeredStudent(em, actor, studentId);
       if (student.active === active) return toStudentResponse(student);
+      const before = toStudentResponse(student);
       student.active = active;
       await setAccountActive(em, this.refreshTokens, student.userId, active);
       await em.flush();
-      return toStudentResponse(student);
+      const after = toStudentResponse(student);
+      await this.recordChange(em, actor, before, after);
+      return after;
     });
+  }
+
+  /** In the change's transaction; a save that changed nothing leaves no entry. */
+  private async recordChange(em: EntityManager, actor: Actor, before: StudentResponse, after: StudentResponse): Promise<void> {
+    const changed = changedFields({ ...before }, { ...after });
+    if (!changed) return;
+    await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+      { action: 'directory.student.update', subjectType: 'student', subjectId: after.id, studentId: after.id, ...changed },
+    ]);
   }
 }
 
