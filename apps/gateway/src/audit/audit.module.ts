@@ -4,11 +4,19 @@ import { AuditEventsController } from './audit-events.controller';
 import { AuditEventQueries } from './audit-events.queries';
 import { AuditLog, AuditRequestInterceptor } from './audit-log';
 
-/** Global: the log is written from many features (auth, directory, sessions, exports, dashboards), each in its own module. */
+/**
+ * The writer alone, global: the log is written from many features (auth,
+ * directory, sessions, exports, dashboards), each in its own module, and from
+ * the operator commands that build those modules without HTTP.
+ */
 @Global()
+@Module({ providers: [AuditLog], exports: [AuditLog] })
+export class AuditLogModule {}
+
+/** The API's side: the search and CSV routes, and the interceptor that keeps each request's client address for its entries. */
 @Module({
+  imports: [AuditLogModule],
   controllers: [AuditEventsController],
-  providers: [AuditLog, AuditEventQueries, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
-  exports: [AuditLog],
+  providers: [AuditEventQueries, { provide: APP_INTERCEPTOR, useClass: AuditRequestInterceptor }],
 })
 export class AuditModule {}

@@ -3,13 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigModule, loadEnvironment } from '@sessionledger/config';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { JsonLogger, PlatformModule } from '@sessionledger/platform';
+import { AuditLogModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { DirectoryModule } from '../directory/directory.module';
 import { GATEWAY_PERSISTENCE } from '../gateway.persistence';
 import { DemoSeeder } from './demo-seeder';
 
 @Module({
-  imports: [ConfigModule, PlatformModule.forService('gateway-operator'), PersistenceModule.forService(GATEWAY_PERSISTENCE), AuthModule, DirectoryModule],
+  imports: [ConfigModule, PlatformModule.forService('gateway-operator'), PersistenceModule.forService(GATEWAY_PERSISTENCE), AuditLogModule, AuthModule, DirectoryModule],
   providers: [DemoSeeder],
 })
 export class OperatorModule {}
