@@ -1,6 +1,11 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHash } from 'node:crypto';
+import type Redis from 'ioredis';
 import request from 'supertest';
+import { Environment } from '@sessionledger/config';
+import { REDIS } from '@sessionledger/platform';
 import { stopApps } from '@sessionledger/testing';
+import { canonicalJson } from '../src/http/idempotency.interceptor';
 import { as, createDistrict, Session, signIn, startGateway, TestDistrict } from './support/gateway-harness';
 
 describe('API conventions', () => {
@@ -118,6 +123,23 @@ describe('API conventions', () => {
       expect(unkeyed.body.code).toMatch(/STALE$/);
       const reused = await as(app, admin).patch(`/api/schools/${school.body.id}`).set('Idempotency-Key', 'key-patch').send({ ...edit, name: 'Other' }).expect(422);
       expect(reused.body.code).toBe('IDEMPOTENCY.KEY_REUSED');
+    });
+
+    it('lets a retry run once the gateway holding its key has died: a running request’s claim is a renewed lease, an answer is kept a day', async () => {
+      const redis = app.get<Redis>(REDIS);
+      const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+      const storeKey = (key: string) => `${app.get(Environment).REDIS_PREFIX}:idempotency:user:${district.admin.id}:${sha256(key)}`;
+      const body = { name: 'Orphaned Key School', stateSchoolCode: uniqueCode() };
+      // What a gateway SIGKILLed mid-request leaves behind: its claim on the key, no longer renewed, a second from lapsing.
+      const orphaned = { state: 'pending', fingerprint: sha256(`POST /api/schools\n${canonicalJson(body)}`) };
+      await redis.set(storeKey('key-orphaned'), JSON.stringify(orphaned), 'EX', 1);
+      const meanwhile = await as(app, admin).post('/api/schools').set('Idempotency-Key', 'key-orphaned').send(body).expect(409);
+      expect(meanwhile.body.code).toBe('IDEMPOTENCY.IN_PROGRESS');
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      const retried = await as(app, admin).post('/api/schools').set('Idempotency-Key', 'key-orphaned').send(body).expect(201);
+      expect(retried.body.name).toBe('Orphaned Key School');
+      // The answer is kept for replays a day long, far beyond the lease a running request holds.
+      expect(await redis.ttl(storeKey('key-orphaned'))).toBeGreaterThan(23 * 3600);
     });
 
     it('keeps keys per caller: another user may use the same key', async () => {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { from, Observable, of, throwError } from 'rxjs';
-import { catchError, mergeMap } from 'rxjs/operators';
+import { catchError, finalize, mergeMap } from 'rxjs/operators';
 import { Conflict, DomainError, ValidationFailed } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { REDIS } from '@sessionledger/platform';
@@ -13,6 +13,14 @@ import { toErrorResponse } from './error-response';
 
 const KEY_HEADER = 'idempotency-key';
 const RETENTION_SECONDS = 24 * 3600;
+/**
+ * How long a running request's claim on its key lasts without renewal. The
+ * gateway running it renews it while it runs; a gateway killed mid-request
+ * stops renewing, so the client's retry (on another replica) runs within this
+ * lease instead of being told "in progress" for a day.
+ */
+export const PENDING_LEASE_SECONDS = 30;
+const LEASE_RENEWAL_MS = 10_000;
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 /** The methods that change something: a lost answer to any of them is retried with the same key. */
 export const REPLAYED_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -36,7 +44,8 @@ interface StoredOutcome {
  * `Idempotency-Key` on every POST, PUT, PATCH and DELETE but `@NoIdempotentReplay()` ones. The first request with a key runs and its
  * answer (success or a 4xx refusal) is kept for 24 h; the same key with the
  * same body gets that answer again without running twice; with another body,
- * 422; while the first is still running, 409. A 5xx is not kept, so the
+ * 422; while the first is still running, 409 (for as long as the gateway
+ * running it lives: a claim is a renewed lease). A 5xx is not kept, so the
  * client may retry. Keys are scoped to the caller (user, or address before login).
  *
  * PATCH and PUT carry the version the client read, so a blind repeat would be
@@ -74,7 +83,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
           void reply.status(existing.status ?? 200).header('idempotent-replayed', 'true');
           return of(existing.body);
         }
+        // GT: a renewal never shortens the answer's 24 h once it is stored.
+        const renewal = setInterval(() => void this.redis.expire(storeKey, PENDING_LEASE_SECONDS, 'GT').catch(() => undefined), LEASE_RENEWAL_MS);
         return next.handle().pipe(
+          finalize(() => clearInterval(renewal)),
           mergeMap(async (body) => {
             await this.store(storeKey, { state: 'done', fingerprint, status: successStatus, body });
             return body;
@@ -97,7 +109,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /** Returns the stored outcome to replay, or undefined when this request now owns the key. */
   private async claim(storeKey: string, fingerprint: string): Promise<StoredOutcome | undefined> {
     const pending: StoredOutcome = { state: 'pending', fingerprint };
-    const claimed = await this.redis.set(storeKey, JSON.stringify(pending), 'EX', RETENTION_SECONDS, 'NX');
+    const claimed = await this.redis.set(storeKey, JSON.stringify(pending), 'EX', PENDING_LEASE_SECONDS, 'NX');
     if (claimed === 'OK') return undefined;
     const raw = await this.redis.get(storeKey);
     const stored = raw ? (JSON.parse(raw) as StoredOutcome) : undefined;
