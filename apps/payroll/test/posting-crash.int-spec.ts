@@ -133,7 +133,8 @@ describe('Posting to payroll across crashes (payroll SIGKILLed, Redis emptied)',
       port,
     );
     await payroll.start();
-    gateway = await startGateway({ REDIS_URL: redis.url, OUTBOX_RELAY_ENABLED: 'true', RPC_TIMEOUT_MS: '8000' });
+    // A bulk post of a day's sessions can take seconds on two loaded cores: a 503 here must mean a lost command, not a slow one.
+    gateway = await startGateway({ REDIS_URL: redis.url, OUTBOX_RELAY_ENABLED: 'true', RPC_TIMEOUT_MS: '30000' });
     sessionLog = await startApp(
       { service: 'session-log', module: SessionLogModule, ...messagingTransport('session-log') },
       { REDIS_URL: redis.url, OUTBOX_RELAY_ENABLED: 'true', RECONCILE_INTERVAL_MS: '500' },

@@ -19,7 +19,15 @@ export function ensureWebAppBuilt(): string {
   if (existing && !isStale(existing)) return existing;
   try {
     // Old assets are kept: a gateway another test file started on the previous build still serves its page.
-    execFileSync('npm', ['run', '--silent', 'build:web', '--', '--emptyOutDir=false'], { cwd: REPOSITORY, stdio: 'pipe', timeout: 180_000 });
+    // NODE_ENV as `npm run build` has it: jest's "test" would make Vite build React's development bundles and
+    // `import.meta.env.PROD` false, so the app under test would not be the one shipped (no service worker, for one).
+    execFileSync('npm', ['run', '--silent', 'build:web', '--', '--emptyOutDir=false'], {
+      cwd: REPOSITORY,
+      stdio: 'pipe',
+      timeout: 180_000,
+      // eslint-disable-next-line no-restricted-properties -- the child's environment, not configuration
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   } catch (error) {
     const output = (error as { stderr?: Buffer; stdout?: Buffer }).stderr?.toString() || (error as Error).message;
     throw new Error(`The web app is not built (or older than its sources) and "npm run build:web" failed:\n${output}`);
