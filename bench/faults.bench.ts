@@ -50,6 +50,12 @@ const RECONCILE_INTERVAL_MS = 2_000;
 const RECONCILE_GRACE_MS = 5_000;
 /** A request is given up after this long of retrying. */
 const REQUEST_DEADLINE_MS = 120_000;
+/**
+ * How long a key may answer "in progress" before it counts as stuck: the
+ * gateway's claim on a key is a 30 s lease its process renews while the
+ * request runs, so a key held by a killed gateway frees itself within this.
+ */
+const STUCK_KEY_MS = 45_000;
 const NOTE =
   'You compared fractions with unlike denominators and explained each step in your own words. ' +
   'Next time, estimate first and check the answer against the estimate.';
@@ -404,15 +410,15 @@ class Client {
 
   /**
    * A write, retried on a connection error, a 5xx or 409 IDEMPOTENCY.IN_PROGRESS
-   * with the same key. A key still pending after a while (its gateway died
-   * holding it: the pending mark lives as long as a stored answer) is given
-   * up: `settled` then tells from the session's state whether the write took
-   * effect, and if not the write is sent again under a new key.
+   * with the same key. A key still "in progress" after `STUCK_KEY_MS` would be
+   * a claim that outlived its gateway: counted as given up ("keys given up",
+   * expected 0), then `settled` tells from the session's state whether the
+   * write took effect, and if not it is sent again under a new key.
    */
   async write(method: string, path: string, token: string, body: unknown, settled?: () => Promise<Answer | null>): Promise<Answer> {
     let key = randomBytes(12).toString('hex');
     const deadline = Date.now() + REQUEST_DEADLINE_MS;
-    let pending = 0;
+    let pendingSince: number | null = null;
     for (let attempt = 0; ; attempt += 1) {
       const answer = await this.once(method, path, token, body, key);
       const inProgress = answer.status === 409 && answer.body?.code === 'IDEMPOTENCY.IN_PROGRESS';
@@ -422,13 +428,13 @@ class Client {
       else if (answer.status >= 500) this.counters.serverErrors += 1;
       if (Date.now() > deadline) return answer;
       this.counters.retries += 1;
-      pending = inProgress ? pending + 1 : 0;
-      if (pending >= 5) {
+      pendingSince = inProgress ? (pendingSince ?? Date.now()) : null;
+      if (pendingSince !== null && Date.now() - pendingSince >= STUCK_KEY_MS) {
         const done = settled ? await settled() : null;
         if (done) return done;
         key = randomBytes(12).toString('hex');
         this.counters.newKeys += 1;
-        pending = 0;
+        pendingSince = null;
       }
       await sleep(Math.min(4_000, 250 * 2 ** Math.min(attempt, 4)));
     }
