@@ -65,6 +65,11 @@ export class ValidationFailed extends DomainError {
   }
 }
 
+/** A rule a service checks beyond its DTO, broken by one field: the same 400 a DTO's validation answers. */
+export function invalid(field: string, problem: string): ValidationFailed {
+  return new ValidationFailed([{ field, problems: [problem] }]);
+}
+
 /** Another district's resource and a missing one look the same: never 403, never its data. */
 export class NotFound extends DomainError {
   constructor(resource: string, id?: string) {

@@ -1,7 +1,6 @@
 export * from './domain-error';
 export * from './request-context';
 export * from './ids';
-export * from './clock';
 export * from './pagination';
 export * from './validation';
 export * from './text-safety';

@@ -4,7 +4,7 @@ import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { lastValueFrom, isObservable } from 'rxjs';
-import { newId, requestContext, unsafeTextFields, ValidationFailed } from '@sessionledger/common';
+import { invalid, newId, requestContext, unsafeTextFields, ValidationFailed } from '@sessionledger/common';
 import { commandQueueOf, CONTRACTS, eventQueueOf, ServiceName } from '@sessionledger/contracts';
 import type { Metrics } from '@sessionledger/platform';
 import { redisOptionsFrom } from '@sessionledger/platform';
@@ -108,7 +108,7 @@ export class BullMqServer extends Server implements CustomTransportStrategy {
     try {
       const handler = this.getHandlerByPattern(pattern);
       if (!handler || handler.isEventHandler) {
-        return errorReply(new ValidationFailed([{ field: 'pattern', problems: [`no handler for ${pattern}`] }]));
+        return errorReply(invalid('pattern', `no handler for ${pattern}`));
       }
       const payload = await this.validatedPayload(pattern, data);
       const result = await handler(payload, new BullMqContext([job, facts]));
@@ -169,9 +169,9 @@ export class BullMqServer extends Server implements CustomTransportStrategy {
 
   private async validatedPayload(pattern: string, data: unknown): Promise<unknown> {
     const contract = CONTRACTS.find(pattern);
-    if (!contract) throw new ValidationFailed([{ field: 'pattern', problems: [`${pattern} is not a known message`] }]);
+    if (!contract) throw invalid('pattern', `${pattern} is not a known message`);
     if (data === null || typeof data !== 'object') {
-      throw new ValidationFailed([{ field: 'payload', problems: ['must be an object'] }]);
+      throw invalid('payload', 'must be an object');
     }
     // Redis is a boundary too: text PostgreSQL cannot store is refused here, never as a 500 at the insert.
     const unsafe = unsafeTextFields(data);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, CurrentActor, Public, Roles } from '@sessionledger/auth';
-import { Forbidden, ValidationFailed } from '@sessionledger/common';
+import { Forbidden, invalid } from '@sessionledger/common';
 import { JsonOnlyGuard } from '../auth/json-only.guard';
 import { IdParam } from '../http/id-param';
 import { NoIdempotentReplay } from '../http/idempotency.interceptor';
@@ -38,7 +38,7 @@ export class InvitationsController {
   ): Promise<InvitationResponse | InvitationBatchResponse> {
     if (body.rosterImportId === undefined) return this.accounts.invite(actor, body);
     if (Object.keys(body).some((key) => key !== 'rosterImportId' && body[key as keyof CreateInvitationRequest] !== undefined)) {
-      throw new ValidationFailed([{ field: 'rosterImportId', problems: ['rosterImportId is sent alone'] }]);
+      throw invalid('rosterImportId', 'rosterImportId is sent alone');
     }
     // Roster imports are the district admin's: a school admin cannot see them, so cannot invite from one.
     if (!actor.isDistrictAdmin) throw new Forbidden('INVITATION.BULK_DISTRICT_ADMIN', 'Only district admins invite everyone a roster import created');

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '@sessionledger/common';
+import { Conflict, Forbidden, invalid, NotFound } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { Mailer, MailLanguage } from '@sessionledger/platform';
@@ -48,8 +48,8 @@ export class AccountsService {
 
   async invite(actor: Actor, request: CreateInvitationRequest): Promise<InvitationResponse> {
     const named = (['staffId', 'guardianId', 'studentId', 'rosterImportId'] as const).filter((field) => request[field] !== undefined);
-    if (named.length !== 1) throw new ValidationFailed([{ field: 'staffId', problems: ['name exactly one of staffId, guardianId, studentId or rosterImportId'] }]);
-    if (request.email !== undefined && !request.studentId) throw new ValidationFailed([{ field: 'email', problems: ['email is taken for students only; staff and guardians are invited at the address on their record'] }]);
+    if (named.length !== 1) throw invalid('staffId', 'name exactly one of staffId, guardianId, studentId or rosterImportId');
+    if (request.email !== undefined && !request.studentId) throw invalid('email', 'email is taken for students only; staff and guardians are invited at the address on their record');
     const invitation = await this.emailTaken(() =>
       this.transactions.run(actor.districtId, async (em) => {
         const { user } = await this.invitee(em, actor, request);
@@ -235,7 +235,7 @@ export class AccountsService {
     if (scope !== 'all' && !scope.includes(student.schoolId)) throw new NotFound('student');
     if (!student.active) throw new Conflict('INVITATION.ACCOUNT_DISABLED', 'The student is deactivated; reactivate them before inviting');
     if (student.userId) return { user: await em.findOneOrFail(User, { id: student.userId }), created: false };
-    if (!request.email) throw new ValidationFailed([{ field: 'email', problems: ['email is required: the student has no sign-in account yet'] }]);
+    if (!request.email) throw invalid('email', 'email is required: the student has no sign-in account yet');
     const user = this.newAccount(em, actor.districtId, student, request.email, 'student');
     await em.flush();
     return { user, created: true };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { Actor } from '@sessionledger/auth';
-import { Page, pageOf, ValidationFailed } from '@sessionledger/common';
+import { invalid, Page, pageOf } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { AuditLog } from './audit-log';
 import { AuditEventFilter, AuditEventQuery, AuditEventReply } from './audit-events.dto';
@@ -103,7 +103,7 @@ export class AuditEventQueries {
 
 function conditions(districtId: string, filter: AuditEventFilter & { updatedSince?: string }): { sql: string; params: unknown[] } {
   if (filter.from && filter.to && new Date(filter.to) <= new Date(filter.from)) {
-    throw new ValidationFailed([{ field: 'to', problems: [`must be after from (${filter.from})`] }]);
+    throw invalid('to', `must be after from (${filter.from})`);
   }
   const chosen: [string, unknown][] = [
     ['district_id = ?', districtId],

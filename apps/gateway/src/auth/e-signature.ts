@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@sessionledger/auth';
-import { DomainError, Forbidden, ValidationFailed } from '@sessionledger/common';
+import { DomainError, Forbidden, invalid } from '@sessionledger/common';
 import { Signer } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { AuditLog, AuditEntry } from '../audit/audit-log';
@@ -44,10 +44,10 @@ export class ESignature {
   /** A wrong secret, or one refused by the throttle, is logged as a failed signature before the refusal is answered. */
   async confirm(actor: Actor, secret: SignatureSecret, subject: SigningSubject): Promise<Signer> {
     if (secret.password !== undefined && secret.pin !== undefined) {
-      throw new ValidationFailed([{ field: 'pin', problems: ['send either password or pin, not both'] }]);
+      throw invalid('pin', 'send either password or pin, not both');
     }
     if (secret.password === undefined && secret.pin === undefined) {
-      throw new ValidationFailed([{ field: 'password', problems: ['password (or, for an account without one, pin) is required'] }]);
+      throw invalid('password', 'password (or, for an account without one, pin) is required');
     }
     const [account] = await this.transactions.run(actor.districtId, (em) =>
       em.execute<{ password_hash: string | null; signing_pin_hash: string | null }[]>('select password_hash, signing_pin_hash from gateway.app_user where id = ?', [

@@ -2,7 +2,7 @@ import { Body, Controller, Injectable, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { Actor, AUTHENTICATED, CurrentActor, Roles } from '@sessionledger/auth';
-import { DomainError, Forbidden, ValidationFailed } from '@sessionledger/common';
+import { DomainError, Forbidden, invalid } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { NoIdempotentReplay } from '../http/idempotency.interceptor';
 import { Operation } from '../http/openapi';
@@ -48,13 +48,13 @@ export class SigningPins {
 
   async set(actor: Actor, request: SetSigningPinRequest): Promise<void> {
     const trivial = trivialPinProblem(request.pin);
-    if (trivial) throw new ValidationFailed([{ field: 'pin', problems: [trivial] }]);
+    if (trivial) throw invalid('pin', trivial);
     const account = await this.account(actor);
     if (account.password_hash) {
       throw new DomainError('unprocessable', 'SIGNING_PIN.HAS_PASSWORD', 'Your account has a password: it is your e-signature, so no signing PIN is needed');
     }
     if (account.signing_pin_hash) {
-      if (request.currentPin === undefined) throw new ValidationFailed([{ field: 'currentPin', problems: ['currentPin is required to change the signing PIN'] }]);
+      if (request.currentPin === undefined) throw invalid('currentPin', 'currentPin is required to change the signing PIN');
       await this.throttle.admitSignature(actor.userId, 'pin');
       if (!(await this.passwords.verify(account.signing_pin_hash, request.currentPin))) {
         throw new Forbidden('SIGNING_PIN.INCORRECT', 'The current signing PIN is not correct');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
 import { Actor } from '@sessionledger/auth';
-import { Forbidden, isUuid, NotFound, ValidationFailed } from '@sessionledger/common';
+import { Forbidden, invalid, isUuid, NotFound } from '@sessionledger/common';
 import {
   ActorSnapshot,
   CalendarReply,
@@ -33,9 +33,6 @@ const FAMILY_DEFAULT_DAYS = 14;
 const FEED_PAST_DAYS = 30;
 const FEED_AHEAD_DAYS = 180;
 
-function invalid(field: string, problem: string): ValidationFailed {
-  return new ValidationFailed([{ field, problems: [problem] }]);
-}
 
 function digest(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');

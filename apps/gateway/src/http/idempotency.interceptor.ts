@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { from, Observable, of, throwError } from 'rxjs';
 import { catchError, finalize, mergeMap } from 'rxjs/operators';
-import { Conflict, DomainError, ValidationFailed } from '@sessionledger/common';
+import { Conflict, DomainError, invalid } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { REDIS } from '@sessionledger/platform';
 import type { Actor } from '@sessionledger/auth';
@@ -69,7 +69,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!REPLAYED_METHODS.has(request.method) || key === undefined || this.replayRefused(context)) return next.handle();
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
       return throwError(
-        () => new ValidationFailed([{ field: 'Idempotency-Key', problems: ['must be 1 to 255 visible ASCII characters'] }]),
+        () => invalid('Idempotency-Key', 'must be 1 to 255 visible ASCII characters'),
       );
     }
     const scope = request.actor ? `user:${request.actor.userId}` : `address:${request.ip}`;

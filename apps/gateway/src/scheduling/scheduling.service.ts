@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { DomainError, Forbidden, Page, pageOf, ValidationFailed } from '@sessionledger/common';
+import { DomainError, Forbidden, invalid, Page, pageOf } from '@sessionledger/common';
 import {
   CANCEL_OCCURRENCE,
   CancelOccurrenceBody,
@@ -30,9 +30,6 @@ import { activeProviderProblem } from '../directory/staff/staff.service';
 import { placeableSchoolProblem } from '../directory/students/student-scope';
 import { OccurrencesQuery, SeriesListQuery } from './scheduling.dto';
 
-function invalid(field: string, problem: string): ValidationFailed {
-  return new ValidationFailed([{ field, problems: [problem] }]);
-}
 
 /**
  * Series live in scheduling. The gateway resolves what only it knows (the

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Logger, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
-import { Page, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
+import { invalid, Page, SyncPageQuery } from '@sessionledger/common';
 import {
   AMEND_SESSION,
   AmendmentBody,
@@ -122,7 +122,7 @@ export class PostingController {
   })
   async bulkPost(@CurrentActor() actor: Actor, @Body() body: BulkPostRequest): Promise<BulkPostReply> {
     // A bad range is refused before the password is tried, so it costs no throttle attempt.
-    if (body.to < body.from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${body.from})`] }]);
+    if (body.to < body.from) throw invalid('to', `must be on or after from (${body.from})`);
     const subject: SigningSubject = { kind: 'bulk-post', from: body.from, to: body.to };
     const signer = await this.signature.confirm(actor, body, subject);
     // One signature check, then batches: each bus command stays short whatever the range.

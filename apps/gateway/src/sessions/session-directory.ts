@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { ValidationFailed } from '@sessionledger/common';
+import { invalid } from '@sessionledger/common';
 import { GroupSnapshot, ParticipantSnapshot, ROLES } from '@sessionledger/contracts';
 import { staffGroupsOf } from '../directory/staff-groups/staff-groups.service';
 import { District, GroupMember, Guardian, GuardianStudent, School, Student, StudentGroup, User } from '../directory/directory.entities';
@@ -12,9 +12,6 @@ import { District, GroupMember, Guardian, GuardianStudent, School, Student, Stud
 
 const STAFF_ROLES = ROLES.filter((role) => role !== 'guardian' && role !== 'student');
 
-function invalid(field: string, problem: string): ValidationFailed {
-  return new ValidationFailed([{ field, problems: [problem] }]);
-}
 
 export function studentSnapshot(student: Student): ParticipantSnapshot {
   return {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@sessionledger/auth';
-import { Conflict, DomainError, NotFound, Page, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
+import { Conflict, DomainError, invalid, NotFound, Page, SyncPageQuery } from '@sessionledger/common';
 import {
   ADD_PARTICIPANT,
   AddParticipantBody,
@@ -118,7 +118,7 @@ export class SessionsService {
     const { occurrence: ref, ...body } = requested;
     if (!ref) return { body, studentIds: [], defaults: null };
     const occurrence = await this.bus.send(GET_OCCURRENCE, { actor: actor.snapshot(), seriesId: ref.seriesId, occurrenceStart: ref.occurrenceStart });
-    if (occurrence.providerId !== actor.userId) throw new ValidationFailed([{ field: 'occurrence', problems: ['must be an occurrence of one of your series'] }]);
+    if (occurrence.providerId !== actor.userId) throw invalid('occurrence', 'must be an occurrence of one of your series');
     if (occurrence.cancellation) throw new Conflict('OCCURRENCE.CANCELLED', `This occurrence was cancelled (${occurrence.cancellation.attendance})`);
     return {
       body: {
@@ -244,7 +244,7 @@ export class SessionsService {
   }
 
   async addParticipant(actor: Actor, sessionId: string, body: AddParticipantBody): Promise<SessionWriteReply> {
-    if (body.studentId && body.staffId) throw new ValidationFailed([{ field: 'staffId', problems: ['give either studentId or staffId, not both'] }]);
+    if (body.studentId && body.staffId) throw invalid('staffId', 'give either studentId or staffId, not both');
     const participant = await this.transactions.run(actor.districtId, (em) => participantSnapshot(em, body));
     return this.bus.send(ADD_PARTICIPANT, { actor: actor.snapshot(), sessionId, participant, timeIn: body.timeIn });
   }
@@ -303,11 +303,11 @@ export class SessionsService {
     try {
       order = await this.bus.send(GET_WORK_ORDER, { actor: actor.snapshot(), workOrderId });
     } catch (error) {
-      if (error instanceof DomainError && error.kind === 'not_found') throw new ValidationFailed([{ field, problems: ['is not a work order you can use'] }]);
+      if (error instanceof DomainError && error.kind === 'not_found') throw invalid(field, 'is not a work order you can use');
       throw error;
     }
     const problem = workOrderCoverageProblem(order, session);
-    if (problem) throw new ValidationFailed([{ field, problems: [problem] }]);
+    if (problem) throw invalid(field, problem);
     return { id: order.id, type: order.type };
   }
 

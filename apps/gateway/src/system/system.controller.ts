@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles } from '@sessionledger/auth';
-import { DomainError, ValidationFailed } from '@sessionledger/common';
+import { DomainError, invalid } from '@sessionledger/common';
 import { BACKEND_SERVICES, BackendService, PING } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
 import { Operation } from '../http/openapi';
@@ -49,7 +49,7 @@ export class SystemController {
   @ApiParam({ name: 'service', enum: BACKEND_SERVICES })
   async service(@CurrentActor() actor: Actor, @Param('service') service: string): Promise<ServiceStatus> {
     if (!isBackendService(service)) {
-      throw new ValidationFailed([{ field: 'service', problems: [`must be one of ${BACKEND_SERVICES.join(', ')}`] }]);
+      throw invalid('service', `must be one of ${BACKEND_SERVICES.join(', ')}`);
     }
     const started = performance.now();
     const reply = await this.bus.send(PING[service], { actor: actor.snapshot() });

@@ -1,6 +1,6 @@
 import { Controller, Injectable } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '@sessionledger/common';
+import { Conflict, Forbidden, invalid, NotFound } from '@sessionledger/common';
 import { BillingExportCommand, daysBetween, EXPORT_BILLING, PayExportReply } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { PayPeriod } from '../pay/pay.entities';
@@ -40,12 +40,12 @@ export class BillingExportsService {
     const byPeriod = body.periodId !== undefined;
     const byDates = body.from !== undefined || body.to !== undefined;
     if (byPeriod === byDates) {
-      throw new ValidationFailed([{ field: 'periodId', problems: ['give either periodId, or from and to'] }]);
+      throw invalid('periodId', 'give either periodId, or from and to');
     }
     if (byDates) {
-      if (!body.from || !body.to) throw new ValidationFailed([{ field: body.from ? 'to' : 'from', problems: ['from and to go together'] }]);
-      if (body.to < body.from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${body.from})`] }]);
-      if (daysBetween(body.from, body.to) >= MAX_RANGE_DAYS) throw new ValidationFailed([{ field: 'to', problems: [`the range may cover at most ${MAX_RANGE_DAYS} days`] }]);
+      if (!body.from || !body.to) throw invalid(body.from ? 'to' : 'from', 'from and to go together');
+      if (body.to < body.from) throw invalid('to', `must be on or after from (${body.from})`);
+      if (daysBetween(body.from, body.to) >= MAX_RANGE_DAYS) throw invalid('to', `the range may cover at most ${MAX_RANGE_DAYS} days`);
     }
     return this.transactions.run(actor.districtId, async (em) => {
       // Another district's period is not found, whatever this district's settings.

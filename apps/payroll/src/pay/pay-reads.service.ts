@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FilterQuery } from '@mikro-orm/postgresql';
-import { Forbidden, NotFound } from '@sessionledger/common';
+import { Forbidden, NotFound, pageOf } from '@sessionledger/common';
 import {
   ActorSnapshot,
   BillableLineReply,
@@ -90,7 +90,7 @@ export class PayReadsService {
         limit: command.pageSize,
         offset: (command.page - 1) * command.pageSize,
       });
-      return { items: lines.map(toPayLineReply), page: command.page, pageSize: command.pageSize, total };
+      return pageOf(lines.map(toPayLineReply), total, command);
     });
   }
 

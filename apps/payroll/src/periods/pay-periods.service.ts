@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed } from '@sessionledger/common';
+import { Conflict, Forbidden, invalid, NotFound, pageOf, ServiceUnavailable } from '@sessionledger/common';
 import {
   ActorSnapshot,
   DistrictSettings,
@@ -112,7 +112,7 @@ export class PayPeriodsService {
   async setSchedule(command: SetPayScheduleCommand): Promise<PayScheduleReply> {
     const { actor, body } = command;
     requirePayrollReader(actor);
-    if (!isMonday(body.anchorDate)) throw new ValidationFailed([{ field: 'anchorDate', problems: ['must be a Monday'] }]);
+    if (!isMonday(body.anchorDate)) throw invalid('anchorDate', 'must be a Monday');
     const stale = (current?: number) =>
       new Conflict('PAY_SCHEDULE.STALE', 'The pay schedule was changed by someone else; reload it and try again', current === undefined ? undefined : { currentVersion: current });
     try {
@@ -154,7 +154,7 @@ export class PayPeriodsService {
         (command.page - 1) * command.pageSize,
       ]);
       const settings = await this.settingsOf(em, actor.districtId);
-      return { items: rows.map((row) => toPeriodReply(row, settings)), page: command.page, pageSize: command.pageSize, total };
+      return pageOf(rows.map((row) => toPeriodReply(row, settings)), total, command);
     });
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OptimisticLockError } from '@mikro-orm/core';
 import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '@sessionledger/common';
+import { Conflict, Forbidden, invalid, NotFound, pageOf } from '@sessionledger/common';
 import {
   ActorSnapshot,
   CreateWorkOrderCommand,
@@ -97,7 +97,7 @@ async function districtToday(em: EntityManager, districtId: string): Promise<str
 }
 
 function assertDates(validFrom: string, validTo: string): void {
-  if (validTo < validFrom) throw new ValidationFailed([{ field: 'validTo', problems: [`validTo must be on or after validFrom (${validFrom})`] }]);
+  if (validTo < validFrom) throw invalid('validTo', `validTo must be on or after validFrom (${validFrom})`);
 }
 
 /**
@@ -112,10 +112,10 @@ export class WorkOrdersService {
   create(command: CreateWorkOrderCommand): Promise<WorkOrderReply> {
     const { actor } = command;
     if (!administers(actor, command.schoolId)) {
-      throw new ValidationFailed([{ field: 'schoolId', problems: ['must be an active school of the district that you administer'] }]);
+      throw invalid('schoolId', 'must be an active school of the district that you administer');
     }
     if (!findWorkOrderType(actor.districtId, command.type)) {
-      throw new ValidationFailed([{ field: 'type', problems: [`${command.type} is not a work order type of the district`] }]);
+      throw invalid('type', `${command.type} is not a work order type of the district`);
     }
     assertDates(command.validFrom, command.validTo);
     return this.transactions.run(actor.districtId, async (em) => {
@@ -144,7 +144,7 @@ export class WorkOrdersService {
   list(command: ListWorkOrdersCommand): Promise<WorkOrderPageReply> {
     const { actor } = command;
     const scope = visibilityOf(actor);
-    if (scope === 'none') return Promise.resolve({ items: [], page: command.page, pageSize: command.pageSize, total: 0 });
+    if (scope === 'none') return Promise.resolve(pageOf([], 0, command));
     return this.transactions.run(actor.districtId, async (em) => {
       const conditions: FilterQuery<WorkOrder>[] = scope === 'all' ? [] : [scope];
       if (command.providerId) conditions.push({ providerId: command.providerId });
@@ -159,7 +159,7 @@ export class WorkOrdersService {
         offset: (command.page - 1) * command.pageSize,
       });
       const rates = await ratesOf(em, orders.map((order) => order.id));
-      return { items: orders.map((order) => toWorkOrderReply(order, rates.get(order.id)!)), page: command.page, pageSize: command.pageSize, total };
+      return pageOf(orders.map((order) => toWorkOrderReply(order, rates.get(order.id)!)), total, command);
     });
   }
 
@@ -181,11 +181,11 @@ export class WorkOrdersService {
           const today = await districtToday(em, actor.districtId);
           const requested = command.rateEffectiveFrom ?? today;
           if (requested < today) {
-            throw new ValidationFailed([{ field: 'rateEffectiveFrom', problems: [`must be today (${today}) or later: sessions already worked keep the rate of their day`] }]);
+            throw invalid('rateEffectiveFrom', `must be today (${today}) or later: sessions already worked keep the rate of their day`);
           }
           await setRate(em, order, requested < validFrom ? validFrom : requested, command.payRateCents, actor.userId);
         } else if (command.rateEffectiveFrom !== undefined) {
-          throw new ValidationFailed([{ field: 'rateEffectiveFrom', problems: ['goes with payRateCents'] }]);
+          throw invalid('rateEffectiveFrom', 'goes with payRateCents');
         }
         order.validFrom = validFrom;
         order.validTo = validTo;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { Conflict, FieldProblem, Forbidden, NotFound, ServiceUnavailable, ValidationFailed } from '@sessionledger/common';
+import { Conflict, FieldProblem, Forbidden, invalid, NotFound, pageOf, ServiceUnavailable, ValidationFailed } from '@sessionledger/common';
 import {
   ActorSnapshot,
   cancellationStatus,
@@ -74,9 +74,6 @@ function midnightOf(day: number, timeZone: string): Date {
   return instantAt({ ...civilDate(day), hour: 0, minute: 0, second: 0 }, timeZone);
 }
 
-function invalid(field: string, problem: string): ValidationFailed {
-  return new ValidationFailed([{ field, problems: [problem] }]);
-}
 
 /** Every series field a request can get wrong, checked by expanding nothing; the expander's `dtstart` is the API's `start`. */
 function assertDefinition(definition: SeriesDefinition): void {
@@ -268,7 +265,7 @@ export class SeriesService {
   list(command: ListSeriesCommand): Promise<SeriesPageReply> {
     const { actor } = command;
     const scope = scopeOf(actor);
-    if (scope === 'none') return Promise.resolve({ items: [], page: command.page, pageSize: command.pageSize, total: 0 });
+    if (scope === 'none') return Promise.resolve(pageOf([], 0, command));
     return this.transactions.run(actor.districtId, async (em) => {
       const district = await this.district(em, actor.districtId);
       const conditions: FilterQuery<Series>[] = scope === 'all' ? [] : [scope];
@@ -280,7 +277,7 @@ export class SeriesService {
         limit: command.pageSize,
         offset: (command.page - 1) * command.pageSize,
       });
-      return { items: items.map((series) => toSeriesReply(series, district.timeZone)), page: command.page, pageSize: command.pageSize, total };
+      return pageOf(items.map((series) => toSeriesReply(series, district.timeZone)), total, command);
     });
   }
 

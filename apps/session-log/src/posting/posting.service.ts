@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OptimisticLockError } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Conflict, DomainError, Forbidden, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
+import { Conflict, DomainError, Forbidden, invalid, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import {
   AmendSessionCommand,
   AuditProblem,
@@ -92,7 +92,7 @@ export class PostingService {
    */
   async bulkPost(command: BulkPostCommand): Promise<BulkPostBatchReply> {
     const { actor, after } = command;
-    if (command.to < command.from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${command.from})`] }]);
+    if (command.to < command.from) throw invalid('to', `must be on or after from (${command.from})`);
     const candidates = await this.transactions.run(actor.districtId, (em) =>
       em.find(
         Session,
@@ -131,7 +131,7 @@ export class PostingService {
   async amend(command: AmendSessionCommand): Promise<PostReply> {
     const { actor } = command;
     // The reason is kept trimmed; MinLength on the raw text lets blanks through as an empty reason.
-    if (command.body.reason.trim().length < 3) throw new ValidationFailed([{ field: 'reason', problems: ['must say why the session is amended (3 characters at least)'] }]);
+    if (command.body.reason.trim().length < 3) throw invalid('reason', 'must say why the session is amended (3 characters at least)');
     try {
       return await this.transactions.run(actor.districtId, async (em) => {
         const unit = await this.writes.load(em, actor, command.sessionId, 'session');
@@ -261,15 +261,15 @@ function applyAmendment(unit: SessionUnit, command: AmendSessionCommand): string
   for (const [index, participantId] of (changes.removeParticipants ?? []).entries()) {
     const field = `changes.removeParticipants.${index}`;
     const participant = unit.participants.find((p) => p.id === participantId);
-    if (!participant) throw new ValidationFailed([{ field, problems: ['is not a participant of the session'] }]);
+    if (!participant) throw invalid(field, 'is not a participant of the session');
     if (changes.participants?.some((p) => p.participantId === participantId)) {
-      throw new ValidationFailed([{ field, problems: ['is also changed by this amendment: remove or change a participant, not both'] }]);
+      throw invalid(field, 'is also changed by this amendment: remove or change a participant, not both');
     }
     // The row goes (the immutability trigger lets this amendment's transaction through); the signed versions keep who it was.
     unit.em.remove(participant);
     unit.participants.splice(unit.participants.indexOf(participant), 1);
     changed.push(`participants.${participant.id}.removed`);
   }
-  if (!changed.length) throw new ValidationFailed([{ field: 'changes', problems: ['must change something'] }]);
+  if (!changed.length) throw invalid('changes', 'must change something');
   return changed;
 }

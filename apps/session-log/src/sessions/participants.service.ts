@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { Conflict, FieldProblem, NotFound, ValidationFailed } from '@sessionledger/common';
+import { Conflict, FieldProblem, invalid, NotFound, ValidationFailed } from '@sessionledger/common';
 import { AddParticipantCommand, NoteHint, ParticipantChanges, ParticipantRef, SessionWriteReply, UpdateParticipantCommand } from '@sessionledger/contracts';
 import { serviceOf } from '../catalog/session-catalog.service';
 import { studentNoteHints } from './note-hints';
@@ -26,7 +26,7 @@ export class ParticipantsService {
         const { em, session, participants, actor } = unit;
         if (person.kind !== session.participantKind) {
           const field = person.kind === 'student' ? 'studentId' : 'staffId';
-          throw new ValidationFailed([{ field, problems: [`a ${session.service} session takes ${session.participantKind === 'staff' ? 'staff members' : 'students'}`] }]);
+          throw invalid(field, `a ${session.service} session takes ${session.participantKind === 'staff' ? 'staff members' : 'students'}`);
         }
         if (participants.some((p) => p.personId === person.personId)) throw alreadyIn(person.name);
         const timeIn = command.timeIn ? new Date(command.timeIn) : session.startedAt;

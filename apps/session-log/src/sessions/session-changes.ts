@@ -1,4 +1,4 @@
-import { Forbidden, ValidationFailed } from '@sessionledger/common';
+import { Forbidden, invalid, ValidationFailed } from '@sessionledger/common';
 import { durationRangeProblem, durationStepProblem, SessionChanges, WorkOrderSnapshot } from '@sessionledger/contracts';
 import { administers } from './session-access';
 import { plannedMinutesOf } from './session-audit';
@@ -10,9 +10,6 @@ import { ChangeOutcome, SessionUnit } from './session-writes';
  * posting and by an amendment after it.
  */
 
-function invalid(field: string, problem: string): ValidationFailed {
-  return new ValidationFailed([{ field, problems: [problem] }]);
-}
 
 function emptyToNull(text: string | null | undefined): string | null {
   return text?.trim() || null;

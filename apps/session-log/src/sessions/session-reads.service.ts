@@ -77,7 +77,7 @@ export class SessionReadsService {
       command.schoolId !== undefined ||
       (command.studentId !== undefined && !command.viewer.studentIds.includes(command.studentId));
     const scope = readableScope(actor, revealing ? [] : command.viewer.studentIds);
-    const empty = { items: [], page: command.page, pageSize: command.pageSize, total: 0 };
+    const empty = pageOf([], 0, command);
     if (!scope) return Promise.resolve(empty);
     return this.transactions.run(actor.districtId, async (em) => {
       const conditions: Scope[] = [{ sql: 's.district_id = ?', params: [actor.districtId] }, scope];
@@ -120,7 +120,7 @@ export class SessionReadsService {
         const audience = audienceFor(actor, session, own, command.viewer.studentIds);
         return audience ? [toSessionView(session, own, audience, command.viewer.studentIds, serviceOf(catalog, session.service)?.noteTemplate ?? null)] : [];
       });
-      return { items, page: command.page, pageSize: command.pageSize, total: Number(rows[0].total) };
+      return pageOf(items, Number(rows[0].total), command);
     });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { Conflict, Forbidden, ValidationFailed } from '@sessionledger/common';
+import { Conflict, Forbidden, invalid, ValidationFailed } from '@sessionledger/common';
 import {
   AssignWorkOrderCommand,
   CancelSessionCommand,
@@ -35,9 +35,6 @@ function emptyToNull(text: string | null | undefined): string | null {
   return text?.trim() || null;
 }
 
-function invalid(field: string, problem: string): ValidationFailed {
-  return new ValidationFailed([{ field, problems: [problem] }]);
-}
 
 /** Everyone still in the room leaves when the session ends. */
 function timeEveryoneOut(participants: Participant[], endedAt: Date): void {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { ValidationFailed } from '@sessionledger/common';
+import { invalid } from '@sessionledger/common';
 import {
   CoachingDashboardCommand,
   CoachingDashboardReply,
@@ -153,7 +153,7 @@ export class DashboardQueries {
   /** Current records of the dates and school asked for, within the admin's schools; and the district's anonymization minimum. */
   private async scope(em: EntityManager, command: DashboardCommand): Promise<Scope> {
     const { actor, from, to, schoolId } = command;
-    if (from && to && to < from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${from})`] }]);
+    if (from && to && to < from) throw invalid('to', `must be on or after from (${from})`);
     const schools = reportingScope(actor);
     if (schoolId) requireSchoolInScope(actor, schoolId);
     const conditions = ['r.district_id = ?', 'r.current'];

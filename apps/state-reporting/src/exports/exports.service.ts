@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict, NotFound, Page, ValidationFailed } from '@sessionledger/common';
+import { Conflict, invalid, NotFound, Page } from '@sessionledger/common';
 import {
   DisclosureReply,
   ExportChunkReply,
@@ -25,7 +25,7 @@ export class ExportsService {
 
   async start({ actor, body }: StartExportCommand): Promise<ExportReply> {
     requireDistrictAdmin(actor);
-    if (body.to < body.from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${body.from})`] }]);
+    if (body.to < body.from) throw invalid('to', `must be on or after from (${body.from})`);
     const row = await this.store.create(actor, body);
     await this.queue.enqueue({ districtId: actor.districtId, exportId: row.id });
     return toExportReply(row);

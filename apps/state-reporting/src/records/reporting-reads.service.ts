@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FilterQuery } from '@mikro-orm/postgresql';
-import { ValidationFailed } from '@sessionledger/common';
+import { invalid, pageOf } from '@sessionledger/common';
 import {
   IneligibleSessionPageReply,
   IneligibleSessionReply,
@@ -72,7 +72,7 @@ function toIneligibleReply(session: ReportedSession): IneligibleSessionReply {
 /** Current versions only, of the dates and the school asked for, within the admin's schools (by the school the session was held at). */
 function listFilter(command: ReportingListCommand): FilterQuery<ReportableRecord & ReportedSession> {
   const { actor, from, to, schoolId } = command;
-  if (from && to && to < from) throw new ValidationFailed([{ field: 'to', problems: [`must be on or after from (${from})`] }]);
+  if (from && to && to < from) throw invalid('to', `must be on or after from (${from})`);
   const scope = reportingScope(actor);
   if (schoolId) requireSchoolInScope(actor, schoolId);
   const where: Record<string, unknown> = { current: true };
@@ -97,7 +97,7 @@ export class ReportingReadsService {
         limit: command.pageSize,
         offset: (command.page - 1) * command.pageSize,
       });
-      return { items: records.map(toRecordReply), page: command.page, pageSize: command.pageSize, total };
+      return pageOf(records.map(toRecordReply), total, command);
     });
   }
 
@@ -113,7 +113,7 @@ export class ReportingReadsService {
         limit: command.pageSize,
         offset: (command.page - 1) * command.pageSize,
       });
-      return { items: sessions.map(toIneligibleReply), page: command.page, pageSize: command.pageSize, total };
+      return pageOf(sessions.map(toIneligibleReply), total, command);
     });
   }
 }

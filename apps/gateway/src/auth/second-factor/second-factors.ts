@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomInt } from 'node:crypto';
 import { Actor } from '@sessionledger/auth';
-import { DomainError, newId, Unauthenticated, ValidationFailed } from '@sessionledger/common';
+import { DomainError, invalid, newId, Unauthenticated } from '@sessionledger/common';
 import type { Role } from '@sessionledger/contracts';
 import { Environment } from '@sessionledger/config';
 import { TenantTransactions } from '@sessionledger/persistence';
@@ -244,7 +244,7 @@ function totpContext(who: { userId: string; districtId: string }): string {
 
 export function assertOneProof(proof: SecondFactorProof): void {
   if ((proof.code === undefined) === (proof.recoveryCode === undefined)) {
-    throw new ValidationFailed([{ field: 'code', problems: ['send exactly one of code and recoveryCode'] }]);
+    throw invalid('code', 'send exactly one of code and recoveryCode');
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { Conflict, DomainError, ValidationFailed } from '@sessionledger/common';
+import { Conflict, DomainError, invalid } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { DistrictSsoResponse, PutDistrictSsoRequest } from './district-sso.dto';
@@ -53,7 +53,7 @@ export class DistrictSsoService {
   async put(actor: Actor, request: PutDistrictSsoRequest): Promise<DistrictSsoResponse> {
     // A loopback provider over http exists for tests and local demos only; in production every issuer is https.
     if (this.env.NODE_ENV === 'production' && !request.issuer.startsWith('https:')) {
-      throw new ValidationFailed([{ field: 'issuer', problems: ['issuer must be an https URL'] }]);
+      throw invalid('issuer', 'issuer must be an https URL');
     }
     // Refuses a mistyped issuer now, not at a teacher's first sign-in.
     await this.providers.discover(request.issuer);
@@ -61,7 +61,7 @@ export class DistrictSsoService {
       const existing = await readSsoRow(em, actor.districtId);
       // A secret belongs to its client id: keeping the old one for a new client would fail at every sign-in.
       if (request.clientSecret === undefined && (!existing || existing.client_id !== request.clientId)) {
-        throw new ValidationFailed([{ field: 'clientSecret', problems: ['clientSecret is required when SSO is first configured or clientId changes'] }]);
+        throw invalid('clientSecret', 'clientSecret is required when SSO is first configured or clientId changes');
       }
       const sealed = request.clientSecret !== undefined ? this.secrets.seal(request.clientSecret, actor.districtId) : existing!.client_secret_sealed;
       if (request.slug) {

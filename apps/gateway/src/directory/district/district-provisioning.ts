@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { newId, ValidationFailed } from '@sessionledger/common';
+import { invalid, newId } from '@sessionledger/common';
 import type { Role } from '@sessionledger/contracts';
 import type { ProviderKind } from '@sessionledger/auth';
 import { TenantTransactions } from '@sessionledger/persistence';
@@ -40,10 +40,10 @@ export class DistrictProvisioning {
 
   async createDistrict(request: NewDistrict): Promise<{ districtId: string; adminId: string }> {
     if (!isTimeZone(request.timeZone)) {
-      throw new ValidationFailed([{ field: 'timeZone', problems: ['must be an IANA time zone such as America/Chicago'] }]);
+      throw invalid('timeZone', 'must be an IANA time zone such as America/Chicago');
     }
     if (await this.emailTaken(request.admin.email)) {
-      throw new ValidationFailed([{ field: 'adminEmail', problems: [`${request.admin.email} already signs in somewhere`] }]);
+      throw invalid('adminEmail', `${request.admin.email} already signs in somewhere`);
     }
     const districtId = newId();
     const passwordHash = await this.passwords.hash(request.admin.password);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { ValidationFailed } from '@sessionledger/common';
+import { invalid } from '@sessionledger/common';
 import { DISTRICT_SETTINGS_CHANGED } from '@sessionledger/contracts';
 import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
@@ -55,7 +55,7 @@ export class DistrictService {
 
   update(actor: Actor, request: UpdateDistrictRequest): Promise<DistrictResponse> {
     if (request.timeZone !== undefined && !isTimeZone(request.timeZone)) {
-      throw new ValidationFailed([{ field: 'timeZone', problems: ['must be an IANA time zone such as America/Chicago'] }]);
+      throw invalid('timeZone', 'must be an IANA time zone such as America/Chicago');
     }
     return this.transactions.run(actor.districtId, async (em) => {
       const district = await findOr404(em, District, { id: actor.districtId }, 'district');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, FilterQuery, sql } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { Conflict, FieldProblem, Forbidden, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
+import { Conflict, FieldProblem, Forbidden, invalid, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { GroupMember, Student, StudentGroup } from '../directory.entities';
 import { assertVersion, findOr404, prefixPattern } from '../shared/records';
@@ -99,7 +99,7 @@ export class GroupsService {
       assertVersion(group, request.version, 'group');
       if (request.providerId !== undefined && request.providerId !== group.providerId) {
         const problem = await activeProviderProblem(em, request.providerId, group.schoolId);
-        if (problem) throw new ValidationFailed([{ field: 'providerId', problems: [problem] }]);
+        if (problem) throw invalid('providerId', problem);
         group.providerId = request.providerId;
       }
       if (request.name !== undefined) group.name = request.name;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { Conflict, newId, NotFound, Page, pageOf, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
+import { Conflict, invalid, newId, NotFound, Page, pageOf, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
 import { ROLES } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { placeableSchoolProblem } from '../students/student-scope';
@@ -38,9 +38,9 @@ export class StaffGroupsService {
     return this.transactions.run(actor.districtId, async (em) => {
       if (request.schoolId) {
         const problem = await placeableSchoolProblem(em, actor, request.schoolId);
-        if (problem) throw new ValidationFailed([{ field: 'schoolId', problems: [problem] }]);
+        if (problem) throw invalid('schoolId', problem);
       } else if (!actor.isDistrictAdmin) {
-        throw new ValidationFailed([{ field: 'schoolId', problems: ['is required: only a district admin creates a district-wide group'] }]);
+        throw invalid('schoolId', 'is required: only a district admin creates a district-wide group');
       }
       const id = newId();
       await em.execute(`insert into gateway.staff_group (id, district_id, name, school_id) values (?, ?, ?, ?)`, [id, actor.districtId, request.name, request.schoolId ?? null]);

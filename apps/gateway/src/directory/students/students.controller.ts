@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Roles, Scopes } from '@sessionledger/auth';
-import { Page, ValidationFailed } from '@sessionledger/common';
+import { invalid, Page } from '@sessionledger/common';
 import { IdParam } from '../../http/id-param';
 import { Operation, Paged, pagedSchema } from '../../http/openapi';
 import { CreateStudentRequest, StudentListQuery, StudentResponse, StudentSearchQuery, StudentSearchResult, UpdateStudentRequest } from './students.dto';
@@ -44,7 +44,7 @@ export class StudentsController {
   list(@CurrentActor() actor: Actor, @Query() query: StudentListQuery): Promise<Page<StudentResponse> | Page<StudentSearchResult>> {
     if (actor.isDistrictAdmin || actor.has('school_admin')) return this.students.list(actor, query);
     const q = query.q?.trim();
-    if (!q) throw new ValidationFailed([{ field: 'q', problems: ['is required: find students by the first letters of their first or last name'] }]);
+    if (!q) throw invalid('q', 'is required: find students by the first letters of their first or last name');
     return this.students.search(actor, { q, page: query.page, pageSize: query.pageSize, updatedSince: query.updatedSince });
   }
 
