@@ -4,3 +4,4 @@ export * from './rls';
 export * from './orm-config';
 export * from './migrate';
 export * from './persistence.module';
+export * from './batches';

@@ -4,7 +4,7 @@ import { Actor } from '@sessionledger/auth';
 import { Conflict, DomainError, newId, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import { DISPOSE_PAY, DISPOSE_SESSIONS, DISPOSE_STATE_EXPORTS, DisposalReply, DisposeRecordsCommand, localDate, MAX_ACTIVE_LEGAL_HOLDS, RECORD_CLASSES, RecordClass } from '@sessionledger/contracts';
 import { ServiceBus } from '@sessionledger/messaging';
-import { TenantTransactions } from '@sessionledger/persistence';
+import { disposeInBatches, pgArray, TenantTransactions } from '@sessionledger/persistence';
 import { District, School, Student } from '../directory/directory.entities';
 import {
   DEFAULT_RETENTION_YEARS,
@@ -282,20 +282,15 @@ export class RetentionService {
   private async disposeAuditEvents(command: DisposeRecordsCommand, timeZone: string): Promise<DisposalReply> {
     const districtId = command.actor.districtId;
     const before = [command.before, timeZone];
-    const held = [`{${command.heldStudentIds.join(',')}}`, `{${command.heldSchoolIds.join(',')}}`];
-    let disposed = 0;
-    for (;;) {
-      const batch = await this.transactions.run(districtId, async (em) => {
-        const [row] = (await em.execute(`SELECT gateway.dispose_audit_events((?::date)::timestamp AT TIME ZONE ?, ?::uuid[], ?::uuid[], ?) AS deleted`, [
-          ...before,
-          ...held,
-          command.batchSize,
-        ])) as { deleted: number }[];
-        return row.deleted;
-      });
-      disposed += batch;
-      if (batch < command.batchSize) break;
-    }
+    const held = [pgArray(command.heldStudentIds), pgArray(command.heldSchoolIds)];
+    const disposed = await disposeInBatches(this.transactions, districtId, command.batchSize, async (em) => {
+      const [row] = (await em.execute(`SELECT gateway.dispose_audit_events((?::date)::timestamp AT TIME ZONE ?, ?::uuid[], ?::uuid[], ?) AS deleted`, [
+        ...before,
+        ...held,
+        command.batchSize,
+      ])) as { deleted: number }[];
+      return row.deleted;
+    });
     const heldBack = await this.transactions.run(districtId, async (em) => {
       const [row] = (await em.execute(`SELECT count(*)::int AS held FROM gateway.audit_event WHERE occurred_at < (?::date)::timestamp AT TIME ZONE ?`, before)) as { held: number }[];
       return row.held;

@@ -4,7 +4,7 @@ import { Counter, Gauge } from 'prom-client';
 import { Environment } from '@sessionledger/config';
 import { PostedSessionSnapshot, schemaOf, SESSION_AMENDED, SESSION_POSTED, ServiceName } from '@sessionledger/contracts';
 import { recordEvent } from '@sessionledger/messaging';
-import { TenantTransactions } from '@sessionledger/persistence';
+import { pgArray, TenantTransactions } from '@sessionledger/persistence';
 import { Metrics } from '@sessionledger/platform';
 
 const SCHEMA = schemaOf('session-log');
@@ -238,6 +238,3 @@ export function republishDue(now: number, occurredAt: Date, publishedAt: Date | 
 }
 
 /** A PostgreSQL array literal of uuids, bound as one parameter (MikroORM would spread a JS array into a list). */
-function pgArray(values: string[]): string {
-  return `{${values.join(',')}}`;
-}

@@ -1,12 +1,7 @@
 import { Controller, Injectable, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DISPOSE_SESSIONS, DisposalReply, DisposeRecordsCommand } from '@sessionledger/contracts';
-import { TenantTransactions } from '@sessionledger/persistence';
-
-/** PostgreSQL array literal of validated uuids (the command's ids are checked on arrival). */
-function uuidArray(ids: readonly string[]): string {
-  return `{${ids.join(',')}}`;
-}
+import { disposeInBatches, pgArray, TenantTransactions } from '@sessionledger/persistence';
 
 /**
  * Deletes a district's sessions dated before the cutoff, with their
@@ -23,16 +18,11 @@ export class SessionDisposal {
 
   async dispose(command: DisposeRecordsCommand): Promise<DisposalReply> {
     const districtId = command.actor.districtId;
-    const params = [command.before, uuidArray(command.heldStudentIds), uuidArray(command.heldSchoolIds), command.batchSize];
-    let disposed = 0;
-    for (;;) {
-      const batch = await this.transactions.run(districtId, async (em) => {
-        const [row] = (await em.execute(`SELECT session_log.dispose_sessions(?::date, ?::uuid[], ?::uuid[], ?) AS deleted`, params)) as { deleted: number }[];
-        return row.deleted;
-      });
-      disposed += batch;
-      if (batch < command.batchSize) break;
-    }
+    const params = [command.before, pgArray(command.heldStudentIds), pgArray(command.heldSchoolIds), command.batchSize];
+    const disposed = await disposeInBatches(this.transactions, districtId, command.batchSize, async (em) => {
+      const [row] = (await em.execute(`SELECT session_log.dispose_sessions(?::date, ?::uuid[], ?::uuid[], ?) AS deleted`, params)) as { deleted: number }[];
+      return row.deleted;
+    });
     // Whatever is still older than the cutoff is what the holds kept.
     const heldBack = await this.transactions.run(districtId, async (em) => {
       const [row] = (await em.execute(`SELECT count(*)::int AS held FROM session_log.session WHERE session_date < ?::date`, [command.before])) as { held: number }[];

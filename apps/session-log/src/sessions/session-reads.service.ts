@@ -14,7 +14,7 @@ import {
   TaskPageReply,
   ViewSessionCommand,
 } from '@sessionledger/contracts';
-import { TenantTransactions } from '@sessionledger/persistence';
+import { pgArray, TenantTransactions } from '@sessionledger/persistence';
 import { catalogOf, serviceOf } from '../catalog/session-catalog.service';
 import { audienceFor, canChange } from './session-access';
 import { auditProblems, auditWarnings, paymentOf } from './session-audit';
@@ -48,9 +48,6 @@ function readableScope(actor: ActorSnapshot, viewerStudentIds: string[]): Scope 
 }
 
 /** MikroORM would expand a JS array into a list of parameters; PostgreSQL takes one array literal. */
-function pgArray(values: readonly string[]): string {
-  return `{${values.join(',')}}`;
-}
 
 @Injectable()
 export class SessionReadsService {

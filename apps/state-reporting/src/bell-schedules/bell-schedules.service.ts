@@ -4,7 +4,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Conflict, ServiceUnavailable } from '@sessionledger/common';
 import { ActorSnapshot, BellScheduleDays, BellScheduleReply, SchoolDays, SetBellScheduleCommand, WEEKDAYS } from '@sessionledger/contracts';
 import { DistrictReplica } from '@sessionledger/district-replica';
-import { TenantTransactions } from '@sessionledger/persistence';
+import { pgArray, TenantTransactions } from '@sessionledger/persistence';
 import { requireDistrictAdmin, requireSchoolInScope } from '../reporting-access';
 import { BellSchedule } from './bell-schedule.entity';
 import { minutesOutsideSchoolDay } from './school-day';
@@ -28,10 +28,6 @@ function normalized(days: BellScheduleDays): SchoolDays {
 }
 
 /** A PostgreSQL array literal, bound as one parameter (MikroORM would spread a JS array into a list). */
-function pgArray(values: (string | number)[]): string {
-  return `{${values.join(',')}}`;
-}
-
 /**
  * Bell schedules: the school day per weekday that "minutes outside the school
  * day" are counted against. The gateway has checked that the school is one

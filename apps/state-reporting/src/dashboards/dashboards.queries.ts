@@ -17,7 +17,7 @@ import {
   settingsWithDefaults,
 } from '@sessionledger/contracts';
 import { DistrictReplica } from '@sessionledger/district-replica';
-import { TenantTransactions } from '@sessionledger/persistence';
+import { pgArray, TenantTransactions } from '@sessionledger/persistence';
 import { reportingScope, requireSchoolInScope } from '../reporting-access';
 
 /** The key and label SQL of each grouping; whitelisted, never built from input. */
@@ -56,7 +56,6 @@ interface Scope {
   minGroupSize: number;
 }
 
-const pgArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 function dosagePercent(planned: number, delivered: number): number | null {
   return planned > 0 ? Math.round((delivered * 100) / planned) : null;

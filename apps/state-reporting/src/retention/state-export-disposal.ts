@@ -1,14 +1,9 @@
 import { Controller, Injectable, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DISPOSE_STATE_EXPORTS, DisposalReply, DisposeRecordsCommand } from '@sessionledger/contracts';
-import { TenantTransactions } from '@sessionledger/persistence';
+import { pgArray, TenantTransactions } from '@sessionledger/persistence';
 
 const S = 'state_reporting';
-
-/** PostgreSQL array literal of validated uuids (the command's ids are checked on arrival). */
-function uuidArray(ids: readonly string[]): string {
-  return `{${ids.join(',')}}`;
-}
 
 /**
  * Deletes a district's finished state exports whose last reported day is
@@ -28,8 +23,8 @@ export class StateExportDisposal {
 
   async dispose(command: DisposeRecordsCommand): Promise<DisposalReply> {
     const districtId = command.actor.districtId;
-    const students = uuidArray(command.heldStudentIds);
-    const schools = uuidArray(command.heldSchoolIds);
+    const students = pgArray(command.heldStudentIds);
+    const schools = pgArray(command.heldSchoolIds);
     let disposed = 0;
     let reportedSessions = 0;
     for (;;) {
@@ -44,7 +39,7 @@ export class StateExportDisposal {
             ORDER BY e.created_at, e.id LIMIT ? FOR UPDATE SKIP LOCKED`,
           [command.before, schools, students, students, schools, command.batchSize],
         )) as { id: string }[];
-        const exportIds = uuidArray(exports.map((e) => e.id));
+        const exportIds = pgArray(exports.map((e) => e.id));
         if (exports.length > 0) {
           await em.execute(`DELETE FROM ${S}.export_sent WHERE export_id = ANY(?::uuid[])`, [exportIds]);
           await em.execute(`DELETE FROM ${S}.disclosure WHERE export_id = ANY(?::uuid[])`, [exportIds]);
@@ -59,7 +54,7 @@ export class StateExportDisposal {
             ORDER BY r.session_date, r.session_id LIMIT ?`,
           [command.before, schools, students, schools, command.batchSize],
         )) as { session_id: string }[];
-        const sessionIds = uuidArray(sessions.map((s) => s.session_id));
+        const sessionIds = pgArray(sessions.map((s) => s.session_id));
         if (sessions.length > 0) {
           for (const table of ['reportable_record', 'coaching_record', 'export_sent', 'reported_session']) {
             await em.execute(`DELETE FROM ${S}.${table} WHERE session_id = ANY(?::uuid[])`, [sessionIds]);
