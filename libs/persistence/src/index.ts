@@ -5,3 +5,4 @@ export * from './orm-config';
 export * from './migrate';
 export * from './persistence.module';
 export * from './batches';
+export * from './advisory-lock';

@@ -11,3 +11,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './cli';
 export * from './mail';
+export * from './periodic-pass';

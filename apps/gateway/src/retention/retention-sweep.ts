@@ -2,7 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
 import { Environment } from '@sessionledger/config';
-import { TenantTransactions } from '@sessionledger/persistence';
+import { TenantTransactions, underAdvisoryLock } from '@sessionledger/persistence';
+import { PeriodicPass } from '@sessionledger/platform';
 import { User } from '../directory/directory.entities';
 import { RetentionService } from './retention.service';
 
@@ -20,59 +21,47 @@ const DAY_MS = 86_400_000;
 @Injectable()
 export class RetentionSweep implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionSweep.name);
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<unknown>;
-  private stopped = false;
+  private readonly passes: PeriodicPass;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly transactions: TenantTransactions,
     private readonly retention: RetentionService,
-    private readonly env: Environment,
-  ) {}
+    env: Environment,
+  ) {
+    this.passes = new PeriodicPass(this.logger, 'retention sweep', () => env.RETENTION_SWEEP_INTERVAL_MS, () => this.sweepOnce());
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.passes.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.pass;
-  }
-
-  private schedule(): void {
-    if (this.stopped || this.env.RETENTION_SWEEP_INTERVAL_MS <= 0) return;
-    this.timer = setTimeout(() => {
-      this.pass = this.sweepOnce()
-        .catch((error: unknown) => this.logger.warn({ reason: (error as Error).message }, 'retention sweep failed; retrying next interval'))
-        .finally(() => this.schedule());
-    }, this.env.RETENTION_SWEEP_INTERVAL_MS);
+  onApplicationShutdown(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass: the districts due now, each disposed of in turn. Returns how many districts ran (0 when another replica holds the lock). */
   async sweepOnce(): Promise<number> {
-    return this.orm.em.fork({ clear: true }).transactional(async (tx) => {
-      const [{ locked }] = await tx.execute<{ locked: boolean }[]>(`select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as locked`, [LOCK_KEY]);
-      if (!locked) return 0;
+    const ran = await underAdvisoryLock(this.orm, LOCK_KEY, async (tx) => {
       const due = await tx.execute<{ district_id: string; policy_set_by: string }[]>(`select district_id, policy_set_by from gateway.districts_due_for_disposal(?)`, [
         new Date(Date.now() - DAY_MS),
       ]);
-      let ran = 0;
+      let districtsRun = 0;
       for (const { district_id: districtId, policy_set_by: setBy } of due) {
-        if (this.stopped) break;
+        if (this.passes.isStopped) break;
         try {
           const authority = await this.transactions.run(districtId, (em) => em.findOne(User, { id: setBy }));
           const name = authority ? `${authority.firstName} ${authority.lastName}` : 'a district admin';
           const actor = new Actor(setBy, districtId, ['district_admin'], [], `Automatic disposal (policy set by ${name})`, null);
           const run = await this.retention.runDisposal(actor, {});
-          ran += 1;
+          districtsRun += 1;
           this.logger.log({ districtId, runId: run.runId, reports: run.reports.map((r) => ({ recordClass: r.recordClass, status: r.status, disposed: r.disposed })) }, 'automatic disposal ran');
         } catch (error) {
           this.logger.error({ districtId, err: { message: (error as Error).message } }, 'automatic disposal of a district failed; trying next pass');
         }
       }
-      return ran;
+      return districtsRun;
     });
+    return ran ?? 0;
   }
 }

@@ -4,8 +4,8 @@ import { Counter, Gauge } from 'prom-client';
 import { Environment } from '@sessionledger/config';
 import { PostedSessionSnapshot, schemaOf, SESSION_AMENDED, SESSION_POSTED, ServiceName } from '@sessionledger/contracts';
 import { recordEvent } from '@sessionledger/messaging';
-import { pgArray, TenantTransactions } from '@sessionledger/persistence';
-import { Metrics } from '@sessionledger/platform';
+import { pgArray, TenantTransactions, underAdvisoryLock } from '@sessionledger/persistence';
+import { Metrics, PeriodicPass } from '@sessionledger/platform';
 
 const SCHEMA = schemaOf('session-log');
 const LOCK_KEY = 'session-log.reconciler';
@@ -72,9 +72,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger(Reconciler.name);
   private readonly republished: Counter<'how'>;
   private readonly unacknowledged: Gauge;
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<unknown>;
-  private stopped = false;
+  private readonly passes: PeriodicPass;
   settings: ReconcileSettings;
 
   constructor(
@@ -84,6 +82,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     metrics: Metrics,
   ) {
     this.settings = { intervalMs: env.RECONCILE_INTERVAL_MS, graceMs: env.RECONCILE_GRACE_MS, batchSize: 5_000, consumers: ACKNOWLEDGING_CONSUMERS };
+    this.passes = new PeriodicPass(this.logger, 'reconciliation pass', () => this.settings.intervalMs, () => this.reconcileOnce());
     const registry = metrics.registry;
     this.republished =
       (registry.getSingleMetric('session_versions_republished_total') as Counter<'how'> | undefined) ??
@@ -103,32 +102,18 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.passes.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.pass;
-  }
-
-  private schedule(): void {
-    if (this.stopped || this.settings.intervalMs <= 0) return;
-    this.timer = setTimeout(() => {
-      this.pass = this.reconcileOnce()
-        .catch((error: unknown) => this.logger.warn({ reason: (error as Error).message }, 'reconciliation pass failed; retrying next interval'))
-        .finally(() => this.schedule());
-    }, this.settings.intervalMs);
+  onApplicationShutdown(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass over every district (the timer's, or the operator's `reconcile` command). */
   async reconcileOnce(): Promise<ReconcileReport> {
     const startedAt = Date.now();
-    const report = await this.orm.em.fork({ clear: true }).transactional(async (tx) => {
-      // Held until this transaction ends; the republishing runs in transactions of its own meanwhile.
-      const [{ locked }] = await tx.execute<{ locked: boolean }[]>(`select pg_try_advisory_xact_lock(hashtextextended(?, 0)) as locked`, [LOCK_KEY]);
-      if (!locked) return { ran: false, unacknowledged: 0, reset: 0, rerecorded: 0, waiting: 0, districts: 0, failedDistricts: 0 };
-
+    // The lock is held until the listing's transaction ends; the republishing runs in transactions of its own meanwhile.
+    const pass = await underAdvisoryLock(this.orm, LOCK_KEY, async (tx) => {
       const signedBefore = new Date(Date.now() - this.settings.graceMs);
       const byDistrict = new Map<string, Map<string, VersionKey>>();
       for (const consumer of this.settings.consumers) {
@@ -158,6 +143,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       }
       return totals;
     });
+    const report = pass ?? { ran: false, unacknowledged: 0, reset: 0, rerecorded: 0, waiting: 0, districts: 0, failedDistricts: 0 };
 
     if (report.ran) {
       this.unacknowledged.set(report.unacknowledged);
