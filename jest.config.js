@@ -13,11 +13,11 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/web/src/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
-    // content-disposition 3 (under @fastify/static), @scure/base 2 and @noble/hashes 2 (under otplib) ship ESM only; Node 20 loads them natively, jest needs them compiled.
-    '^.+/node_modules/(content-disposition|@scure/base|@noble/hashes)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+    // content-disposition 3 (under @fastify/static), @scure/base 2 and @noble/hashes 2 (under otplib), and temporal-polyfill (a test-only reference) ship ESM only; Node 20 loads them natively, jest needs them compiled.
+    '^.+/node_modules/(content-disposition|@scure/base|@noble/hashes|temporal-polyfill|temporal-utils)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
   // Any node_modules path but those packages, however deep they are nested (@noble/hashes sits under @otplib/plugin-crypto-noble).
-  transformIgnorePatterns: ['^(?!.*/node_modules/(content-disposition|@scure/base|@noble/hashes)/).*/node_modules/'],
+  transformIgnorePatterns: ['^(?!.*/node_modules/(content-disposition|@scure/base|@noble/hashes|temporal-polyfill|temporal-utils)/).*/node_modules/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   globalSetup: '<rootDir>/test/global-setup.ts',

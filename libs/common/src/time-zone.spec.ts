@@ -1,4 +1,5 @@
-import { civilDate, dayNumber, isTimeZone, wallClockIn, zoneOffsetAt } from './time-zone';
+import { Temporal } from 'temporal-polyfill';
+import { civilDate, dayNumber, instantOfWallClock, isTimeZone, localDateIn, wallClockIn, zoneOffsetAt } from './time-zone';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -62,3 +63,67 @@ describe('time zone offsets', () => {
     expect(isTimeZone('America/Springfield')).toBe(false);
   });
 });
+
+/**
+ * Every zone a US district may keep its clock in, against Temporal (the
+ * polyfill, a test-only reference): both directions, every quarter hour of
+ * the days the clocks change in 2026 and 2027, the skipped and repeated hours
+ * included. Scheduling, state reporting and the session rules all read time
+ * through this module, so they agree with each other by agreeing with it.
+ */
+describe('agreement with Temporal across daylight-saving changes in every US zone', () => {
+  const US_ZONES = [
+    'America/New_York',
+    'America/Detroit',
+    'America/Indiana/Indianapolis',
+    'America/Kentucky/Louisville',
+    'America/Chicago',
+    'America/Indiana/Knox',
+    'America/North_Dakota/Center',
+    'America/Denver',
+    'America/Boise',
+    'America/Phoenix',
+    'America/Los_Angeles',
+    'America/Anchorage',
+    'America/Adak',
+    'Pacific/Honolulu',
+    'America/Puerto_Rico',
+    'Pacific/Guam',
+    'Pacific/Pago_Pago',
+    'UTC',
+  ];
+  const CHANGE_DAYS = ['2026-03-08', '2026-11-01', '2027-03-14', '2027-11-07'];
+  const QUARTER_HOURS = Array.from({ length: 96 }, (_, i) => ({ hour: Math.floor(i / 4), minute: (i % 4) * 15 }));
+
+  it.each(US_ZONES)('%s: wall clock → instant ("compatible") and instant → wall clock', (zone) => {
+    let compared = 0;
+    for (const date of CHANGE_DAYS) {
+      const [year, month, day] = date.split('-').map(Number);
+      for (const { hour, minute } of QUARTER_HOURS) {
+        const wall = { year, month, day, hour, minute, second: 0 };
+        const expected = Temporal.PlainDateTime.from(wall).toZonedDateTime(zone, { disambiguation: 'compatible' }).epochMilliseconds;
+        expect({ zone, wall, instant: instantOfWallClock(wall, zone) }).toEqual({ zone, wall, instant: expected });
+
+        const instant = Date.UTC(year, month - 1, day, hour, minute);
+        const seen = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(zone);
+        expect(wallClockIn(instant, zone)).toEqual({ year: seen.year, month: seen.month, day: seen.day, hour: seen.hour, minute: seen.minute, second: seen.second });
+        expect(localDateIn(instant, zone)).toBe(seen.toPlainDate().toString());
+        compared += 1;
+      }
+    }
+    expect(compared).toBe(CHANGE_DAYS.length * 96);
+  });
+
+  it('reads the skipped hour forward and the repeated hour as its first occurrence (America/Chicago)', () => {
+    const chicago = (text: string) => new Date(instantOfWallClock(wallOf(text), 'America/Chicago')).toISOString();
+    expect(chicago('2026-03-08T02:30')).toBe('2026-03-08T08:30:00.000Z'); // shown as 03:30 CDT
+    expect(chicago('2026-11-01T01:30')).toBe('2026-11-01T06:30:00.000Z'); // the first 01:30, still CDT
+  });
+});
+
+function wallOf(text: string) {
+  const [date, time] = text.split('T');
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute] = time.split(':').map(Number);
+  return { year, month, day, hour, minute, second: 0 };
+}

@@ -122,6 +122,32 @@ export function wallClockIn(epochMs: number, timeZone: string): WallClock {
   return { year, month, day, hour: Math.floor(secondOfDay / 3600), minute: Math.floor(secondOfDay / 60) % 60, second: secondOfDay % 60 };
 }
 
+/**
+ * The instant (epoch ms) a wall-clock time names in `timeZone`, by the rule
+ * Temporal calls `disambiguation: 'compatible'` (and RFC 5545 §3.3.5): a time
+ * that occurs twice (clocks falling back) is the first, earlier one; a time
+ * the clocks skip (springing forward) is read with the offset in force before
+ * the gap, so 02:30 on a spring-forward night in America/Chicago is 03:30.
+ */
+export function instantOfWallClock(wall: WallClock, timeZone: string): number {
+  const reading = dayNumber(wall.year, wall.month, wall.day) * MS_PER_DAY + ((wall.hour * 60 + wall.minute) * 60 + wall.second) * 1000;
+  const offsets = offsetsOf(timeZone);
+  // Offsets stay within ±14 h, so a day either side lies before and after any transition that concerns this time.
+  const offsetBefore = offsets.at(reading - MS_PER_DAY);
+  const offsetAfter = offsets.at(reading + MS_PER_DAY);
+  const early = reading - Math.max(offsetBefore, offsetAfter);
+  const late = reading - Math.min(offsetBefore, offsetAfter);
+  if (offsets.at(early) === reading - early) return early;
+  if (offsets.at(late) === reading - late) return late;
+  return reading - offsetBefore;
+}
+
+/** The local date (`YYYY-MM-DD`) in `timeZone` at `epochMs`. */
+export function localDateIn(epochMs: number, timeZone: string): string {
+  const { year, month, day } = wallClockIn(epochMs, timeZone);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** Howard Hinnant's days_from_civil: days since 1970-01-01, exact for every Gregorian date, no Date quirks for years below 100. */
 export function dayNumber(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;

@@ -4,7 +4,7 @@
  * library). Calendar arithmetic works on day numbers (days since 1970-01-01,
  * proleptic Gregorian) so that it never passes through a zone.
  */
-import { civilDate, dayNumber, isTimeZone, wallClockIn, zoneOffsetAt } from '@sessionledger/common';
+import { civilDate, dayNumber, instantOfWallClock, isTimeZone, wallClockIn } from '@sessionledger/common';
 
 export { civilDate, dayNumber, isTimeZone };
 
@@ -19,7 +19,6 @@ export interface LocalDateTime {
 
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
-const MS_PER_DAY = 86_400_000;
 
 /** 0 = Sunday … 6 = Saturday; day 0 (1970-01-01) was a Thursday. */
 export function weekdayOf(days: number): Weekday {
@@ -77,28 +76,9 @@ export function wallClockAt(instant: Date, timeZone: string): LocalDateTime {
   return wallClockIn(instant.getTime(), timeZone);
 }
 
-/** The local date-time read as if it were UTC, in milliseconds. */
-function utcReading(value: LocalDateTime): number {
-  return dayNumber(value.year, value.month, value.day) * MS_PER_DAY + ((value.hour * 60 + value.minute) * 60 + value.second) * 1000;
-}
-
-/**
- * The instant a wall-clock time names in `timeZone`. A time that occurs twice
- * (the hour repeated when clocks fall back) is the first, earlier one. A time
- * that does not exist (skipped when clocks spring forward) is read with the
- * offset in force before the gap, which moves it forward by the gap's length:
- * 02:30 on a spring-forward day in America/Chicago is 03:30 (RFC 5545 §3.3.5).
- */
+/** The instant a wall-clock time names in `timeZone` (the earlier of a repeated time; a skipped one moves forward by the gap). */
 export function instantAt(value: LocalDateTime, timeZone: string): Date {
-  const reading = utcReading(value);
-  // Zone offsets stay within ±14 h, so a day either side lies before and after any transition that concerns this time.
-  const offsetBefore = zoneOffsetAt(reading - MS_PER_DAY, timeZone);
-  const offsetAfter = zoneOffsetAt(reading + MS_PER_DAY, timeZone);
-  const early = reading - Math.max(offsetBefore, offsetAfter);
-  const late = reading - Math.min(offsetBefore, offsetAfter);
-  if (zoneOffsetAt(early, timeZone) === reading - early) return new Date(early);
-  if (zoneOffsetAt(late, timeZone) === reading - late) return new Date(late);
-  return new Date(reading - offsetBefore);
+  return new Date(instantOfWallClock(value, timeZone));
 }
 
 export function localDayAt(instant: Date, timeZone: string): number {

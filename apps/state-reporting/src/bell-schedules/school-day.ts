@@ -1,25 +1,14 @@
-import { zoneOffsetAt } from '@sessionledger/common';
+import { instantOfWallClock } from '@sessionledger/common';
 import { localDate, SchoolDays, WEEKDAYS, Weekday } from '@sessionledger/contracts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
-/**
- * The instant a wall-clock time (`HH:MM`) on a local date shows in a time
- * zone. Of the offsets in force 12 hours before and after, the one that
- * reproduces the wall time wins (the earlier instant when both do: the first
- * 01:30 of a fall-back night); a time the clocks skip (02:30 on a
- * spring-forward night) is read with the offset before the jump, so it lands
- * where the clock shows 03:30.
- */
+/** The instant a wall-clock time (`HH:MM`) on a local date shows in a time zone (the zone library's rule for repeated and skipped times). */
 export function zonedInstant(date: string, time: string, timeZone: string): Date {
   const [year, month, day] = date.split('-').map(Number);
   const [hour, minute] = time.split(':').map(Number);
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  const before = zoneOffsetAt(wall - 12 * HOUR_MS, timeZone);
-  const after = zoneOffsetAt(wall + 12 * HOUR_MS, timeZone);
-  const candidates = [wall - before, wall - after].filter((instant) => instant + zoneOffsetAt(instant, timeZone) === wall);
-  return new Date(candidates.length ? Math.min(...candidates) : wall - before);
+  return new Date(instantOfWallClock({ year, month, day, hour, minute, second: 0 }, timeZone));
 }
 
 export function weekdayOf(date: string): Weekday {

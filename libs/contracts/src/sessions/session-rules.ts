@@ -5,7 +5,7 @@
  * reaches the same answer.
  */
 
-import { wallClockIn } from '@sessionledger/common';
+import { localDateIn } from '@sessionledger/common';
 
 export const ATTENDANCE_STATUSES = ['attended', 'missed_billable', 'cancelled_billable', 'cancelled_nonbillable'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
@@ -70,9 +70,7 @@ export interface QualifierFlags {
 
 /** The calendar day an instant falls on in a time zone, `YYYY-MM-DD`. */
 export function localDate(instant: Date, timeZone: string): string {
-  // The zone library remembers offsets, so state reporting's once-per-record call builds no formatter.
-  const { year, month, day } = wallClockIn(instant.getTime(), timeZone);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return localDateIn(instant.getTime(), timeZone);
 }
 
 /** Whole days from one `YYYY-MM-DD` to another (negative when `to` is earlier). */

@@ -4,15 +4,18 @@ import { invalid, newId } from '@sessionledger/common';
 import type { Role } from '@sessionledger/contracts';
 import type { ProviderKind } from '@sessionledger/auth';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, OPERATOR_ACTOR } from '../../audit/audit-log';
 import { Passwords } from '../../auth/passwords';
 import { DEFAULT_DISTRICT_SETTINGS, District, DistrictSettings, StaffApproval, User } from '../directory.entities';
-import { announceDistrictSettings, isTimeZone } from './district.service';
+import { announceDistrictSettings, isDistrictTimeZone } from './district.service';
 
 export interface NewDistrict {
   name: string;
   timeZone: string;
   settings?: Partial<DistrictSettings>;
   admin: { email: string; firstName: string; lastName: string; password: string };
+  /** The operator command creating it, for the district's log (`create-district`, `seed-demo`). */
+  command?: string;
 }
 
 export interface NewUser {
@@ -36,10 +39,11 @@ export class DistrictProvisioning {
     private readonly orm: MikroORM,
     private readonly transactions: TenantTransactions,
     private readonly passwords: Passwords,
+    private readonly audit: AuditLog,
   ) {}
 
   async createDistrict(request: NewDistrict): Promise<{ districtId: string; adminId: string }> {
-    if (!isTimeZone(request.timeZone)) {
+    if (!isDistrictTimeZone(request.timeZone)) {
       throw invalid('timeZone', 'must be an IANA time zone such as America/Chicago');
     }
     if (await this.emailTaken(request.admin.email)) {
@@ -55,6 +59,16 @@ export class DistrictProvisioning {
       const admin = this.addUser(em, districtId, { ...request.admin, roles: ['district_admin'] }, passwordHash);
       announceDistrictSettings(em, district, district.version);
       await em.flush();
+      // The district's first entry: no account exists yet to have done it, so the operator did.
+      await this.audit.record(em, districtId, OPERATOR_ACTOR, [
+        {
+          action: 'district.create',
+          subjectType: 'district',
+          subjectId: districtId,
+          after: { name: district.name, timeZone: district.timeZone, adminUserId: admin.id, adminEmail: admin.email },
+          detail: request.command ? { command: request.command } : null,
+        },
+      ], null);
       return { districtId, adminId: admin.id };
     });
   }

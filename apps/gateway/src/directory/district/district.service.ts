@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
-import { invalid } from '@sessionledger/common';
+import { invalid, isTimeZone } from '@sessionledger/common';
 import { DISTRICT_SETTINGS_CHANGED } from '@sessionledger/contracts';
 import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
@@ -10,13 +10,13 @@ import { District, DEFAULT_DISTRICT_SETTINGS } from '../directory.entities';
 import { assertVersion, findOr404 } from '../shared/records';
 import { DistrictResponse, UpdateDistrictRequest } from './district.dto';
 
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
+/**
+ * A district's clock: an IANA zone by its region name ("America/Chicago") or
+ * UTC. Abbreviations and fixed offsets that Intl also takes ("EST", "+05:00")
+ * are refused: they are nobody's clock across daylight-saving changes.
+ */
+export function isDistrictTimeZone(zone: string): boolean {
+  return (zone.includes('/') || zone === 'UTC') && isTimeZone(zone);
 }
 
 export function toDistrictResponse(district: District): DistrictResponse {
@@ -54,7 +54,7 @@ export class DistrictService {
   }
 
   update(actor: Actor, request: UpdateDistrictRequest): Promise<DistrictResponse> {
-    if (request.timeZone !== undefined && !isTimeZone(request.timeZone)) {
+    if (request.timeZone !== undefined && !isDistrictTimeZone(request.timeZone)) {
       throw invalid('timeZone', 'must be an IANA time zone such as America/Chicago');
     }
     return this.transactions.run(actor.districtId, async (em) => {
