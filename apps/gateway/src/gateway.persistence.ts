@@ -20,6 +20,8 @@ import { Migration20261205050000DirectoryUpdatedAt } from './migrations/Migratio
 import { Migration20261205070000NotificationMail } from './migrations/Migration20261205070000NotificationMail';
 import { Migration20261206010000AuditLog } from './migrations/Migration20261206010000AuditLog';
 import { Migration20261206030000Retention } from './migrations/Migration20261206030000Retention';
+import { Migration20261206040000JobMail } from './migrations/Migration20261206040000JobMail';
+import { Migration20261206050000AuditActorKinds } from './migrations/Migration20261206050000AuditActorKinds';
 import { Migration20261206020000DistrictExports } from './migrations/Migration20261206020000DistrictExports';
 import { RosterImport } from './roster/roster-import.entity';
 
@@ -44,6 +46,8 @@ export const GATEWAY_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261206010000AuditLog', class: Migration20261206010000AuditLog },
     { name: 'Migration20261206020000DistrictExports', class: Migration20261206020000DistrictExports },
     { name: 'Migration20261206030000Retention', class: Migration20261206030000Retention },
+    { name: 'Migration20261206040000JobMail', class: Migration20261206040000JobMail },
+    { name: 'Migration20261206050000AuditActorKinds', class: Migration20261206050000AuditActorKinds },
   ],
   appendOnlyTables: ['audit_event', 'retention_disposal'],
 };

@@ -272,4 +272,34 @@ describe('Staff directory (/api/staff)', () => {
     await as(app, payroll).post('/api/staff').send(provider()).expect(403);
     await as(app, payroll).get(`/api/staff/${district.admin.id}`).expect(403);
   });
+
+  describe('finding a colleague by name (GET /api/staff/search)', () => {
+    it('gives a coach active staff of the district by the first letters of a name, id and name only', async () => {
+      const coach = await signIn(app, (await district.user(['provider'], { providerKind: 'coach', schoolIds: [schoolA()] })).email);
+      const teacher = (await as(app, admin).post('/api/staff').send(provider({ firstName: 'Quinnella', lastName: 'Østergaard' })).expect(201)).body;
+      const gone = (await as(app, admin).post('/api/staff').send(provider({ firstName: 'Quinnella', lastName: 'Departed' })).expect(201)).body;
+      await as(app, admin).post(`/api/staff/${gone.id}/deactivate`).expect(200);
+      await as(app, (await signIn(app, otherDistrict.admin.email))).post('/api/staff').send({ ...provider({ firstName: 'Quinnella', lastName: 'Elsewhere' }), email: email(otherDistrict), schoolIds: [otherDistrict.schools[0].id] }).expect(201);
+
+      const found = await as(app, coach).get('/api/staff/search').query({ q: 'quinn oster' }).expect(200);
+      expect(found.body).toEqual({ items: [{ id: teacher.id, firstName: 'Quinnella', lastName: 'Østergaard' }], page: 1, pageSize: 50, total: 1 });
+
+      const everyQuinnella = await as(app, coach).get('/api/staff/search').query({ q: 'QUINNELLA' }).expect(200);
+      expect(everyQuinnella.body.items.map((item: { lastName: string }) => item.lastName)).toEqual(['Østergaard']);
+      const byAdmin = await as(app, admin).get('/api/staff/search').query({ q: 'quinnella' }).expect(200);
+      expect(byAdmin.body.total).toBe(1);
+    });
+
+    it('refuses a provider who coaches no one, families, and a search without letters', async () => {
+      const tutor = await signIn(app, (await district.user(['provider'], { providerKind: 'tutor', schoolIds: [schoolA()] })).email);
+      const refused = await as(app, tutor).get('/api/staff/search').query({ q: 'ter' }).expect(403);
+      expect(refused.body.code).toBe('STAFF.SEARCH_FOR_COACHES');
+      const guardian = await signIn(app, (await district.user(['guardian'])).email);
+      await as(app, guardian).get('/api/staff/search').query({ q: 'ter' }).expect(403);
+      const coach = await signIn(app, (await district.user(['provider'], { providerKind: 'coach', schoolIds: [schoolA()] })).email);
+      const missing = await as(app, coach).get('/api/staff/search').expect(400);
+      expect(JSON.stringify(missing.body)).toContain('q');
+      await as(app, coach).get('/api/staff/search').query({ q: '   ' }).expect(400);
+    });
+  });
 });

@@ -187,7 +187,7 @@ describe('E-mail upon events: escalations, guardian digests, finished exports (g
     for (const id of named) expect(mail.text).toContain(`${APP}/sessions/${id}`);
     expect(mail.text).not.toContain(mistaken.id);
     expect(mail.text).toContain('tutoring con Robin User');
-    expect(mail.text).toContain(`${APP}/notifications`);
+    expect(mail.text).toContain(`${APP}/family`);
     // The notes stay in session-log: no note, nor the classmate, is in the mail.
     expect(mail.text).not.toContain(NOTE);
     expect(mail.text).not.toContain('Practice');
@@ -221,7 +221,7 @@ describe('E-mail upon events: escalations, guardian digests, finished exports (g
 
     const mail = await sink.next(district.admin.email);
     expect(mail.subject).toBe('Your state export (CSV) is ready');
-    expect(mail.text).toContain(`${APP}/reporting/exports/${started.body.id}`);
+    expect(mail.text).toContain(`${APP}/admin/state-reporting?export=${started.body.id}`);
     expect(mail.text).toContain('0 records');
     expect((await api(admin).get(`/api/reporting/exports/${started.body.id}`).expect(200)).body.status).toBe('done');
 

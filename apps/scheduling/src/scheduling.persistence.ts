@@ -9,6 +9,7 @@ import { Migration20261204010000SeriesHistory } from './migrations/Migration2026
 import { Migration20261204120000ReminderLanguage } from './migrations/Migration20261204120000ReminderLanguage';
 import { Migration20261205050000SeriesUpdatedAt } from './migrations/Migration20261205050000SeriesUpdatedAt';
 import { Migration20261205070000DigestSessions } from './migrations/Migration20261205070000DigestSessions';
+import { Migration20261205090000JobNotices } from './migrations/Migration20261205090000JobNotices';
 import { ClosureDayRow, OccurrenceOverride, Series, SeriesSegment } from './series/series.entities';
 
 export const SCHEDULING_PERSISTENCE: ServicePersistence = {
@@ -23,5 +24,6 @@ export const SCHEDULING_PERSISTENCE: ServicePersistence = {
     { name: 'Migration20261204120000ReminderLanguage', class: Migration20261204120000ReminderLanguage },
     { name: 'Migration20261205050000SeriesUpdatedAt', class: Migration20261205050000SeriesUpdatedAt },
     { name: 'Migration20261205070000DigestSessions', class: Migration20261205070000DigestSessions },
+    { name: 'Migration20261205090000JobNotices', class: Migration20261205090000JobNotices },
   ],
 };

@@ -1063,7 +1063,7 @@ export interface paths {
         };
         /**
          * List my notifications
-         * @description Reminders, escalations (admins) and note digests (guardians), newest first (ties by id). `updatedSince` filters on the latest of created, read and e-mailed.
+         * @description Reminders, escalations (admins), note digests (guardians) and notices that a long job I started finished (`job-finished`, with `job.link` to its screen), newest first (ties by id). `updatedSince` filters on the latest of created, read and e-mailed.
          *
          *     Roles: provider, school_admin, district_admin, payroll, guardian.
          */
@@ -1129,14 +1129,14 @@ export interface paths {
         };
         /**
          * Read my preferences
-         * @description The language the app and e-mail use (set by an invitation, or here).
+         * @description The language the app and e-mail use (set by an invitation, or here), and whether finished jobs are e-mailed to me.
          *
          *     Roles: district_admin, school_admin, provider, payroll, guardian, student.
          */
         get: operations["Preferences_read"];
         /**
          * Set my preferences
-         * @description The language the app and e-mail use from now on.
+         * @description The language the app and e-mail use, and whether finished jobs are e-mailed to me, from now on; a field left out stays as it is.
          *
          *     Roles: district_admin, school_admin, provider, payroll, guardian, student.
          */
@@ -2420,6 +2420,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/staff/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find staff by name (coaches and admins)
+         * @description Active staff of the district whose every word of `q` starts their first or last name (accents and case ignored), ordered by last name, first name, then id; only id and name. For a coach adding the teacher they coach to a session; other providers → 403 `STAFF.SEARCH_FOR_COACHES`.
+         *
+         *     Roles: district_admin, school_admin, provider.
+         */
+        get: operations["Staff_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/staff/{id}": {
         parameters: {
             query?: never;
@@ -3135,18 +3157,21 @@ export interface components {
             /** Format: date-time */
             occurredAt: string;
             /** @enum {string} */
-            action: "auth.sign-in" | "auth.sign-in.failed" | "student.record.read" | "session.read" | "dashboard.student.read" | "export.download" | "directory.student.create" | "directory.student.update" | "directory.staff.update" | "district.settings.update" | "session.signature" | "session.signature.failed" | "audit.export";
-            /** @enum {string} */
-            actorKind: "user" | "api_client";
+            action: "auth.sign-in" | "auth.sign-in.failed" | "student.record.read" | "session.read" | "dashboard.student.read" | "export.download" | "directory.student.create" | "directory.student.update" | "directory.staff.create" | "directory.staff.update" | "directory.school.create" | "directory.school.update" | "directory.guardian.create" | "directory.guardian.update" | "directory.guardian.links" | "directory.group.create" | "directory.group.update" | "directory.group.members" | "directory.staff-group.create" | "directory.staff-group.members" | "directory.roster-import.apply" | "directory.demo-seed" | "district.create" | "district.settings.update" | "district.security.update" | "district.sso.update" | "api-client.create" | "api-client.secret.rotate" | "api-client.revoke" | "auth.mfa.failed" | "auth.sso.failed" | "session.signature" | "session.signature.failed" | "audit.export";
+            /**
+             * @description A user, an API client, an operator command run on the server, or someone not known to be any account (a failed single sign-on)
+             * @enum {string}
+             */
+            actorKind: "user" | "api_client" | "operator" | "anonymous";
             /**
              * Format: uuid
-             * @description The user, or the API client
+             * @description The user, or the API client; null for an operator command or an anonymous actor
              */
             actorId: string | null;
             /** @description The actor’s name when the event happened */
             actorName: string | null;
             /**
-             * @description What the event is about: student, session, user, district, dashboard, state-export, audit-log
+             * @description What the event is about: student, session, user, district, school, guardian, group, staff-group, api-client, roster-import, dashboard, state-export, audit-log
              * @example student
              */
             subjectType: string;
@@ -4292,6 +4317,25 @@ export interface components {
              */
             problems: string[];
         };
+        FinishedJob: {
+            /** @enum {string} */
+            kind: "roster-import" | "state-export" | "district-export" | "invitation-batch";
+            /**
+             * Format: uuid
+             * @description The import, export or batch
+             */
+            id: string;
+            /** @enum {string} */
+            status: "succeeded" | "failed";
+            /**
+             * @description The web app's path of the job's screen; null when the app has none (district exports)
+             * @example /admin/roster-imports?import=0b5e…
+             */
+            link: string | null;
+            /** Format: date-time */
+            finishedAt: string;
+        };
+        GatewayJobFinished: Record<string, never>;
         GroupDetailResponse: {
             /** Format: uuid */
             id: string;
@@ -4592,7 +4636,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "reminder" | "escalation" | "digest";
+            kind: "reminder" | "escalation" | "digest" | "job-finished";
             /** Format: uuid */
             recipientUserId: string | null;
             /** Format: uuid */
@@ -4616,6 +4660,8 @@ export interface components {
             providerId: string | null;
             /** Format: date-time */
             dueAt: string | null;
+            /** @description A job-finished notice: the job, for the user who started it */
+            job: components["schemas"]["FinishedJob"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -5054,6 +5100,8 @@ export interface components {
              * @enum {string}
              */
             language: "en" | "es";
+            /** @description E-mail me when a long job I started (roster import, export, invitation batch) finishes; the in-app notice comes either way */
+            jobMail: boolean;
         };
         PutDistrictSecurityRequest: {
             /**
@@ -5091,7 +5139,12 @@ export interface components {
              * @example es
              * @enum {string}
              */
-            language: "en" | "es";
+            language?: "en" | "es";
+            /**
+             * @description E-mail me when a long job I started finishes
+             * @example true
+             */
+            jobMail?: boolean;
         };
         QualifiersBody: {
             homebound: boolean;
@@ -5908,6 +5961,14 @@ export interface components {
             /** @description The OneRoster `sourcedId` of a record that came from a roster import; null for one entered here */
             sourcedId: string | null;
             version: number;
+        };
+        StaffSearchResult: {
+            /** Format: uuid */
+            id: string;
+            /** @example Terry */
+            firstName: string;
+            /** @example Tutor */
+            lastName: string;
         };
         StartDistrictExportBody: {
             /**
@@ -6918,7 +6979,7 @@ export interface operations {
                 studentId?: string;
                 /** @description Events of this actor: a user, or an API client (its id) */
                 actorUserId?: string;
-                action?: "auth.sign-in" | "auth.sign-in.failed" | "student.record.read" | "session.read" | "dashboard.student.read" | "export.download" | "directory.student.create" | "directory.student.update" | "directory.staff.update" | "district.settings.update" | "session.signature" | "session.signature.failed" | "audit.export";
+                action?: "auth.sign-in" | "auth.sign-in.failed" | "student.record.read" | "session.read" | "dashboard.student.read" | "export.download" | "directory.student.create" | "directory.student.update" | "directory.staff.create" | "directory.staff.update" | "directory.school.create" | "directory.school.update" | "directory.guardian.create" | "directory.guardian.update" | "directory.guardian.links" | "directory.group.create" | "directory.group.update" | "directory.group.members" | "directory.staff-group.create" | "directory.staff-group.members" | "directory.roster-import.apply" | "directory.demo-seed" | "district.create" | "district.settings.update" | "district.security.update" | "district.sso.update" | "api-client.create" | "api-client.secret.rotate" | "api-client.revoke" | "auth.mfa.failed" | "auth.sso.failed" | "session.signature" | "session.signature.failed" | "audit.export";
                 /** @description Events at or after this instant */
                 from?: string;
                 /** @description Events before this instant (not included) */
@@ -6998,7 +7059,7 @@ export interface operations {
                 studentId?: string;
                 /** @description Events of this actor: a user, or an API client (its id) */
                 actorUserId?: string;
-                action?: "auth.sign-in" | "auth.sign-in.failed" | "student.record.read" | "session.read" | "dashboard.student.read" | "export.download" | "directory.student.create" | "directory.student.update" | "directory.staff.update" | "district.settings.update" | "session.signature" | "session.signature.failed" | "audit.export";
+                action?: "auth.sign-in" | "auth.sign-in.failed" | "student.record.read" | "session.read" | "dashboard.student.read" | "export.download" | "directory.student.create" | "directory.student.update" | "directory.staff.create" | "directory.staff.update" | "directory.school.create" | "directory.school.update" | "directory.guardian.create" | "directory.guardian.update" | "directory.guardian.links" | "directory.group.create" | "directory.group.update" | "directory.group.members" | "directory.staff-group.create" | "directory.staff-group.members" | "directory.roster-import.apply" | "directory.demo-seed" | "district.create" | "district.settings.update" | "district.security.update" | "district.sso.update" | "api-client.create" | "api-client.secret.rotate" | "api-client.revoke" | "auth.mfa.failed" | "auth.sso.failed" | "session.signature" | "session.signature.failed" | "audit.export";
                 /** @description Events at or after this instant */
                 from?: string;
                 /** @description Events before this instant (not included) */
@@ -11291,6 +11352,8 @@ export interface operations {
                 updatedSince?: string;
                 /** @description Only notifications not read yet */
                 unread?: boolean;
+                /** @description Only notifications of this kind (the web header reads `job-finished`) */
+                kind?: "reminder" | "escalation" | "digest" | "job-finished";
             };
             header?: never;
             path?: never;
@@ -18036,6 +18099,79 @@ export interface operations {
             };
             /** @description The body is not JSON (or the route’s declared type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description Too many requests; wait for Retry-After seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+        };
+    };
+    Staff_search: {
+        parameters: {
+            query: {
+                /** @description Which page, from 1 */
+                page?: number;
+                /** @description Items per page */
+                pageSize?: number;
+                /** @description Only records created or changed at or after this instant (ISO 8601 with offset) */
+                updatedSince?: string;
+                /** @description First letters of the first or last name, one or more words; accents and case are ignored */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["StaffSearchResult"][];
+                        /** @example 1 */
+                        page: number;
+                        /** @example 50 */
+                        pageSize: number;
+                        /** @example 1 */
+                        total: number;
+                    };
+                };
+            };
+            /** @description Invalid input; `fields` names each field and what is wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The caller’s role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,6 +22,7 @@ const SAMPLES: { [K in MailTemplate]: MailVariables[K] } = {
     timeZone: 'America/Chicago',
   },
   'export-ready': { format: 'csv', recordCount: 12, finishedAt: expiresAt, link: 'http://127.0.0.1:3000/reporting/exports/1' },
+  'job-finished': { jobKind: 'roster-import', succeeded: false, finishedAt: expiresAt, link: 'http://127.0.0.1:3000/admin/roster-imports?import=1', timeZone: 'America/Chicago' },
 };
 
 function environment(overrides: Record<string, string>): Environment {

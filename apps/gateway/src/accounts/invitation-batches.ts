@@ -4,6 +4,8 @@ import { Job, Queue, Worker } from 'bullmq';
 import { Actor } from '@sessionledger/auth';
 import { Conflict, isUuid, newId, NotFound, requestContext } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
+import { GATEWAY_JOB_FINISHED } from '@sessionledger/contracts';
+import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { backgroundWorkerSettings, redisOptionsFrom } from '@sessionledger/platform';
 import { AccountsService } from './accounts.service';
@@ -87,6 +89,13 @@ export class InvitationBatches implements OnModuleInit, OnApplicationShutdown {
       ...backgroundWorkerSettings(INVITATION_ATTEMPTS),
     });
     this.worker.on('error', (error) => this.logger.error({ err: { message: error.message } }, 'invitation worker error'));
+    // Its last attempt failed: the batch stops where it is, and its starter is told.
+    this.worker.on('failed', (job) => {
+      if (!job || job.attemptsMade < INVITATION_ATTEMPTS || !isUuid(job.data?.districtId) || !isUuid(job.data?.batchId)) return;
+      this.finish(job.data.districtId, job.data.batchId, 'failed').catch((error: Error) =>
+        this.logger.error({ batchId: job.data.batchId, err: { message: error.message } }, 'could not mark the invitation batch failed'),
+      );
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -160,8 +169,20 @@ export class InvitationBatches implements OnModuleInit, OnApplicationShutdown {
         );
         await job.updateProgress({ done: people.indexOf(person) + 1, total: people.length });
       }
-      await this.transactions.run(districtId, (em) => em.execute(`update gateway.invitation_batch set status = 'succeeded', finished_at = now() where id = ?`, [batchId]));
+      await this.finish(districtId, batchId, 'succeeded');
       this.logger.log({ batchId, total: people.length }, 'invitation batch finished');
+    });
+  }
+
+  /** Ends the batch once, announcing it to its starter in the same transaction; a batch already ended stays as it ended. */
+  private finish(districtId: string, batchId: string, status: 'succeeded' | 'failed'): Promise<void> {
+    return this.transactions.run(districtId, async (em) => {
+      const [ended] = await em.execute<{ requested_by: string; finished_at: Date }[]>(
+        `update gateway.invitation_batch set status = ?, finished_at = now() where id = ? and status in ('queued', 'running') returning requested_by, finished_at`,
+        [status, batchId],
+      );
+      if (!ended) return;
+      recordEvent(em, GATEWAY_JOB_FINISHED, { districtId, kind: 'invitation-batch', jobId: batchId, status, startedBy: ended.requested_by, finishedAt: new Date(ended.finished_at).toISOString() });
     });
   }
 }

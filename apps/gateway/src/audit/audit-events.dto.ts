@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { INSTANT, SyncPageQuery } from '@sessionledger/common';
-import { AUDIT_ACTIONS, AuditAction, AuditActorKind } from './audit-log';
+import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS, AuditAction, AuditActorKind } from './audit-log';
 
 const instant = (field: 'from' | 'to', description: string) =>
   [
@@ -54,16 +54,16 @@ export class AuditEventReply {
   @ApiProperty({ enum: AUDIT_ACTIONS })
   action: AuditAction;
 
-  @ApiProperty({ enum: ['user', 'api_client'] })
+  @ApiProperty({ enum: AUDIT_ACTOR_KINDS, description: 'A user, an API client, an operator command run on the server, or someone not known to be any account (a failed single sign-on)' })
   actorKind: AuditActorKind;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user, or the API client' })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user, or the API client; null for an operator command or an anonymous actor' })
   actorId: string | null;
 
   @ApiProperty({ type: String, nullable: true, description: 'The actor’s name when the event happened' })
   actorName: string | null;
 
-  @ApiProperty({ example: 'student', description: 'What the event is about: student, session, user, district, dashboard, state-export, audit-log' })
+  @ApiProperty({ example: 'student', description: 'What the event is about: student, session, user, district, school, guardian, group, staff-group, api-client, roster-import, dashboard, state-export, audit-log' })
   subjectType: string;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })

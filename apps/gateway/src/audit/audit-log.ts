@@ -16,22 +16,52 @@ export const AUDIT_ACTIONS = [
   'export.download',
   'directory.student.create',
   'directory.student.update',
+  'directory.staff.create',
   'directory.staff.update',
+  'directory.school.create',
+  'directory.school.update',
+  'directory.guardian.create',
+  'directory.guardian.update',
+  'directory.guardian.links',
+  'directory.group.create',
+  'directory.group.update',
+  'directory.group.members',
+  'directory.staff-group.create',
+  'directory.staff-group.members',
+  'directory.roster-import.apply',
+  'directory.demo-seed',
+  'district.create',
   'district.settings.update',
+  'district.security.update',
+  'district.sso.update',
+  'api-client.create',
+  'api-client.secret.rotate',
+  'api-client.revoke',
+  'auth.mfa.failed',
+  'auth.sso.failed',
   'session.signature',
   'session.signature.failed',
   'audit.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditActorKind = 'user' | 'api_client';
+/**
+ * `operator`: a command run on the server (create-district, seed-demo, roster-import), no account behind it.
+ * `anonymous`: someone not (yet) known to be any account of the district, such as a failed single sign-on.
+ */
+export const AUDIT_ACTOR_KINDS = ['user', 'api_client', 'operator', 'anonymous'] as const;
+export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];
 
 /** Who acted. A null name is filled from the user's current name in the same statement (sign-ins know only the id). */
 export interface AuditActor {
   kind: AuditActorKind;
-  id: string;
+  id: string | null;
   name: string | null;
 }
+
+/** An operator command; the entry's `detail.command` names it. */
+export const OPERATOR_ACTOR: AuditActor = { kind: 'operator', id: null, name: null };
+export const ANONYMOUS_ACTOR: AuditActor = { kind: 'anonymous', id: null, name: null };
 
 type Json = Record<string, unknown>;
 

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Knex } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
 import { newId, NotFound } from '@sessionledger/common';
+import { GATEWAY_JOB_FINISHED } from '@sessionledger/contracts';
+import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { DistrictExportFile, DistrictExportReply, DistrictExportScope, DistrictExportStatus } from './district-export.dto';
 
@@ -107,18 +109,24 @@ export class DistrictExportStore {
   }
 
   async markDone(districtId: string, id: string, result: { files: DistrictExportFile[]; sizeBytes: number; sha256: string; chunks: number }): Promise<void> {
-    await this.transactions.run(districtId, (em) =>
-      em.execute(
-        `UPDATE ${S}.district_export SET status = 'done', progress = 100, files = ?::jsonb, size_bytes = ?, sha256 = ?, chunks = ?, error = NULL, finished_at = clock_timestamp() WHERE id = ?`,
+    await this.transactions.run(districtId, async (em) => {
+      const finished = await em.execute<FinishedRow[]>(
+        `UPDATE ${S}.district_export SET status = 'done', progress = 100, files = ?::jsonb, size_bytes = ?, sha256 = ?, chunks = ?, error = NULL, finished_at = clock_timestamp() WHERE id = ?
+         RETURNING requested_by, finished_at`,
         [JSON.stringify(result.files), result.sizeBytes, result.sha256, result.chunks, id],
-      ),
-    );
+      );
+      announceFinished(em, districtId, id, 'succeeded', finished);
+    });
   }
 
   async markFailed(districtId: string, id: string, error: string): Promise<void> {
-    await this.transactions.run(districtId, (em) =>
-      em.execute(`UPDATE ${S}.district_export SET status = 'failed', error = ?, finished_at = now() WHERE id = ? AND status <> 'done'`, [error, id]),
-    );
+    await this.transactions.run(districtId, async (em) => {
+      const finished = await em.execute<FinishedRow[]>(
+        `UPDATE ${S}.district_export SET status = 'failed', error = ?, finished_at = now() WHERE id = ? AND status <> 'done' RETURNING requested_by, finished_at`,
+        [error, id],
+      );
+      announceFinished(em, districtId, id, 'failed', finished);
+    });
   }
 
   async chunk(districtId: string, id: string, seq: number): Promise<Buffer | undefined> {
@@ -128,4 +136,23 @@ export class DistrictExportStore {
       return result.rows[0]?.content;
     });
   }
+}
+
+interface FinishedRow {
+  requested_by: string;
+  finished_at: Date;
+}
+
+/** In the transaction that finished the export, so its starter is told exactly when it finished (once: see JobAnnouncements). */
+function announceFinished(em: EntityManager, districtId: string, exportId: string, status: 'succeeded' | 'failed', finished: FinishedRow[]): void {
+  const [row] = finished;
+  if (!row) return;
+  recordEvent(em, GATEWAY_JOB_FINISHED, {
+    districtId,
+    kind: 'district-export',
+    jobId: exportId,
+    status,
+    startedBy: row.requested_by,
+    finishedAt: new Date(row.finished_at).toISOString(),
+  });
 }

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Environment } from '@sessionledger/config';
-import { GuardianDigestCreated, StateExportFinished, TaskEscalated } from '@sessionledger/contracts';
+import { FinishedJob, GuardianDigestCreated, StateExportFinished, TaskEscalated } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { Mailer, MailLanguage, MailVariables } from '@sessionledger/platform';
 
-type EventMail = 'escalation' | 'digest' | 'export-ready';
+type EventMail = 'escalation' | 'digest' | 'export-ready' | 'job-finished';
 
 interface Recipient {
   user_id: string;
@@ -97,7 +97,7 @@ export class NotificationMail {
         return {
           studentFirstName: student?.first_name ?? '—',
           sessions: event.sessions.map((s) => ({ startedAt: new Date(s.startedAt), service: s.service, providerName: s.providerName, link: this.link(`sessions/${s.sessionId}`) })),
-          link: this.link('notifications'),
+          link: this.link('family'),
           timeZone,
         };
       },
@@ -118,7 +118,29 @@ export class NotificationMail {
         format: event.format,
         recordCount: event.records ?? 0,
         finishedAt: new Date(event.finishedAt),
-        link: this.link(`reporting/exports/${event.exportId}`),
+        link: this.link(`admin/state-reporting?export=${event.exportId}`),
+        timeZone,
+      }),
+    });
+  }
+
+  /**
+   * The starter of a long job learns it finished, when they asked for these
+   * mails (`jobMail`, off by default: the in-app notice always comes).
+   */
+  jobFinished(districtId: string, startedBy: string, job: FinishedJob): Promise<number> {
+    return this.deliver(districtId, {
+      template: 'job-finished',
+      subjectId: job.id,
+      recipients: async (em) => {
+        const starter = await em.execute<{ id: string }[]>(`select u.id from gateway.app_user u where u.id = ? and u.job_mail and ${ACTIVE}`, [startedBy]);
+        return starter.map((r) => r.id);
+      },
+      variables: async (_em, timeZone) => ({
+        jobKind: job.kind,
+        succeeded: job.status === 'succeeded',
+        finishedAt: new Date(job.finishedAt),
+        link: job.link ? this.link(job.link.replace(/^\/+/, '')) : null,
         timeZone,
       }),
     });

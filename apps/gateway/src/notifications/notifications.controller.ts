@@ -26,7 +26,8 @@ export class NotificationsController {
   @Get()
   @Operation({
     summary: 'List my notifications',
-    description: 'Reminders, escalations (admins) and note digests (guardians), newest first (ties by id). `updatedSince` filters on the latest of created, read and e-mailed.',
+    description:
+      'Reminders, escalations (admins), note digests (guardians) and notices that a long job I started finished (`job-finished`, with `job.link` to its screen), newest first (ties by id). `updatedSince` filters on the latest of created, read and e-mailed.',
     answer: Paged(NotificationReply),
     errors: [503],
   })

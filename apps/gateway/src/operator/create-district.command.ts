@@ -27,6 +27,7 @@ export async function createDistrictCommand(args: string[]): Promise<void> {
       name: values.name!,
       timeZone: values['time-zone']!,
       admin: { email: values['admin-email']!, firstName: values['admin-first-name']!, lastName: values['admin-last-name']!, password },
+      command: 'create-district',
     }),
   );
   process.stdout.write(`district ${created.districtId} created; admin ${values['admin-email']}${provided ? '' : ` with password ${password}`}\n`);

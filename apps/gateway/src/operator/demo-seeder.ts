@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, OPERATOR_ACTOR } from '../audit/audit-log';
 import { Passwords } from '../auth/passwords';
 import { Guardian, GuardianStudent, GroupMember, School, Student, StudentGroup } from '../directory/directory.entities';
 import { DistrictProvisioning, NewUser } from '../directory/district/district-provisioning';
@@ -28,6 +29,7 @@ export class DemoSeeder {
     private readonly provisioning: DistrictProvisioning,
     private readonly transactions: TenantTransactions,
     private readonly passwords: Passwords,
+    private readonly audit: AuditLog,
   ) {}
 
   async seed(password: string): Promise<DemoSummary[]> {
@@ -65,6 +67,7 @@ export class DemoSeeder {
       name: plan.name,
       timeZone: plan.timeZone,
       admin: { email: adminEmail, firstName: 'Dana', lastName: 'Admin', password },
+      command: 'seed-demo',
     });
     const passwordHash = await this.passwords.hash(password);
     await this.transactions.run(districtId, async (em) => {
@@ -87,6 +90,25 @@ export class DemoSeeder {
       this.addGuardians(em, districtId, students, guardianUser.id);
       this.addGroups(em, districtId, created, students, tutor.id);
       await em.flush();
+      // One entry for the whole demo directory, like a roster import: an entry per demo row would say nothing more.
+      const count = async (table: string) => ((await em.execute(`select count(*)::int as n from gateway.${table}`)) as { n: number }[])[0].n;
+      await this.audit.record(em, districtId, OPERATOR_ACTOR, [
+        {
+          action: 'directory.demo-seed',
+          subjectType: 'district',
+          subjectId: districtId,
+          detail: {
+            command: 'seed-demo',
+            counts: {
+              schools: created.length,
+              users: await count('app_user'),
+              students: students.length,
+              guardians: await count('guardian'),
+              groups: await count('student_group'),
+            },
+          },
+        },
+      ], null);
     });
     return { district: plan.name, created: true, users };
   }

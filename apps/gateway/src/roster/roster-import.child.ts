@@ -5,6 +5,7 @@ import { requestContext } from '@sessionledger/common';
 import { ConfigModule, loadEnvironment } from '@sessionledger/config';
 import { PersistenceModule } from '@sessionledger/persistence';
 import { HealthRegistry, JsonLogger } from '@sessionledger/platform';
+import { AuditLogModule } from '../audit/audit.module';
 import { GATEWAY_PERSISTENCE } from '../gateway.persistence';
 import { RosterImporter } from './import/roster-importer';
 import { RunRosterImport } from './use-cases/run-roster-import.use-case';
@@ -20,7 +21,7 @@ import { RunRosterImport } from './use-cases/run-roster-import.use-case';
 class ChildHealthModule {}
 
 @Module({
-  imports: [ConfigModule, ChildHealthModule, PersistenceModule.forService(GATEWAY_PERSISTENCE)],
+  imports: [ConfigModule, ChildHealthModule, PersistenceModule.forService(GATEWAY_PERSISTENCE), AuditLogModule],
   providers: [RosterImporter, RunRosterImport],
 })
 class RosterImportChildModule {}

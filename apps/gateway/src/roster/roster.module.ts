@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { Environment } from '@sessionledger/config';
+import { AuditLogModule } from '../audit/audit.module';
 import { RosterImporter } from './import/roster-importer';
 import { RosterImportsController } from './roster.controller';
 import { RosterImportQueries } from './roster-import.queries';
@@ -30,6 +31,7 @@ export class RosterModule implements NestModule {
 
 /** What the operator command needs: the import itself, without the HTTP routes or the queue. */
 @Module({
+  imports: [AuditLogModule],
   providers: [RosterImporter, RunRosterImport],
   exports: [RosterImporter, RunRosterImport],
 })

@@ -94,7 +94,7 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
     'GET /me': { status: 200, fields: ME },
     'GET /me/mfa': { status: 200, fields: OWN_MFA },
     'GET /me/sign-ins': { status: 200, fields: OWN_SIGN_INS },
-    'GET /me/preferences': { status: 200, fields: ['language'] },
+    'GET /me/preferences': { status: 200, fields: ['language', 'jobMail'] },
     // Planned sessions: when, which service, with whom, called off or not; nothing a provider typed.
     'GET /me/upcoming-sessions': {
       status: 200,
@@ -121,6 +121,8 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
         'items[].sessions[].endedAt',
         'items[].sessions[].service',
         'items[].sessions[].providerName',
+        // A notice that a job the reader started finished: null for families, who start none.
+        'items[].job',
         'items[].createdAt',
         'items[].readAt',
         'items[].emailedAt',
@@ -142,7 +144,7 @@ const ALLOWED: Record<'guardian' | 'student', Record<string, { status: number; f
     'GET /me': { status: 200, fields: ME },
     'GET /me/mfa': { status: 200, fields: OWN_MFA },
     'GET /me/sign-ins': { status: 200, fields: OWN_SIGN_INS },
-    'GET /me/preferences': { status: 200, fields: ['language'] },
+    'GET /me/preferences': { status: 200, fields: ['language', 'jobMail'] },
     // Planned sessions: when, which service, with whom, called off or not; nothing a provider typed.
     'GET /me/upcoming-sessions': {
       status: 200,

@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  ANNOUNCE_JOB_FINISHED,
+  AnnounceJobFinishedCommand,
   LIST_NOTIFICATIONS,
   ListNotificationsCommand,
   MARK_NOTIFICATION_READ,
@@ -19,7 +21,7 @@ import { Page } from '@sessionledger/common';
 import { BullMqContext, EventInbox } from '@sessionledger/messaging';
 import { RemindersService } from './reminders.service';
 
-/** Session-log's task, posting and amendment events, each applied once, and the notification commands. */
+/** Session-log's task, posting and amendment events, each applied once, and the notification commands (the gateway's finished-job notices among them). */
 @Controller()
 export class RemindersController {
   constructor(
@@ -52,6 +54,11 @@ export class RemindersController {
   @MessagePattern(LIST_NOTIFICATIONS.pattern)
   list(@Payload() command: ListNotificationsCommand): Promise<Page<NotificationReply>> {
     return this.reminders.list(command);
+  }
+
+  @MessagePattern(ANNOUNCE_JOB_FINISHED.pattern)
+  announceJobFinished(@Payload() command: AnnounceJobFinishedCommand): Promise<NotificationReply> {
+    return this.reminders.announceJobFinished(command);
   }
 
   @MessagePattern(MARK_NOTIFICATION_READ.pattern)

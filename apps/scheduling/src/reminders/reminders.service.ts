@@ -5,6 +5,7 @@ import { NotFound, Page, pageOf } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import {
   ActorSnapshot,
+  AnnounceJobFinishedCommand,
   DigestSession,
   GUARDIAN_DIGEST_CREATED,
   ListNotificationsCommand,
@@ -43,6 +44,11 @@ interface NotificationRow {
   read_at: Date | null;
   emailed_at: Date | null;
   sessions: DigestSession[] | null;
+  job_kind: NonNullable<NotificationReply['job']>['kind'] | null;
+  job_id: string | null;
+  job_status: NonNullable<NotificationReply['job']>['status'] | null;
+  job_link: string | null;
+  job_finished_at: Date | null;
 }
 
 /** The posted sessions a digest names, oldest first, as families see them; a tombstoned (amended-away) one is left out. */
@@ -260,13 +266,40 @@ export class RemindersService implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
+  /**
+   * The starter's notice that their job finished: inserted once per job (the
+   * unique key), so a retried job or a redelivered event answers the notice
+   * already made, whatever status it reports the second time.
+   */
+  async announceJobFinished(command: AnnounceJobFinishedCommand): Promise<NotificationReply> {
+    const { districtId, recipientUserId, job } = command;
+    return this.transactions.run(districtId, async (em) => {
+      const created = await em.execute<{ id: string }[]>(
+        `insert into ${S}.notification (id, district_id, kind, recipient_user_id, job_kind, job_id, job_status, job_link, job_finished_at)
+         values (?, ?, 'job-finished', ?, ?, ?, ?, ?, ?)
+         on conflict (district_id, job_kind, job_id) where kind = 'job-finished' do nothing returning id`,
+        [randomUUID(), districtId, recipientUserId, job.kind, job.id, job.status, job.link, job.finishedAt],
+      );
+      if (created.length) this.logger.log({ districtId, jobKind: job.kind, jobId: job.id, status: job.status }, 'job-finished notification created');
+      const [row] = await em.execute<NotificationRow[]>(
+        `select n.*, null as sessions from ${S}.notification n where n.kind = 'job-finished' and n.job_kind = ? and n.job_id = ?`,
+        [job.kind, job.id],
+      );
+      return toReply(row);
+    });
+  }
+
   /** Newest first, ties by id: a stable order to page through. */
   async list(command: ListNotificationsCommand): Promise<Page<NotificationReply>> {
-    const { actor, studentIds, unread, updatedSince } = command;
+    const { actor, studentIds, unread, kind, updatedSince } = command;
     return this.transactions.run(actor.districtId, async (em) => {
       const [visible, params] = visibleTo(actor, studentIds);
       const clauses = [visible];
       if (unread) clauses.push('n.read_at is null');
+      if (kind) {
+        clauses.push('n.kind = ?');
+        params.push(kind);
+      }
       if (updatedSince) {
         // greatest() skips nulls: a notification changes when it is created, read or e-mailed.
         clauses.push('greatest(n.created_at, n.read_at, n.emailed_at) >= ?');
@@ -383,6 +416,10 @@ function toReply(row: NotificationRow): NotificationReply {
     sessionId: row.session_id,
     providerId: row.provider_id,
     dueAt: iso(row.due_at),
+    job:
+      row.kind === 'job-finished' && row.job_kind && row.job_id && row.job_status
+        ? { kind: row.job_kind, id: row.job_id, status: row.job_status, link: row.job_link, finishedAt: iso(row.job_finished_at) as string }
+        : null,
     createdAt: iso(row.created_at) as string,
     readAt: iso(row.read_at),
     emailedAt: iso(row.emailed_at),

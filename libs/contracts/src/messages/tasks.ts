@@ -6,7 +6,7 @@ import type { Page } from '@sessionledger/common';
 import { defineCommand, defineEvent } from '../contract';
 
 export const TASK_KINDS = ['attendance', 'notes'] as const;
-export const NOTIFICATION_KINDS = ['reminder', 'escalation', 'digest'] as const;
+export const NOTIFICATION_KINDS = ['reminder', 'escalation', 'digest', 'job-finished'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
@@ -146,6 +146,11 @@ export class ListNotificationsCommand extends PagedTenantCommand {
   @IsBoolean()
   unread?: boolean;
 
+  /** Only those of this kind. */
+  @IsOptional()
+  @IsIn(NOTIFICATION_KINDS)
+  kind?: NotificationKind;
+
   /** Only notifications created, read or e-mailed at or after this instant. */
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -159,6 +164,71 @@ export class MarkNotificationReadCommand extends TenantCommand {
   @IsArray()
   @IsUUID('all', { each: true })
   studentIds: string[];
+}
+
+/** The long jobs whose starter is told when they finish. */
+export const FINISHED_JOB_KINDS = ['roster-import', 'state-export', 'district-export', 'invitation-batch'] as const;
+export type FinishedJobKind = (typeof FINISHED_JOB_KINDS)[number];
+export const FINISHED_JOB_OUTCOMES = ['succeeded', 'failed'] as const;
+export type FinishedJobOutcome = (typeof FINISHED_JOB_OUTCOMES)[number];
+
+/** A finished job as its notification names it: what ran, how it ended, and where the web app shows it. */
+export class FinishedJob {
+  @ApiProperty({ enum: FINISHED_JOB_KINDS })
+  @IsIn(FINISHED_JOB_KINDS)
+  kind: FinishedJobKind;
+
+  @ApiProperty({ format: 'uuid', description: 'The import, export or batch' })
+  @IsUUID()
+  id: string;
+
+  @ApiProperty({ enum: FINISHED_JOB_OUTCOMES })
+  @IsIn(FINISHED_JOB_OUTCOMES)
+  status: FinishedJobOutcome;
+
+  @ApiProperty({ type: String, nullable: true, example: '/admin/roster-imports?import=0b5e…', description: "The web app's path of the job's screen; null when the app has none (district exports)" })
+  @IsOptional()
+  @IsString()
+  link: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601({ strict: true })
+  finishedAt: string;
+}
+
+/**
+ * The gateway tells scheduling a job finished, for the user who started it:
+ * one notification per job, whatever the number of times it is sent (a
+ * retried job, a redelivered event), answered with that one notification.
+ */
+export class AnnounceJobFinishedCommand {
+  @IsUUID()
+  districtId: string;
+
+  @IsUUID()
+  recipientUserId: string;
+
+  @ValidateNested()
+  @Type(() => FinishedJob)
+  job: FinishedJob;
+}
+
+/** A gateway job without an event of its own (district exports, invitation batches) finished: recorded in the transaction that finished it. */
+export class GatewayJobFinished extends TenantEvent {
+  @IsIn(['district-export', 'invitation-batch'])
+  kind: Extract<FinishedJobKind, 'district-export' | 'invitation-batch'>;
+
+  @IsUUID()
+  jobId: string;
+
+  @IsIn(FINISHED_JOB_OUTCOMES)
+  status: FinishedJobOutcome;
+
+  @IsUUID()
+  startedBy: string;
+
+  @IsISO8601()
+  finishedAt: string;
 }
 
 /**
@@ -205,6 +275,9 @@ export class NotificationReply {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   dueAt: string | null;
 
+  @ApiProperty({ type: () => FinishedJob, nullable: true, description: 'A job-finished notice: the job, for the user who started it' })
+  job: FinishedJob | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
@@ -217,7 +290,9 @@ export class NotificationReply {
 
 export const LIST_NOTIFICATIONS = defineCommand<ListNotificationsCommand, Page<NotificationReply>>('scheduling', 'list-notifications', ListNotificationsCommand);
 export const MARK_NOTIFICATION_READ = defineCommand<MarkNotificationReadCommand, NotificationReply>('scheduling', 'mark-notification-read', MarkNotificationReadCommand);
+export const ANNOUNCE_JOB_FINISHED = defineCommand<AnnounceJobFinishedCommand, NotificationReply>('scheduling', 'announce-job-finished', AnnounceJobFinishedCommand);
+export const GATEWAY_JOB_FINISHED = defineEvent('gateway', 'job-finished', GatewayJobFinished, ['gateway']);
 
 export const TASK_EVENTS = [TASK_OPENED, TASK_CLOSED] as const;
-export const NOTIFICATION_EVENTS = [TASK_ESCALATED, GUARDIAN_DIGEST_CREATED] as const;
-export const NOTIFICATION_COMMANDS = [LIST_NOTIFICATIONS, MARK_NOTIFICATION_READ] as const;
+export const NOTIFICATION_EVENTS = [TASK_ESCALATED, GUARDIAN_DIGEST_CREATED, GATEWAY_JOB_FINISHED] as const;
+export const NOTIFICATION_COMMANDS = [LIST_NOTIFICATIONS, MARK_NOTIFICATION_READ, ANNOUNCE_JOB_FINISHED] as const;

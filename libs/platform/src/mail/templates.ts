@@ -14,6 +14,7 @@ export interface MailVariables {
   escalation: { taskKind: string; dueAt: Date; schoolName: string; providerName: string; link: string; timeZone?: string };
   digest: { studentFirstName: string; sessions: DigestLine[]; link: string; timeZone?: string };
   'export-ready': { format: string; recordCount: number; finishedAt: Date; link: string; timeZone?: string };
+  'job-finished': { jobKind: 'roster-import' | 'state-export' | 'district-export' | 'invitation-batch'; succeeded: boolean; finishedAt: Date; link: string | null; timeZone?: string };
 }
 
 /** One session of a guardian's digest: what families may see (never notes, pay or work orders). */
@@ -120,6 +121,29 @@ const TEMPLATES: Templates = {
       text: `La exportación estatal que inició terminó el ${when(v.finishedAt, 'es', v.timeZone)} con ${v.recordCount} registros. Descárguela aquí (con su propia sesión):\n\n${v.link}`,
     }),
   },
+  'job-finished': {
+    en: (v) => {
+      const job = JOB_NAMES[v.jobKind].en;
+      return {
+        subject: v.succeeded ? `Your ${job} finished` : `Your ${job} failed`,
+        text: `The ${job} you started ${v.succeeded ? 'finished' : 'failed'} ${when(v.finishedAt, 'en', v.timeZone)}.${v.link ? ` See ${v.succeeded ? 'what it did' : 'why'} (signed in as yourself):\n\n${v.link}` : ''}`,
+      };
+    },
+    es: (v) => {
+      const job = JOB_NAMES[v.jobKind].es;
+      return {
+        subject: `${job} que inició ${v.succeeded ? 'terminó' : 'falló'}`,
+        text: `${job} que inició ${v.succeeded ? 'terminó' : 'falló'} el ${when(v.finishedAt, 'es', v.timeZone)}.${v.link ? ` Vea ${v.succeeded ? 'el resultado' : 'por qué'} (con su propia sesión):\n\n${v.link}` : ''}`,
+      };
+    },
+  },
+};
+
+const JOB_NAMES: Record<MailVariables['job-finished']['jobKind'], { en: string; es: string }> = {
+  'roster-import': { en: 'roster import', es: 'La importación del padrón' },
+  'state-export': { en: 'state export', es: 'La exportación estatal' },
+  'district-export': { en: 'district export', es: 'La exportación del distrito' },
+  'invitation-batch': { en: 'batch of invitations', es: 'El lote de invitaciones' },
 };
 
 function capitalise(text: string): string {

@@ -3,6 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Actor, ApiScope } from '@sessionledger/auth';
 import { DomainError, newId, NotFound, Page, pageOf } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, auditActorOf } from '../../audit/audit-log';
 import { ApiClientListQuery, ApiClientReply, ApiClientSecretReply, CreateApiClientBody } from './api-clients.dto';
 
 /** Active (unrevoked) clients a district may hold: enough for its systems, few enough to review. */
@@ -40,7 +41,10 @@ export function clientSecretMatches(secret: string, storedHash: string | undefin
 /** District admins create, list, rotate and revoke their district's API clients. */
 @Injectable()
 export class ApiClientsService {
-  constructor(private readonly transactions: TenantTransactions) {}
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly audit: AuditLog,
+  ) {}
 
   create(actor: Actor, body: CreateApiClientBody): Promise<ApiClientSecretReply> {
     return this.transactions.run(actor.districtId, async (em) => {
@@ -58,6 +62,9 @@ export class ApiClientsService {
          values (?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?, ?) returning ${COLUMNS}`,
         [newId(), actor.districtId, `slc_${randomBytes(16).toString('base64url')}`, body.name, JSON.stringify(body.scopes), hash, actor.userId],
       )) as ApiClientRow[];
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+        { action: 'api-client.create', subjectType: 'api-client', subjectId: row.id, after: { clientId: row.client_id, name: row.name, scopes: row.scopes } },
+      ]);
       return { ...toReply(row), clientSecret: secret };
     });
   }
@@ -78,12 +85,17 @@ export class ApiClientsService {
   /** Revoking twice is the same as once; its tokens fail from the next request (the actor loader reads `revoked_at`). */
   revoke(actor: Actor, id: string): Promise<void> {
     return this.transactions.run(actor.districtId, async (em) => {
-      const rows = (await em.execute(
-        `update gateway.api_client set revoked_at = coalesce(revoked_at, now()), updated_at = case when revoked_at is null then now() else updated_at end
-          where id = ? and district_id = ? returning id`,
-        [id, actor.districtId],
-      )) as { id: string }[];
-      if (rows.length === 0) throw new NotFound('api_client', id);
+      // The row as it was, locked, so only the request that really revokes it writes the entry.
+      const [was] = (await em.execute(`select client_id, name, revoked_at from gateway.api_client where id = ? and district_id = ? for update`, [id, actor.districtId])) as Pick<
+        ApiClientRow,
+        'client_id' | 'name' | 'revoked_at'
+      >[];
+      if (!was) throw new NotFound('api_client', id);
+      if (was.revoked_at) return;
+      await em.execute(`update gateway.api_client set revoked_at = now(), updated_at = now() where id = ?`, [id]);
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+        { action: 'api-client.revoke', subjectType: 'api-client', subjectId: id, before: { revoked: false }, after: { revoked: true }, detail: { clientId: was.client_id, name: was.name } },
+      ]);
     });
   }
 
@@ -96,6 +108,10 @@ export class ApiClientsService {
         [hash, id, actor.districtId],
       )) as ApiClientRow[];
       if (!row) throw new NotFound('api_client', id);
+      // That the secret changed, never the secret or its hash.
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+        { action: 'api-client.secret.rotate', subjectType: 'api-client', subjectId: row.id, detail: { clientId: row.client_id, name: row.name } },
+      ]);
       return { ...toReply(row), clientSecret: secret };
     });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, Unauthenticated } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog } from '../../audit/audit-log';
 import { TokenPair } from '../dto/auth.dto';
 import { SignInClient } from '../sign-ins/sign-in.entity';
 import { SignInUseCase } from '../use-cases/sign-in.use-case';
@@ -16,6 +17,7 @@ export class MfaSignInUseCase {
     private readonly challenges: MfaChallenges,
     private readonly factors: SecondFactors,
     private readonly signIn: SignInUseCase,
+    private readonly audit: AuditLog,
   ) {}
 
   async execute(request: MfaSignInRequest, client: SignInClient): Promise<TokenPair> {
@@ -25,6 +27,22 @@ export class MfaSignInUseCase {
       await this.factors.prove(pending.districtId, pending.userId, { code: request.code, recoveryCode: request.recoveryCode });
     } catch (error) {
       if (error instanceof DomainError && error.code === 'AUTH.MFA_CODE_INVALID') await this.challenges.countFailure(request.mfaToken);
+      // Guessing codes after a stolen password is what an auditor looks for; the code itself is never recorded.
+      if (error instanceof DomainError) {
+        await this.audit.recordFor(
+          pending.districtId,
+          { kind: 'user', id: pending.userId, name: null },
+          [
+            {
+              action: 'auth.mfa.failed',
+              subjectType: 'user',
+              subjectId: pending.userId,
+              detail: { method: pending.method, proof: request.code !== undefined ? 'code' : 'recovery_code', reason: error.code },
+            },
+          ],
+          client.address,
+        );
+      }
       throw error;
     }
     await this.challenges.spend(request.mfaToken);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, auditActorOf } from '../../audit/audit-log';
 import { RefreshTokens } from '../refresh-tokens';
 import { SignInClient } from '../sign-ins/sign-in.entity';
 import { SignInUseCase } from '../use-cases/sign-in.use-case';
@@ -71,6 +72,7 @@ export class DistrictSecurityService {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly refreshTokens: RefreshTokens,
+    private readonly audit: AuditLog,
   ) {}
 
   get(actor: Actor): Promise<DistrictSecurityReply> {
@@ -104,6 +106,19 @@ export class DistrictSecurityService {
         ended = await endSignInsWithoutSecondFactor(em, this.refreshTokens, 'u.roles && ?::text[]', [`{${MFA_ROLES.join(',')}}`], actor.userId, currentSignInId);
       }
       this.logger.log({ actorId: actor.userId, mfaRequired: request.mfaRequired, version: row.version, signInsEnded: ended }, 'district security settings changed');
+      const wasRequired = before?.mfa_required ?? false;
+      if (wasRequired !== request.mfaRequired) {
+        await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+          {
+            action: 'district.security.update',
+            subjectType: 'district',
+            subjectId: actor.districtId,
+            before: { mfaRequired: wasRequired },
+            after: { mfaRequired: request.mfaRequired },
+            detail: { signInsEnded: ended },
+          },
+        ]);
+      }
       return toReply(row);
     });
   }

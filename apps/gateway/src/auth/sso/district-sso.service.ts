@@ -4,6 +4,7 @@ import { Actor } from '@sessionledger/auth';
 import { Conflict, DomainError, invalid } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, auditActorOf, changedFields, createdFields } from '../../audit/audit-log';
 import { DistrictSsoResponse, PutDistrictSsoRequest } from './district-sso.dto';
 import { OidcProviders } from './oidc-providers';
 import { SsoSecrets } from './sso-secrets';
@@ -26,6 +27,10 @@ export interface DistrictSsoSettings {
   allowedDomains: string[];
 }
 
+function auditedFields(row: DistrictSsoRow): Record<string, unknown> {
+  return { slug: row.slug, issuer: row.issuer, clientId: row.client_id, allowedDomains: [...row.allowed_domains].sort() };
+}
+
 export const SSO_NOT_CONFIGURED = () => new DomainError('not_found', 'SSO.NOT_CONFIGURED', 'Single sign-on is not configured for this district');
 
 export async function readSsoRow(em: EntityManager, districtId: string): Promise<DistrictSsoRow | undefined> {
@@ -40,6 +45,7 @@ export class DistrictSsoService {
     private readonly secrets: SsoSecrets,
     private readonly providers: OidcProviders,
     private readonly env: Environment,
+    private readonly audit: AuditLog,
   ) {}
 
   get(actor: Actor): Promise<DistrictSsoResponse> {
@@ -77,8 +83,26 @@ export class DistrictSsoService {
          returning *`,
         [actor.districtId, request.slug ?? null, request.issuer, request.clientId, sealed, JSON.stringify([...new Set(request.allowedDomains)])],
       )) as DistrictSsoRow[];
+      await this.recordChange(em, actor, existing, row, request.clientSecret !== undefined);
       return this.toResponse(row);
     });
+  }
+
+  /** In the change's transaction. The secret is never recorded, sealed or not: only that a new one was set. */
+  private async recordChange(em: EntityManager, actor: Actor, before: DistrictSsoRow | undefined, after: DistrictSsoRow, clientSecretChanged: boolean): Promise<void> {
+    const now = auditedFields(after);
+    const changed = before ? changedFields(auditedFields(before), now) : { before: null, after: createdFields(now) };
+    if (!changed && !clientSecretChanged) return;
+    await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+      {
+        action: 'district.sso.update',
+        subjectType: 'district',
+        subjectId: actor.districtId,
+        before: changed?.before ?? null,
+        after: changed?.after ?? null,
+        detail: { configured: before ? 'changed' : 'first', clientSecretChanged },
+      },
+    ]);
   }
 
   /** The settings a sign-in needs, secret opened; undefined when the district has none. */

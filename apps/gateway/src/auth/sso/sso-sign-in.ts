@@ -7,6 +7,7 @@ import { Environment } from '@sessionledger/config';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { REDIS } from '@sessionledger/platform';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { ANONYMOUS_ACTOR, AuditLog } from '../../audit/audit-log';
 import { TokenPair } from '../dto/auth.dto';
 import { MfaChallenge } from '../second-factor/second-factor.dto';
 import { SignInClient } from '../sign-ins/sign-in.entity';
@@ -62,6 +63,7 @@ export class SsoSignIn {
     private readonly settings: DistrictSsoService,
     private readonly providers: OidcProviders,
     private readonly signIn: SignInUseCase,
+    private readonly audit: AuditLog,
   ) {}
 
   async start(districtSlugOrId: string, clientAddress: string): Promise<SsoStart> {
@@ -93,6 +95,18 @@ export class SsoSignIn {
     const raw = state && /^[A-Za-z0-9_-]{1,128}$/.test(state) ? await this.redis.getdel(this.key('state', state)) : null;
     if (!raw) throw refused('invalid', 'SSO.STATE_INVALID', 'This sign-in link has expired or was already used; start the sign-in again');
     const pending = JSON.parse(raw) as PendingSignIn;
+    // From here the district is known: its log gets every refusal (before, an unknown or spent state names no district).
+    const attempt: { email?: string } = {};
+    try {
+      return await this.finishCallback(callbackUrl, state!, binding, pending, attempt);
+    } catch (error) {
+      if (error instanceof DomainError) await this.recordFailure(pending.districtId, 'callback', error.code, attempt.email);
+      throw error;
+    }
+  }
+
+  private async finishCallback(callbackUrl: string, state: string, binding: string | undefined, pending: PendingSignIn, attempt: { email?: string }): Promise<string> {
+    const params = new URL(callbackUrl, 'http://callback.invalid').searchParams;
     if (!binding || !sameDigest(digest(binding), pending.bindingHash)) {
       throw refused('invalid', 'SSO.BROWSER_MISMATCH', 'This sign-in was started in another browser; start the sign-in again');
     }
@@ -105,7 +119,7 @@ export class SsoSignIn {
     try {
       // openid-client checks state, the ID token's signature, issuer, audience, expiry and nonce, and sends the PKCE verifier.
       tokens = await client.callback(this.env.SSO_REDIRECT_URI, client.callbackParams(callbackUrl), {
-        state: state!,
+        state,
         nonce: pending.nonce,
         code_verifier: pending.codeVerifier,
         response_type: 'code',
@@ -123,6 +137,7 @@ export class SsoSignIn {
     }
     const normalized = normalizeEmail(claims.email);
     const email = 'email' in normalized ? normalized.email : undefined;
+    attempt.email = email;
     const domain = email?.slice(email.lastIndexOf('@') + 1);
     if (!email || !domain || !settings.allowedDomains.includes(domain)) {
       throw refused('forbidden', 'SSO.DOMAIN_NOT_ALLOWED', "Your e-mail address's domain may not sign in to this district");
@@ -143,9 +158,38 @@ export class SsoSignIn {
       const [user] = (await em.execute(`select status from gateway.app_user where id = ?`, [issued.userId])) as { status: string }[];
       return user?.status === 'active';
     });
-    if (!active) throw noAccount();
+    if (!active) {
+      await this.recordFailure(issued.districtId, 'exchange', 'SSO.NO_ACCOUNT', undefined, issued.userId);
+      throw noAccount();
+    }
     // An authenticator asks for its code here too: the provider's own second factor is not known to us.
     return this.signIn.complete(issued.districtId, issued.userId, 'sso', client);
+  }
+
+  /**
+   * A refused sign-on of a known district, in its log: by the account the
+   * provider's verified address belongs to (whatever its status), else by
+   * someone anonymous, with the address's domain only (an outsider's address is
+   * not the district's to keep).
+   */
+  private async recordFailure(districtId: string, stage: 'callback' | 'exchange', reason: string, email?: string, knownUserId?: string): Promise<void> {
+    const userId = knownUserId ?? (email ? await this.accountOf(districtId, email) : undefined);
+    const domain = email?.slice(email.lastIndexOf('@') + 1);
+    await this.audit.recordFor(districtId, userId ? { kind: 'user', id: userId, name: null } : ANONYMOUS_ACTOR, [
+      {
+        action: 'auth.sso.failed',
+        subjectType: userId ? 'user' : 'district',
+        subjectId: userId ?? districtId,
+        detail: { method: 'sso', stage, reason, ...(domain && !userId ? { emailDomain: domain } : {}) },
+      },
+    ]);
+  }
+
+  private accountOf(districtId: string, email: string): Promise<string | undefined> {
+    return this.transactions.run(districtId, async (em) => {
+      const [user] = (await em.execute(`select id from gateway.app_user where district_id = ? and email = ?`, [districtId, email])) as { id: string }[];
+      return user?.id;
+    });
   }
 
   private async admitStart(clientAddress: string): Promise<void> {

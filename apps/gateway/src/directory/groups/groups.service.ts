@@ -3,6 +3,7 @@ import { EntityManager, FilterQuery, sql } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
 import { Conflict, FieldProblem, Forbidden, invalid, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditEntry, AuditLog, auditActorOf, changedFields, createdFields } from '../../audit/audit-log';
 import { GroupMember, Student, StudentGroup } from '../directory.entities';
 import { assertVersion, findOr404, prefixPattern } from '../shared/records';
 import { activeProviderProblem } from '../staff/staff.service';
@@ -43,7 +44,10 @@ function toMemberResponse(student: Student): GroupMemberResponse {
  */
 @Injectable()
 export class GroupsService {
-  constructor(private readonly transactions: TenantTransactions) {}
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly audit: AuditLog,
+  ) {}
 
   create(actor: Actor, request: CreateGroupRequest): Promise<GroupDetailResponse> {
     const studentIds = request.studentIds ?? [];
@@ -64,6 +68,10 @@ export class GroupsService {
       em.persist(group);
       studentIds.forEach((studentId) => em.persist(new GroupMember(actor.districtId, group.id, studentId)));
       await em.flush();
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+        { action: 'directory.group.create', subjectType: 'group', subjectId: group.id, after: createdFields(auditedFields(group)) },
+        ...memberEntries(group.id, [], studentIds),
+      ]);
       return toGroupDetailResponse(group, await membersOf(em, studentIds));
     });
   }
@@ -97,6 +105,7 @@ export class GroupsService {
     return this.transactions.run(actor.districtId, async (em) => {
       const group = await findAdministeredGroup(em, actor, groupId);
       assertVersion(group, request.version, 'group');
+      const before = auditedFields(group);
       if (request.providerId !== undefined && request.providerId !== group.providerId) {
         const problem = await activeProviderProblem(em, request.providerId, group.schoolId);
         if (problem) throw invalid('providerId', problem);
@@ -104,6 +113,7 @@ export class GroupsService {
       }
       if (request.name !== undefined) group.name = request.name;
       await em.flush();
+      await this.recordChange(em, actor, group, before);
       return toGroupDetailResponse(group, await membersOf(em, await memberIdsOf(em, group.id)));
     });
   }
@@ -121,6 +131,7 @@ export class GroupsService {
         .filter((studentId) => !kept.includes(studentId))
         .forEach((studentId) => em.persist(new GroupMember(actor.districtId, group.id, studentId)));
       await em.flush();
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), memberEntries(group.id, kept, request.studentIds));
       return toGroupDetailResponse(group, await membersOf(em, request.studentIds));
     });
   }
@@ -134,12 +145,39 @@ export class GroupsService {
           const problem = await activeProviderProblem(em, group.providerId, group.schoolId);
           if (problem) throw new Conflict('GROUP.PROVIDER_UNAVAILABLE', `The group's provider ${problem}; give the group another provider first`);
         }
+        const before = auditedFields(group);
         group.active = active;
         await em.flush();
+        await this.recordChange(em, actor, group, before);
       }
       return toGroupDetailResponse(group, await membersOf(em, await memberIdsOf(em, group.id)));
     });
   }
+
+  /** In the change's transaction; a save that changed nothing leaves no entry. */
+  private async recordChange(em: EntityManager, actor: Actor, group: StudentGroup, before: Record<string, unknown>): Promise<void> {
+    const changed = changedFields(before, auditedFields(group));
+    if (changed) await this.audit.record(em, actor.districtId, auditActorOf(actor), [{ action: 'directory.group.update', subjectType: 'group', subjectId: group.id, ...changed }]);
+  }
+}
+
+/** The group's own fields; members have their own entries (`memberEntries`). */
+function auditedFields(group: StudentGroup): Record<string, unknown> {
+  const { memberCount: _memberCount, ...fields } = toGroupResponse(group, 0);
+  return fields;
+}
+
+/**
+ * One entry per student who joined or left: membership is what shows a
+ * student to the group's provider, so "who put this student in a group" is a
+ * search by student.
+ */
+function memberEntries(groupId: string, before: string[], after: string[]): AuditEntry[] {
+  const joined = after.filter((studentId) => !before.includes(studentId));
+  const left = before.filter((studentId) => !after.includes(studentId));
+  return [...joined.map((studentId) => [studentId, true] as const), ...left.map((studentId) => [studentId, false] as const)]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([studentId, member]) => ({ action: 'directory.group.members', subjectType: 'group', subjectId: groupId, studentId, before: { member: !member }, after: { member } }));
 }
 
 /** District admins: every group; school admins: their schools' groups; providers: the groups they lead. */

@@ -3,6 +3,7 @@ import { EntityManager, FilterQuery, QBFilterQuery } from '@mikro-orm/postgresql
 import { Actor } from '@sessionledger/auth';
 import { NotFound, Page, pageOf, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditEntry, AuditLog, auditActorOf, changedFields, createdFields } from '../../audit/audit-log';
 import { RefreshTokens } from '../../auth/refresh-tokens';
 import { Guardian, GuardianStudent, Student } from '../directory.entities';
 import { inSubquery, namePrefixFilter, setAccountActive } from '../shared/people';
@@ -57,6 +58,7 @@ export class GuardiansService {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly refreshTokens: RefreshTokens,
+    private readonly audit: AuditLog,
   ) {}
 
   create(actor: Actor, request: CreateGuardianRequest): Promise<GuardianResponse> {
@@ -74,7 +76,13 @@ export class GuardiansService {
         return link;
       });
       await em.flush();
-      return toGuardianResponse(guardian, links);
+      const created = toGuardianResponse(guardian, links);
+      const { students, ...fields } = created;
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+        { action: 'directory.guardian.create', subjectType: 'guardian', subjectId: guardian.id, after: createdFields({ ...fields }) },
+        ...linkEntries(guardian.id, [], students),
+      ]);
+      return created;
     });
   }
 
@@ -111,12 +119,13 @@ export class GuardiansService {
     return this.transactions.run(actor.districtId, async (em) => {
       const { guardian, links } = await findVisibleGuardian(em, actor, guardianId);
       assertVersion(guardian, request.version, 'guardian');
+      const before = toGuardianResponse(guardian, links);
       if (request.firstName !== undefined) guardian.firstName = request.firstName;
       if (request.lastName !== undefined) guardian.lastName = request.lastName;
       if (request.email !== undefined) guardian.email = request.email;
       if (request.phone !== undefined) guardian.phone = request.phone;
       await em.flush();
-      return toGuardianResponse(guardian, links);
+      return this.recordChange(em, actor, before, toGuardianResponse(guardian, links));
     });
   }
 
@@ -124,6 +133,7 @@ export class GuardiansService {
   setStudents(actor: Actor, guardianId: string, request: GuardianStudentsRequest): Promise<GuardianResponse> {
     return this.transactions.run(actor.districtId, async (em) => {
       const { guardian, links } = await findVisibleGuardian(em, actor, guardianId);
+      const linkedBefore = toGuardianResponse(guardian, links).students;
       const kept = links.map((link) => link.studentId);
       const problems = await linkableStudentsProblems(em, actor, request.studentIds, { kept });
       if (problems.length) throw new ValidationFailed([{ field: 'studentIds', problems }]);
@@ -144,7 +154,9 @@ export class GuardiansService {
         result.push(link);
       }
       await em.flush();
-      return toGuardianResponse(guardian, result);
+      const after = toGuardianResponse(guardian, result);
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), linkEntries(guardian.id, linkedBefore, after.students));
+      return after;
     });
   }
 
@@ -153,11 +165,21 @@ export class GuardiansService {
     return this.transactions.run(actor.districtId, async (em) => {
       const { guardian, links } = await findVisibleGuardian(em, actor, guardianId);
       if (guardian.active === active) return toGuardianResponse(guardian, links);
+      const before = toGuardianResponse(guardian, links);
       guardian.active = active;
       await setAccountActive(em, this.refreshTokens, guardian.userId, active);
       await em.flush();
-      return toGuardianResponse(guardian, links);
+      return this.recordChange(em, actor, before, toGuardianResponse(guardian, links));
     });
+  }
+
+  /** In the change's transaction; the links have their own entries (`linkEntries`), so only the guardian's own fields here. */
+  private async recordChange(em: EntityManager, actor: Actor, before: GuardianResponse, after: GuardianResponse): Promise<GuardianResponse> {
+    const { students: _before, ...was } = before;
+    const { students: _after, ...now } = after;
+    const changed = changedFields({ ...was }, { ...now });
+    if (changed) await this.audit.record(em, actor.districtId, auditActorOf(actor), [{ action: 'directory.guardian.update', subjectType: 'guardian', subjectId: after.id, ...changed }]);
+    return after;
   }
 
   /** A student's guardians, inactive ones included, ordered by name then id. */
@@ -180,6 +202,32 @@ export class GuardiansService {
       );
     });
   }
+}
+
+type Link = GuardianResponse['students'][number];
+
+/**
+ * One entry per student whose link to the guardian appeared, went or changed
+ * its relationship: a link lets the guardian read that student's sessions, so
+ * "who gave access to this student" is a search by student.
+ */
+function linkEntries(guardianId: string, before: Link[], after: Link[]): AuditEntry[] {
+  const was = new Map(before.map((link) => [link.studentId, link]));
+  const now = new Map(after.map((link) => [link.studentId, link]));
+  const entries: AuditEntry[] = [];
+  for (const studentId of [...new Set([...was.keys(), ...now.keys()])].sort()) {
+    const [old, current] = [was.get(studentId), now.get(studentId)];
+    if (old && current && old.relationship === current.relationship) continue;
+    entries.push({
+      action: 'directory.guardian.links',
+      subjectType: 'guardian',
+      subjectId: guardianId,
+      studentId,
+      before: old ? { linked: true, relationship: old.relationship } : { linked: false },
+      after: current ? { linked: true, relationship: current.relationship } : { linked: false },
+    });
+  }
+  return entries;
 }
 
 /** A guardian with at least one child the actor administers, and the links to those children. */

@@ -3,6 +3,7 @@ import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Actor } from '@sessionledger/auth';
 import { Conflict, NotFound, Page, pageOf } from '@sessionledger/common';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, auditActorOf, changedFields, createdFields } from '../../audit/audit-log';
 import { School } from '../directory.entities';
 import { DirectoryListQuery } from '../shared/dto';
 import { assertVersion, findOr404, prefixPattern } from '../shared/records';
@@ -21,7 +22,10 @@ export function toSchoolResponse(school: School): SchoolResponse {
 
 @Injectable()
 export class SchoolsService {
-  constructor(private readonly transactions: TenantTransactions) {}
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly audit: AuditLog,
+  ) {}
 
   create(actor: Actor, request: CreateSchoolRequest): Promise<SchoolResponse> {
     return this.transactions.run(actor.districtId, async (em) => {
@@ -30,7 +34,11 @@ export class SchoolsService {
       // The school table announces itself to every service (see the SchoolAnnouncements migration).
       em.persist(school);
       await em.flush();
-      return toSchoolResponse(school);
+      const created = toSchoolResponse(school);
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+        { action: 'directory.school.create', subjectType: 'school', subjectId: school.id, after: createdFields({ ...created }) },
+      ]);
+      return created;
     });
   }
 
@@ -59,13 +67,14 @@ export class SchoolsService {
     return this.transactions.run(actor.districtId, async (em) => {
       const school = await findOr404(em, School, { id: schoolId }, 'school');
       assertVersion(school, request.version, 'school');
+      const before = toSchoolResponse(school);
       if (request.stateSchoolCode !== undefined && request.stateSchoolCode !== school.stateSchoolCode) {
         await this.assertCodeFree(em, request.stateSchoolCode);
         school.stateSchoolCode = request.stateSchoolCode;
       }
       if (request.name !== undefined) school.name = request.name;
       await em.flush();
-      return toSchoolResponse(school);
+      return this.recordChange(em, actor, before, toSchoolResponse(school));
     });
   }
 
@@ -74,10 +83,18 @@ export class SchoolsService {
     return this.transactions.run(actor.districtId, async (em) => {
       const school = await findOr404(em, School, { id: schoolId }, 'school');
       if (school.active === active) return toSchoolResponse(school);
+      const before = toSchoolResponse(school);
       school.active = active;
       await em.flush();
-      return toSchoolResponse(school);
+      return this.recordChange(em, actor, before, toSchoolResponse(school));
     });
+  }
+
+  /** In the change's transaction; a save that changed nothing leaves no entry. */
+  private async recordChange(em: EntityManager, actor: Actor, before: SchoolResponse, after: SchoolResponse): Promise<SchoolResponse> {
+    const changed = changedFields({ ...before }, { ...after });
+    if (changed) await this.audit.record(em, actor.districtId, auditActorOf(actor), [{ action: 'directory.school.update', subjectType: 'school', subjectId: after.id, ...changed }]);
+    return after;
   }
 
   private async visible(em: EntityManager, actor: Actor, schoolId: string): Promise<School> {

@@ -4,6 +4,7 @@ import { Actor } from '@sessionledger/auth';
 import { Conflict, invalid, newId, NotFound, Page, pageOf, SyncPageQuery, ValidationFailed } from '@sessionledger/common';
 import { ROLES } from '@sessionledger/contracts';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, auditActorOf, changedFields, createdFields } from '../../audit/audit-log';
 import { placeableSchoolProblem } from '../students/student-scope';
 import { CreateStaffGroupRequest, StaffGroupMembersRequest, StaffGroupResponse } from './staff-groups.dto';
 
@@ -32,7 +33,10 @@ export async function staffGroupsOf(em: EntityManager, userId: string): Promise<
  */
 @Injectable()
 export class StaffGroupsService {
-  constructor(private readonly transactions: TenantTransactions) {}
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly audit: AuditLog,
+  ) {}
 
   create(actor: Actor, request: CreateStaffGroupRequest): Promise<StaffGroupResponse> {
     return this.transactions.run(actor.districtId, async (em) => {
@@ -44,7 +48,11 @@ export class StaffGroupsService {
       }
       const id = newId();
       await em.execute(`insert into gateway.staff_group (id, district_id, name, school_id) values (?, ?, ?, ?)`, [id, actor.districtId, request.name, request.schoolId ?? null]);
-      return { id, name: request.name, schoolId: request.schoolId ?? null, active: true, version: 1, userIds: [] };
+      const created: StaffGroupResponse = { id, name: request.name, schoolId: request.schoolId ?? null, active: true, version: 1, userIds: [] };
+      await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+        { action: 'directory.staff-group.create', subjectType: 'staff-group', subjectId: id, after: createdFields({ ...created }) },
+      ]);
+      return created;
     });
   }
 
@@ -102,11 +110,15 @@ export class StaffGroupsService {
         const missing = request.userIds.filter((userId) => !found.has(userId));
         if (missing.length) throw new ValidationFailed([{ field: 'userIds', problems: missing.map((userId) => `${userId} is not an active staff member of the district`) }]);
       }
+      const before = await memberIds(em, id);
       await em.execute(`delete from gateway.staff_group_member where group_id = ?`, [id]);
       for (const userId of request.userIds) {
         await em.execute(`insert into gateway.staff_group_member (district_id, group_id, user_id) values (?, ?, ?)`, [actor.districtId, id, userId]);
       }
       await em.execute(`update gateway.staff_group set version = version + 1 where id = ?`, [id]);
+      const after = [...new Set(request.userIds)].sort();
+      const changed = changedFields({ userIds: before }, { userIds: after });
+      if (changed) await this.audit.record(em, actor.districtId, auditActorOf(actor), [{ action: 'directory.staff-group.members', subjectType: 'staff-group', subjectId: id, ...changed }]);
       return toResponse({ ...row, version: row.version + 1 }, [...request.userIds].sort());
     });
   }

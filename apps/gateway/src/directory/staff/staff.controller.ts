@@ -4,7 +4,7 @@ import { Actor, CurrentActor, Roles, Scopes } from '@sessionledger/auth';
 import { Page } from '@sessionledger/common';
 import { IdParam } from '../../http/id-param';
 import { Operation, Paged } from '../../http/openapi';
-import { CreateStaffRequest, StaffApprovalsRequest, StaffListQuery, StaffResponse, UpdateStaffRequest } from './staff.dto';
+import { CreateStaffRequest, StaffApprovalsRequest, StaffListQuery, StaffResponse, StaffSearchQuery, StaffSearchResult, UpdateStaffRequest } from './staff.dto';
 import { StaffService } from './staff.service';
 
 @ApiTags('staff')
@@ -26,6 +26,19 @@ export class StaffController {
   @Operation({ summary: 'List staff', description: 'Ordered by last name, first name, then id.', answer: Paged(StaffResponse), errors: [403] })
   list(@CurrentActor() actor: Actor, @Query() query: StaffListQuery): Promise<Page<StaffResponse>> {
     return this.staff.list(actor, query);
+  }
+
+  @Roles('district_admin', 'school_admin', 'provider')
+  @Get('search')
+  @Operation({
+    summary: 'Find staff by name (coaches and admins)',
+    description:
+      'Active staff of the district whose every word of `q` starts their first or last name (accents and case ignored), ordered by last name, first name, then id; only id and name. For a coach adding the teacher they coach to a session; other providers → 403 `STAFF.SEARCH_FOR_COACHES`.',
+    answer: Paged(StaffSearchResult),
+    errors: [403],
+  })
+  search(@CurrentActor() actor: Actor, @Query() query: StaffSearchQuery): Promise<Page<StaffSearchResult>> {
+    return this.staff.search(actor, query);
   }
 
   @Roles('district_admin', 'school_admin')

@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Actor, ProviderKind } from '@sessionledger/auth';
-import { Conflict, FieldProblem, Forbidden, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
+import { Conflict, FieldProblem, Forbidden, invalid, NotFound, Page, pageOf, ValidationFailed } from '@sessionledger/common';
 import type { Role } from '@sessionledger/contracts';
-import { TenantTransactions } from '@sessionledger/persistence';
-import { AuditLog, auditActorOf, changedFields } from '../../audit/audit-log';
+import { pgArray, TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, auditActorOf, changedFields, createdFields } from '../../audit/audit-log';
 import { PasswordPolicy } from '../../auth/password-policy';
 import { Passwords } from '../../auth/passwords';
 import { RefreshTokens } from '../../auth/refresh-tokens';
 import { School, StaffApproval, StudentGroup, User } from '../directory.entities';
 import { DistrictProvisioning } from '../district/district-provisioning';
 import { assertVersion, findOr404 } from '../shared/records';
+import { namePrefixRanges } from '../shared/name-search';
 import { fieldConflict, inSubquery, namePrefixFilter } from '../shared/people';
-import { CreateStaffRequest, STAFF_ROLES, StaffApprovalsRequest, StaffListQuery, StaffResponse, StaffRole, UpdateStaffRequest } from './staff.dto';
+import { CreateStaffRequest, STAFF_ROLES, StaffApprovalsRequest, StaffListQuery, StaffResponse, StaffRole, StaffSearchQuery, StaffSearchResult, UpdateStaffRequest } from './staff.dto';
 
 /** Roles that act at particular schools and so need at least one approval. */
 const SCHOOL_BOUND_ROLES: readonly StaffRole[] = ['school_admin', 'provider'];
@@ -76,7 +77,11 @@ export class StaffService {
           passwordHash,
         );
         await em.flush();
-        return toStaffResponse(user, schoolIds);
+        const created = toStaffResponse(user, schoolIds);
+        await this.audit.record(em, actor.districtId, auditActorOf(actor), [
+          { action: 'directory.staff.create', subjectType: 'user', subjectId: user.id, after: createdFields({ ...created }) },
+        ]);
+        return created;
       });
     } catch (error) {
       // Two creations of one address at the same moment: the unique index decides, and the loser hears why.
@@ -102,6 +107,29 @@ export class StaffService {
       });
       const approvals = await approvalsOf(em, users.map((user) => user.id));
       return pageOf(users.map((user) => toStaffResponse(user, approvals.get(user.id) ?? [])), total, query);
+    });
+  }
+
+  /**
+   * Active staff by name, for a coach adding the teacher they coach (or an
+   * admin): id and name only. Other providers have no one to look up.
+   */
+  search(actor: Actor, query: StaffSearchQuery): Promise<Page<StaffSearchResult>> {
+    if (!actor.isDistrictAdmin && !actor.has('school_admin') && actor.providerKind !== 'coach') throw new Forbidden('STAFF.SEARCH_FOR_COACHES', 'Only coaches and admins look up staff by name');
+    // Folded as student search folds names (accents and case ignored: "oster" finds Østergaard), with the database's own function.
+    const words = namePrefixRanges(query.q).map((range) => range.from);
+    if (words.length === 0) throw invalid('q', 'must hold at least one letter of a name');
+    const matches = words.map(() => '(starts_with(gateway.name_search_key(first_name), ?) OR starts_with(gateway.name_search_key(last_name), ?))').join(' AND ');
+    const since = query.updatedSince ? ' AND updated_at >= ?' : '';
+    const where = `status = 'active' AND roles && ?::text[] AND ${matches}${since}`;
+    const params = [pgArray([...STAFF_ROLES]), ...words.flatMap((word) => [word, word]), ...(query.updatedSince ? [new Date(query.updatedSince)] : [])];
+    return this.transactions.run(actor.districtId, async (em) => {
+      const items = await em.execute<StaffSearchResult[]>(
+        `SELECT id, first_name AS "firstName", last_name AS "lastName" FROM gateway.app_user WHERE ${where} ORDER BY last_name, first_name, id LIMIT ? OFFSET ?`,
+        [...params, query.pageSize, (query.page - 1) * query.pageSize],
+      );
+      const [{ total }] = await em.execute<{ total: number }[]>(`SELECT count(*)::int AS total FROM gateway.app_user WHERE ${where}`, params);
+      return pageOf(items, total, query);
     });
   }
 

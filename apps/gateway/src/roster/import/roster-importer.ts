@@ -50,6 +50,8 @@ export interface ImportProgress {
 export interface ImportOptions {
   dryRun: boolean;
   onProgress?: (progress: ImportProgress) => Promise<void> | void;
+  /** Called in the import's own transaction once the directory is written (never for a dry run): what the import applied is recorded with it or not at all. */
+  beforeCommit?: (em: EntityManager, outcome: RosterOutcome) => Promise<void>;
 }
 
 /** The whole import refused before anything was written: not OneRoster, or not a complete set. */
@@ -175,6 +177,7 @@ export class RosterImporter {
         await em.execute(`SET LOCAL enable_nestloop = off`);
         const outcome = await this.importAll(em, await openSource(em), options);
         if (options.dryRun) throw new DryRunRollback(outcome);
+        await options.beforeCommit?.(em, outcome);
         return outcome;
       });
     } catch (error) {

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { TenantTransactions } from '@sessionledger/persistence';
+import { AuditLog, OPERATOR_ACTOR } from '../../audit/audit-log';
 import { HeaderRefused } from '../oneroster/oneroster-files';
-import { ImportProgress, RosterImporter, RosterRefused, RosterSource } from '../import/roster-importer';
+import { ImportProgress, RosterImporter, RosterOutcome, RosterRefused, RosterSource } from '../import/roster-importer';
 import { storedSource } from '../import/roster-sources';
 import { RosterImport, RosterImportFailure } from '../roster-import.entity';
 
@@ -20,6 +21,7 @@ export class RunRosterImport {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly importer: RosterImporter,
+    private readonly audit: AuditLog,
   ) {}
 
   async execute(districtId: string, importId: string, openSource?: (em: EntityManager) => Promise<RosterSource>): Promise<RosterImport | undefined> {
@@ -30,7 +32,7 @@ export class RunRosterImport {
       found.startedAt = new Date();
       found.progress = { phase: 'starting', rowsRead: 0 };
       await em.flush();
-      return { dryRun: found.dryRun };
+      return { dryRun: found.dryRun, requestedBy: found.requestedBy ?? null, source: found.source };
     });
     if (!record) return undefined;
 
@@ -42,7 +44,11 @@ export class RunRosterImport {
     };
 
     try {
-      const outcome = await this.importer.run(districtId, openSource ?? ((em) => storedSource(em, importId)), { dryRun: record.dryRun, onProgress });
+      const outcome = await this.importer.run(districtId, openSource ?? ((em) => storedSource(em, importId)), {
+        dryRun: record.dryRun,
+        onProgress,
+        beforeCommit: (em, outcome) => this.recordApplied(em, districtId, importId, record, outcome),
+      });
       this.logger.log({ importId, errorCount: outcome.errorCount, dryRun: outcome.dryRun }, 'roster import finished');
       return await this.finish(districtId, importId, (found) => {
         found.status = 'succeeded';
@@ -62,6 +68,36 @@ export class RunRosterImport {
         found.progress = { ...found.progress, phase: 'failed' };
       });
     }
+  }
+
+  /**
+   * One entry for the whole import, in its transaction: the counts per entity
+   * say what it changed, and the import (`GET /api/roster/imports/{id}`) keeps
+   * the rows it refused. An entry per row would bury every other change of a
+   * nightly roster sync.
+   */
+  private recordApplied(
+    em: EntityManager,
+    districtId: string,
+    importId: string,
+    record: { requestedBy: string | null; source: string },
+    outcome: RosterOutcome,
+  ): Promise<void> {
+    const { schools, staff, students, guardians, groups, academicSessions, approvals, guardianLinks, memberships, skippedUsers } = outcome.counts;
+    return this.audit.record(em, districtId, record.requestedBy ? { kind: 'user', id: record.requestedBy, name: null } : OPERATOR_ACTOR, [
+      {
+        action: 'directory.roster-import.apply',
+        subjectType: 'roster-import',
+        subjectId: importId,
+        detail: {
+          ...(record.requestedBy ? {} : { command: 'roster-import' }),
+          source: record.source,
+          onerosterVersion: outcome.version,
+          counts: { schools, staff, students, guardians, groups, academicSessions, approvals, guardianLinks, memberships, skippedUsers },
+          errorCount: outcome.errorCount,
+        },
+      },
+    ]);
   }
 
   /**
