@@ -81,6 +81,28 @@ const FIRST_NAMES = ['Ada', 'Ben', 'Cal', 'Dee'];
 /** The planned occurrence's place, to find it on Today's calendar. */
 const PLACE = 'Library';
 
+/**
+ * The coaching log (issue 16): "a log should take no more than three
+ * minutes to complete" (the coaching seed), and as few taps as a tutoring
+ * log's first session allows.
+ */
+const COACHING_GOAL = { interactions: 15, seconds: 180 };
+/** Each coaching round is its own coach (one running session per provider). */
+const COACHING_ROUNDS = 3;
+const COACHING_MINUTES = 30;
+/** The district's own coaching-log fields: every kind the catalog allows, three required. */
+const COACHING_FIELDS = [
+  { name: 'category', label: 'Coaching category', type: 'choice', options: ['Planning', 'Observation', 'Modelling', 'Feedback', 'Data'], required: true },
+  { name: 'practices', label: 'Practices discussed', type: 'multi_choice', options: ['Questioning', 'Wait time', 'Checks for understanding'], required: false },
+  { name: 'minutes_observed', label: 'Minutes observed in class', type: 'number', required: false },
+  { name: 'follow_up', label: 'Follow-up visit planned', type: 'boolean', required: true },
+  { name: 'next_step', label: 'Next step for the teacher', type: 'text', required: true },
+];
+const NEXT_STEP = 'Try three-second wait time after each question in the reading block, then we look at who answered.';
+const EXPECTED_LOG = { category: 'Observation', practices: ['Wait time'], minutes_observed: 20, follow_up: false, next_step: NEXT_STEP };
+/** Needs Attention items an admin clears in one sitting (the queue's first page holds 10). */
+const ATTENTION_ITEMS = 10;
+
 type Kind = 'tap' | 'choice' | 'note' | 'text';
 
 interface Interaction {
@@ -289,6 +311,31 @@ async function main(): Promise<number> {
       }
     }
     for (const provider of byApi.slice(API_PASSES)) apiRuns.push(await logThroughApi(platform.baseUrl, provider, 'after the browser'));
+
+    // The coaching log and the admin's queue: set up now (the tutoring figures above are measured without them running).
+    await setCoachingFields(platform.gateway, admin);
+    const coachesToRun: Coach[] = [];
+    for (let i = 0; i < COACHING_ROUNDS; i += 1) coachesToRun.push(await addCoach(platform.gateway, district, `Cora${i + 1}`));
+    const coachingFlows: CoachingResult[] = [];
+    for (const coach of coachesToRun) {
+      const browser = await launchBrowser();
+      try {
+        const result = await coachingFlow(platform.baseUrl, platform.gateway, browser, coach);
+        coachingFlows.push(result);
+        console.log(`  coaching round ${coachingFlows.length}: ${result.interactions.length} interactions, app ${result.appWallSeconds.toFixed(2)} s, ${result.apiRequests} API requests`);
+      } finally {
+        await browser.close();
+      }
+    }
+    await flagSessions(platform.gateway, district, ATTENTION_ITEMS);
+    const attentionBrowser = await launchBrowser();
+    let attention: AttentionResult;
+    try {
+      attention = await attentionFlow(platform.baseUrl, platform.gateway, attentionBrowser, district.admin.email);
+      console.log(`  needs attention: ${attention.cleared} cleared, ${attention.interactions.length} interactions, app ${attention.appWallSeconds.toFixed(2)} s`);
+    } finally {
+      await attentionBrowser.close();
+    }
     const loadAtEnd = loadavg();
 
     const baselineWall = spread(apiRuns.map((r) => r.seconds));
@@ -390,6 +437,8 @@ async function main(): Promise<number> {
           `(${ratio(e.apiRequests.median, baselineCalls.median)}); app wall ${ratio(e.appWallSeconds.median, baselineWall.median)} the API alone's ${formatNumber(baselineWall.median)} s`,
       );
     }
+    const coaching = reportCoaching(coachingFlows);
+    const attentionSummary = reportAttention(attention);
     console.log(`SUMMARY load average ${loadAtStart[0].toFixed(2)} → ${loadAtEnd[0].toFixed(2)} (2 shared cores)`);
 
     const file = writeResult(ROOT, 'time-to-log', {
@@ -403,15 +452,22 @@ async function main(): Promise<number> {
       summary: entries.map(({ typical, ...e }) => ({ ...e, typicalSessionId: typical.sessionId })),
       flows,
       baseline: { calls: baselineCalls, wallSeconds: baselineWall, passes: apiRuns },
+      coaching: { goal: COACHING_GOAL, summary: coaching, flows: coachingFlows },
+      attention: attentionSummary,
       ratios: Object.fromEntries(
         entries.map((e) => [e.entry, { apiRequests: e.apiRequests.median / baselineCalls.median, appWall: e.appWallSeconds.median / baselineWall.median }]),
       ),
     });
     console.log(`\nresult: ${file}`);
 
-    const problems = flows
+    const problems: string[] = flows
       .filter((f) => f.payLines.length !== 1 || f.payLines[0].minutes !== SESSION_MINUTES)
       .map((f) => `the ${f.entry} session ${f.sessionId}'s pay lines are ${JSON.stringify(f.payLines)}, not one of ${SESSION_MINUTES} minutes`);
+    for (const c of coachingFlows) {
+      if (!c.postedLog) problems.push(`the coaching session ${c.sessionId} was not posted`);
+      else if (canonical(c.postedLog) !== canonical(EXPECTED_LOG)) problems.push(`the coaching session ${c.sessionId}'s log is ${JSON.stringify(c.postedLog)}, not ${JSON.stringify(EXPECTED_LOG)}`);
+    }
+    if (attention.stillFlagged !== 0) problems.push(`${attention.stillFlagged} sessions are still flagged after the admin cleared the queue`);
     if (problems.length) {
       console.error(`${problems.join('; ')}: the figures above are not trustworthy`);
       return 1;
@@ -544,6 +600,286 @@ async function browserFlow(baseUrl: string, gateway: NestFastifyApplication, bro
     payShownSeconds,
     payLines,
   };
+}
+
+interface Coach {
+  user: TestUser;
+  teacherId: string;
+  teacherName: string;
+}
+
+interface CoachingResult {
+  interactions: Interaction[];
+  steps: StepResult[];
+  appWallSeconds: number;
+  /** The note-like text (the next step) at 40 wpm. */
+  noteTypingSeconds: number;
+  /** The password and the number typed, at 40 wpm of 5-character words. */
+  otherTypingSeconds: number;
+  totalSeconds: number;
+  apiRequests: number;
+  apiRequestsByCall: [string, number][];
+  sessionId: string;
+  /** The log as the API has it once posted; null when the session was not posted. */
+  postedLog: Record<string, unknown> | null;
+}
+
+interface AttentionResult {
+  interactions: Interaction[];
+  steps: StepResult[];
+  cleared: number;
+  appWallSeconds: number;
+  /** Seconds from each "Clear from the queue" to the item gone from the screen. */
+  perItemSeconds: number[];
+  apiRequests: number;
+  apiRequestsByCall: [string, number][];
+  /** Flagged sessions the API still lists afterwards (0 when every clear held). */
+  stillFlagged: number;
+}
+
+/** The district's own coaching-log fields replace the default two. */
+async function setCoachingFields(gateway: NestFastifyApplication, admin: Session): Promise<void> {
+  const current = (await as(gateway, admin).get('/api/session-catalog').expect(200)).body as { version: number; catalog: Record<string, unknown> };
+  await as(gateway, admin).put('/api/session-catalog').send({ version: current.version, catalog: { ...current.catalog, coachingFields: COACHING_FIELDS } }).expect(200);
+}
+
+/**
+ * A coach and the teacher they coach, with last week's coaching session
+ * logged and posted through the API (not counted): a coach's typical log is
+ * not their first with the teacher, and the app lists the teacher from it.
+ */
+async function addCoach(gateway: NestFastifyApplication, district: TestDistrict, name: string): Promise<Coach> {
+  const school = district.schools[0].id;
+  const user = await district.user(['provider'], { schoolIds: [school], providerKind: 'coach', name });
+  const teacher = await district.user(['provider'], { schoolIds: [school], providerKind: 'tutor', name: `${name}Teacher` });
+  const session = await signIn(gateway, user.email);
+  const weekAgo = Date.now() - 7 * 86_400_000;
+  const minute = (at: number) => new Date(Math.floor(at / 60_000) * 60_000).toISOString();
+  const started = await as(gateway, session).post('/api/sessions').send({ service: 'coaching', startedAt: minute(weekAgo - COACHING_MINUTES * 60_000) });
+  if (started.status !== 201) throw new Error(`the coaching start answered ${started.status}: ${JSON.stringify(started.body)}`);
+  const added = await as(gateway, session).post(`/api/sessions/${started.body.id}/participants`).send({ staffId: teacher.id });
+  if (added.status !== 201 && added.status !== 200) throw new Error(`the teacher answered ${added.status}: ${JSON.stringify(added.body)}`);
+  const participant = (added.body as { participants: { id: string; name: string; version: number }[] }).participants[0];
+  await as(gateway, session).patch(`/api/sessions/${started.body.id}/participants/${participant.id}`).send({ version: participant.version, present: true }).expect(200);
+  const logged = await as(gateway, session)
+    .put(`/api/sessions/${started.body.id}/coaching-log`)
+    .send({ version: added.body.version, values: { category: 'Planning', follow_up: false, next_step: 'Draft the exit tickets' } })
+    .expect(200);
+  await as(gateway, session).post(`/api/sessions/${started.body.id}/end`).send({ version: logged.body.version, endedAt: minute(weekAgo) }).expect(200);
+  await as(gateway, session).post(`/api/sessions/${started.body.id}/post`).send({ password: TEST_PASSWORD }).expect(200);
+  return { user, teacherId: teacher.id, teacherName: participant.name };
+}
+
+/**
+ * A coach logs a 30-minute coaching session in a fresh browser: signed in
+ * on Today (not counted), then My teachers → the teacher → "Start a coaching
+ * session with …" → the district's five fields (the required yes/no left at
+ * its default "no") → "Save and end now" → password → Sign and post. The
+ * browser lives 30 minutes back until the end, as the tutoring flows do.
+ */
+async function coachingFlow(baseUrl: string, gateway: NestFastifyApplication, browser: TestBrowser, coach: Coach): Promise<CoachingResult> {
+  const page = await browser.newPage();
+  const apiRequests: ApiRequest[] = [];
+  page.on('request', (request: Request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/')) apiRequests.push({ method: request.method(), path: url.pathname });
+  });
+  await page.clock.install({ time: Date.now() - COACHING_MINUTES * 60_000 });
+  await signInToToday(page, baseUrl, coach.user.email, TEST_PASSWORD);
+  const myTeachers = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My teachers' });
+  await myTeachers.waitFor();
+  const signInRequests = apiRequests.length;
+
+  const flow = new Flow(apiRequests);
+  const flowStarted = performance.now();
+  flow.step('Today → My teachers → the teacher');
+  await flow.click(myTeachers, 'My teachers (navigation)');
+  await flow.click(page.getByRole('link', { name: coach.teacherName }), 'the teacher');
+  await page.getByRole('heading', { name: coach.teacherName, level: 1 }).waitFor();
+
+  flow.step('Start with the teacher (present, one tap)');
+  await flow.click(page.getByRole('button', { name: `Start a coaching session with ${coach.teacherName}` }), 'Start a coaching session with the teacher');
+  await page.getByRole('heading', { name: /^Active session/, level: 1 }).waitFor({ timeout: 30_000 });
+  await page.getByTestId(`participant-${coach.teacherId}`).getByText('Present', { exact: true }).waitFor({ timeout: 20_000 });
+
+  flow.step("Coaching log (the district's 5 fields)");
+  const log = page.getByRole('form', { name: 'Coaching log' });
+  await flow.click(log.getByRole('radiogroup', { name: /Coaching category/ }).getByText('Observation', { exact: true }), 'category: Observation (one tap)', 'choice');
+  await flow.check(log.getByRole('checkbox', { name: 'Wait time' }), 'practice discussed: Wait time');
+  await flow.type(log.getByLabel('Minutes observed in class'), '20', 'minutes observed: 20');
+  await flow.note(log.getByLabel(/^Next step for the teacher/), NEXT_STEP, `next step (${words(NEXT_STEP)} words)`);
+  // "Follow-up visit planned" (required, yes/no) is left at its default "no": no interaction.
+
+  await page.clock.setSystemTime(Date.now());
+  flow.step('Save and end now');
+  await flow.click(log.getByRole('button', { name: 'Save and end now' }), 'Save and end now');
+  await page.getByRole('heading', { name: 'Review and post', level: 1 }).waitFor({ timeout: 30_000 });
+  const sessionId = new URL(page.url()).pathname.split('/')[2];
+  await page.getByText('Nothing is missing: ready to post.').waitFor({ timeout: 20_000 });
+
+  flow.step('Sign and post');
+  await flow.type(page.getByLabel('Your password'), TEST_PASSWORD, `signing password (${TEST_PASSWORD.length} characters)`);
+  await flow.click(page.getByRole('button', { name: 'Sign and post' }), 'Sign and post');
+  await page.getByRole('heading', { name: 'Posted session', level: 1 }).waitFor({ timeout: 30_000 });
+  flow.finish();
+  const appWallSeconds = (performance.now() - flowStarted) / 1000;
+  const flowRequests = apiRequests.slice(signInRequests);
+  await page.close();
+
+  const reader = await signIn(gateway, coach.user.email);
+  const session = (await as(gateway, reader).get(`/api/sessions/${sessionId}`).expect(200)).body as { posted: unknown; coachingLog: Record<string, unknown> | null };
+  return {
+    interactions: flow.interactions,
+    steps: flow.steps,
+    appWallSeconds,
+    noteTypingSeconds: flow.noteTyping,
+    otherTypingSeconds: flow.otherTyping,
+    totalSeconds: appWallSeconds + flow.noteTyping + flow.otherTyping,
+    apiRequests: flowRequests.length,
+    apiRequestsByCall: countBy(flowRequests.map(callOf)),
+    sessionId,
+    postedLog: session.posted ? session.coachingLog : null,
+  };
+}
+
+/** `count` ended sessions of one provider, each flagged for attention (through the API, not counted), a day apart. */
+async function flagSessions(gateway: NestFastifyApplication, district: TestDistrict, count: number): Promise<void> {
+  const provider = await district.user(['provider'], { schoolIds: [district.schools[0].id], providerKind: 'tutor', name: 'Flora' });
+  const session = await signIn(gateway, provider.email);
+  for (let day = 1; day <= count; day += 1) {
+    const startedAt = new Date(Math.floor((Date.now() - day * 86_400_000) / 60_000) * 60_000);
+    const started = await as(gateway, session).post('/api/sessions').send({ service: 'tutoring', startedAt: startedAt.toISOString() });
+    if (started.status !== 201) throw new Error(`start answered ${started.status}: ${JSON.stringify(started.body)}`);
+    const ended = await as(gateway, session)
+      .post(`/api/sessions/${started.body.id}/end`)
+      .send({ version: started.body.version, endedAt: new Date(startedAt.getTime() + 30 * 60_000).toISOString() })
+      .expect(200);
+    await as(gateway, session).patch(`/api/sessions/${started.body.id}`).send({ version: ended.body.version, needsAttention: true }).expect(200);
+  }
+}
+
+/** An admin on Today opens Needs attention and clears every flagged session, the first of the list each time, each counted and timed. */
+async function attentionFlow(baseUrl: string, gateway: NestFastifyApplication, browser: TestBrowser, adminEmail: string): Promise<AttentionResult> {
+  const page = await browser.newPage();
+  const apiRequests: ApiRequest[] = [];
+  page.on('request', (request: Request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/')) apiRequests.push({ method: request.method(), path: url.pathname });
+  });
+  await signInToToday(page, baseUrl, adminEmail, TEST_PASSWORD);
+  const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Needs attention' });
+  await link.waitFor();
+  const signInRequests = apiRequests.length;
+
+  const flow = new Flow(apiRequests);
+  const flowStarted = performance.now();
+  flow.step('Today → Needs attention');
+  await flow.click(link, 'Needs attention (navigation)');
+  const items = page.getByTestId('flagged-item');
+  await waitFor(async () => (await items.count()) === ATTENTION_ITEMS, 30_000);
+
+  flow.step(`Clear ${ATTENTION_ITEMS} items`);
+  const perItemSeconds: number[] = [];
+  for (let left = ATTENTION_ITEMS; left > 0; left -= 1) {
+    const clearedAt = performance.now();
+    await flow.click(items.first().getByRole('button', { name: 'Clear from the queue' }), `Clear from the queue (item ${ATTENTION_ITEMS - left + 1})`);
+    await waitFor(async () => (await items.count()) === left - 1, 30_000);
+    perItemSeconds.push((performance.now() - clearedAt) / 1000);
+  }
+  await page.getByText('No session is flagged for attention.').waitFor({ timeout: 20_000 });
+  flow.finish();
+  const appWallSeconds = (performance.now() - flowStarted) / 1000;
+  const flowRequests = apiRequests.slice(signInRequests);
+  await page.close();
+  const reader = await signIn(gateway, adminEmail);
+  const stillFlagged = ((await as(gateway, reader).get('/api/needs-attention').expect(200)).body as { total: number }).total;
+  return {
+    interactions: flow.interactions,
+    steps: flow.steps,
+    cleared: perItemSeconds.length,
+    appWallSeconds,
+    perItemSeconds,
+    apiRequests: flowRequests.length,
+    apiRequestsByCall: countBy(flowRequests.map(callOf)),
+    stillFlagged,
+  };
+}
+
+/** JSON with the keys in order, to compare two logs whatever order their fields arrived in. */
+function canonical(values: Record<string, unknown>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+function printSteps(steps: StepResult[]): void {
+  console.log(
+    table(
+      ['step', 'interactions', 'wall s', 'API requests', 'typing s (40 wpm)', 'what'],
+      steps.map((s): Cell[] => [s.step, s.interactions, s.seconds, s.apiRequests, s.typingSeconds || '', s.what.join('; ')]),
+    ),
+  );
+}
+
+function reportCoaching(results: CoachingResult[]) {
+  const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const interactions = [...new Set(results.map((r) => r.interactions.length))];
+  const most = Math.max(...interactions);
+  const total = spread(results.map((r) => r.totalSeconds));
+  const app = spread(results.map((r) => r.appWallSeconds));
+  const requests = spread(results.map((r) => r.apiRequests));
+  const typical = [...results].sort((a, b) => a.appWallSeconds - b.appWallSeconds)[Math.floor((results.length - 1) / 2)];
+  console.log(`
+Coaching log: a coach logs a ${COACHING_MINUTES}-minute coaching session with the district's 5 fields, Today → posted (the median round of ${results.length})
+`);
+  printSteps(typical.steps);
+  console.log(`  API requests: ${typical.apiRequestsByCall.map(([c, n]) => `${n}× ${c}`).join(', ')}`);
+  console.log(
+    '\n' +
+      table(
+        ['measure', 'coaching log', 'goal'],
+        [
+          ['interactions (taps, clicks, choices; a text or the password typed = 1)', `${interactions.join('/')} ${met(most <= COACHING_GOAL.interactions)}`, `≤ ${COACHING_GOAL.interactions}`],
+          ['time to complete, s (app wall + everything typed at 40 wpm)', `${formatNumber(total.median)}${range(total)} ${met(total.max <= COACHING_GOAL.seconds)}`, `≤ ${COACHING_GOAL.seconds} (3 minutes)`],
+          ['  app wall time, s (no human reading or pointing)', `${formatNumber(app.median)}${range(app)}`, ''],
+          [`  typing the next step (${words(NEXT_STEP)} words), s`, typical.noteTypingSeconds, ''],
+          ['  typing the password and the number, s', typical.otherTypingSeconds, ''],
+          ['API requests the app made', `${requests.median}${range(requests, 0)}`, ''],
+        ],
+      ),
+  );
+  console.log(
+    `SUMMARY time-to-log coaching: ${interactions.join('/')} interactions (goal ≤ ${COACHING_GOAL.interactions}, ${met(most <= COACHING_GOAL.interactions)}); ` +
+      `${formatNumber(total.median)} s to complete${range(total)} (goal ≤ ${COACHING_GOAL.seconds}, ${met(total.max <= COACHING_GOAL.seconds)}: app ${formatNumber(app.median)} s + typing); ${requests.median} API requests`,
+  );
+  return { interactions, totalSeconds: total, appWallSeconds: app, apiRequests: requests, typicalSessionId: typical.sessionId };
+}
+
+function reportAttention(result: AttentionResult) {
+  const clearing = result.steps.find((s) => s.step.startsWith('Clear'));
+  const perItem = (clearing?.interactions ?? 0) / Math.max(result.cleared, 1);
+  const seconds = spread(result.perItemSeconds);
+  console.log(`
+Needs attention: an admin clears ${ATTENTION_ITEMS} flagged sessions on /admin/attention, from Today
+`);
+  printSteps(result.steps);
+  console.log(`  API requests: ${result.apiRequestsByCall.map(([c, n]) => `${n}× ${c}`).join(', ')}`);
+  console.log(
+    '\n' +
+      table(
+        ['measure', 'needs attention', 'goal'],
+        [
+          ['interactions per item cleared', `${formatNumber(perItem)} (${clearing?.interactions ?? 0} for ${result.cleared})`, 'none set (1 is the floor: one tap)'],
+          ['interactions in all, with opening the queue', result.interactions.length, ''],
+          ['seconds per item, tap → gone from the screen', `${formatNumber(seconds.median)}${range(seconds)}`, ''],
+          ['app wall time in all, s', result.appWallSeconds, ''],
+          ['API requests per item', formatNumber((clearing?.apiRequests ?? 0) / Math.max(result.cleared, 1)), ''],
+        ],
+      ),
+  );
+  console.log(
+    `SUMMARY time-to-log needs-attention: ${formatNumber(perItem)} interactions per item (${result.interactions.length} in all for ${result.cleared} items, opening the queue included); ` +
+      `${formatNumber(seconds.median)} s per item${range(seconds)}; ${formatNumber((clearing?.apiRequests ?? 0) / Math.max(result.cleared, 1))} API requests per item`,
+  );
+  return { perItem, cleared: result.cleared, interactions: result.interactions.length, perItemSeconds: seconds, appWallSeconds: result.appWallSeconds, apiRequests: result.apiRequests };
 }
 
 /** Today's occurrence of a one-off daily series for the provider's group, planned 45 minutes ago (district time), with the work order. */

@@ -5,7 +5,7 @@ import { TenantTransactions } from '@sessionledger/persistence';
 import { waitFor } from '@sessionledger/testing';
 import { as, Session, signIn, TEST_PASSWORD, TestDistrict, TestUser } from '../../gateway/test/support/gateway-harness';
 import { addGroup, addStudent, addWorkOrder } from '../../gateway/test/support/session-fixtures';
-import { BrowserPlatform, expectAccessible, launchBrowser, screenshots, signInToToday, startBrowserPlatform, TestBrowser } from './support/browser';
+import { BrowserPlatform, expectAccessible, launchBrowser, screenshots, signInOnScreen, signInToToday, startBrowserPlatform, TestBrowser } from './support/browser';
 
 const ZONE = 'America/Chicago';
 const NOTE = 'You kept going on the hard problems today. Your fractions are getting faster. Next, check each answer against the estimate.';
@@ -140,7 +140,10 @@ describe('Web app: payroll', () => {
     }, 15_000);
 
     page = await browser.newPage();
-    await signInToToday(page, platform.baseUrl, payrollUser.email, TEST_PASSWORD);
+    // Payroll alone starts on the pay periods (the session screens are not theirs).
+    await page.goto(`${platform.baseUrl}/`);
+    await signInOnScreen(page, payrollUser.email, TEST_PASSWORD);
+    await page.getByRole('heading', { name: 'Payroll', level: 1 }).waitFor();
   }, 300_000);
 
   afterAll(async () => {

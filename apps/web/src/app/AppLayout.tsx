@@ -8,25 +8,32 @@ import { administers } from '../admin/roles';
 import { runsDistrict } from '../district-admin/roles';
 import { useAuth } from '../auth/useAuth';
 import { useCurrentUser } from '../auth/useCurrentUser';
+import { coaches } from '../coaching/roles';
 import { LanguagePicker } from '../family/LanguagePicker';
 import { isFamily } from '../family/roles';
+import { JobNoticesBell } from '../job-notices/JobNoticesBell';
 import { readsPayroll } from '../payroll/period';
+import { postsSessions, worksWithSessions } from './staff-roles';
 
 /** The current screen's link under the pointer: Mantine's light hover is too dark behind its blue text (4.0:1); this keeps 4.5:1. */
 const ACTIVE_HOVER = { '--nl-hover': 'var(--mantine-color-blue-0)' } as CSSProperties;
 
 /** `shownTo` hides an entry from roles the API refuses there, so nobody is offered a screen that only says no; without it, everyone sees it. */
-const staff = (roles: Me['roles']) => !isFamily(roles);
-const NAVIGATION: { to: string; label: string; shownTo?: (roles: Me['roles']) => boolean }[] = [
-  { to: '/today', label: 'Today', shownTo: staff },
-  { to: '/sessions', label: 'Sessions', shownTo: staff },
-  { to: '/series', label: 'Series', shownTo: staff },
-  { to: '/post', label: 'Post', shownTo: staff },
+const NAVIGATION: { to: string; label: string; shownTo?: (roles: Me['roles'], me: Me) => boolean }[] = [
+  { to: '/today', label: 'Today', shownTo: worksWithSessions },
+  { to: '/sessions', label: 'Sessions', shownTo: worksWithSessions },
+  { to: '/series', label: 'Series', shownTo: worksWithSessions },
+  { to: '/post', label: 'Post', shownTo: postsSessions },
+  { to: '/coaching/teachers', label: 'My teachers', shownTo: (_roles, me) => coaches(me) },
   { to: '/payroll', label: 'Payroll', shownTo: readsPayroll },
   { to: '/admin/attention', label: 'Needs attention', shownTo: administers },
   { to: '/admin/sessions', label: 'School sessions', shownTo: administers },
   { to: '/admin/roster-imports', label: 'Roster import', shownTo: runsDistrict },
   { to: '/admin/state-reporting', label: 'State reporting', shownTo: administers },
+  { to: '/admin/dashboards', label: 'Dashboards', shownTo: administers },
+  { to: '/admin/directory', label: 'Directory', shownTo: administers },
+  { to: '/admin/work-orders', label: 'Work orders', shownTo: administers },
+  { to: '/admin/settings', label: 'District settings', shownTo: runsDistrict },
 ];
 
 /**
@@ -73,20 +80,24 @@ export function AppLayout() {
               Sessionledger
             </Title>
           </Group>
-          <Stack gap={0} align="flex-end" style={{ minWidth: 0 }}>
-            <Text fw={600} size="sm" truncate="end" data-testid="user-name">
-              {me.displayName}
-            </Text>
-            <Text size="xs" c="dimmed" truncate="end" data-testid="district-name">
-              {district.name}
-            </Text>
-          </Stack>
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+            <JobNoticesBell />
+            {/* At most the room left, so a long name ends in "…" instead of running under the bell. */}
+            <Stack gap={0} align="flex-end" style={{ minWidth: 0 }}>
+              <Text fw={600} size="sm" truncate="end" maw="100%" data-testid="user-name">
+                {me.displayName}
+              </Text>
+              <Text size="xs" c="dimmed" truncate="end" maw="100%" data-testid="district-name">
+                {district.name}
+              </Text>
+            </Stack>
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" id="app-navigation" aria-label={t('shell.mainNavigation')}>
         <Stack justify="space-between" h="100%">
           <div>
-            {NAVIGATION.filter((item) => item.shownTo?.(me.roles) ?? true).map((item) => (
+            {NAVIGATION.filter((item) => item.shownTo?.(me.roles, me) ?? true).map((item) => (
               <NavLink key={item.to} component={RouterNavLink} to={item.to} label={item.label} fw={600} style={ACTIVE_HOVER} />
             ))}
             {family && <NavLink component={RouterNavLink} to="/family" label={t('family.navSessions')} fw={600} style={ACTIVE_HOVER} />}

@@ -305,7 +305,9 @@ function RowErrors({ item }: { item: RosterImport }) {
 function InviteCreated({ item }: { item: RosterImport }) {
   const [key] = useState(idempotencyKey);
   const invite = useInviteImported();
-  const batch = useInvitationBatch(invite.data?.id ?? null);
+  // A finished batch's notice links here with its id, so the batch is shown again after the screen was left.
+  const [search] = useSearchParams();
+  const batch = useInvitationBatch(invite.data?.id ?? search.get('batch'));
   const found = batch.data ?? invite.data;
   const people = peopleCreated(item.counts);
   if (!found) {

@@ -89,6 +89,14 @@ export function BulkPostPage() {
               Sign and post every complete session
             </Button>
           </Group>
+          {/* Present from the start, so screen readers hear it change: working, then the outcome. */}
+          <Text size="sm" role="status" aria-live="polite" data-testid="bulk-post-status">
+            {bulk.isPending
+              ? 'Signing and posting the sessions of these days… A full week can take a minute; stay on this screen.'
+              : bulk.data
+                ? `Done: posted ${bulk.data.posted.length}, left as they were ${bulk.data.incomplete.length}. Each session's result is listed below.`
+                : ''}
+          </Text>
         </Stack>
       </form>
       {bulk.data && <BulkResults reply={bulk.data} label={(id) => {
@@ -101,7 +109,7 @@ export function BulkPostPage() {
 
 function BulkResults({ reply, label }: { reply: BulkPostReply; label: (sessionId: string) => string }) {
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="results-heading" aria-live="polite">
+    <Paper withBorder p="md" component="section" aria-labelledby="results-heading">
       <Stack gap="sm">
         <Title order={2} size="h4" id="results-heading">
           Posted {reply.posted.length}, left as they were {reply.incomplete.length}

@@ -43,7 +43,9 @@ export function ParticipantsSection({ session, editable, busy, onPresent, onTime
             </Button>
           )}
         </Group>
-        {session.participants.length === 0 && <Text>Nobody yet. Use “Add student” to find students by name.</Text>}
+        {session.participants.length === 0 && (
+          <Text>{session.participantKind === 'staff' ? 'Nobody yet. Choose the teacher you are coaching below.' : 'Nobody yet. Use “Add student” to find students by name.'}</Text>
+        )}
         <Stack gap="xs" role="list">
           {session.participants.map((p) => {
             const status = statusOf(p, timeZone);

@@ -53,6 +53,7 @@ import {
   WorkOrderSection,
 } from './SessionSections';
 import { StudentSearchDialog } from './StudentSearchDialog';
+import { TeacherPicker, type TeacherChoice } from '../coaching/TeacherPicker';
 import { formatDateTime, formatDay, formatTime, nowToTheMinute, useDistrictTimeZone } from './time';
 import { ZoneNote } from '../ui/ZoneNote';
 import { READABLE_ALERT } from './modalProps';
@@ -151,6 +152,12 @@ function SessionScreen({ session, catalog, waitingToSend }: { session: SessionVi
     setSavingNote(null);
     if (reply && changes.studentNote !== undefined) setHints((old) => ({ ...old, [p.id]: (reply.noteHints ?? []).filter((h) => h.participantId === p.id).map((h) => h.message) }));
   }
+  async function addTeacher(teacher: TeacherChoice) {
+    const added = await actions.addParticipant.mutateAsync({ staffId: teacher.staffId, key: idempotencyKey() }).catch(() => null);
+    const p = added?.participants.find((x) => x.personId === teacher.staffId);
+    // A coaching conversation is had with the teacher there: present from the start, no further tap.
+    if (p && p.present === null) await actions.updateParticipant.mutateAsync({ participantId: p.id, version: p.version, changes: { present: true } }).catch(() => null);
+  }
   async function addStudent(student: StudentHit) {
     const added = await actions.addParticipant.mutateAsync({ studentId: student.id, key: idempotencyKey() }).catch(() => null);
     if (!added) return;
@@ -193,12 +200,19 @@ function SessionScreen({ session, catalog, waitingToSend }: { session: SessionVi
           setSearching(true);
         }}
       />
+      {editable && session.participantKind === 'staff' && (
+        <TeacherPicker session={session} adding={actions.addParticipant.isPending || actions.updateParticipant.isPending} onAdd={(t) => void addTeacher(t)} />
+      )}
+      {actions.addParticipant.error && !searching && <SessionError error={actions.addParticipant.error} />}
       {editable && session.participantKind === 'student' && <LastQualifiersSuggestion session={session} busy={batch.isPending} onApply={applyQualifiers} />}
       {/* The audit is the server's word on what it has: not shown while changes wait on this device. */}
       {!session.posted && !waitingToSend && online && <AuditPanel sessionId={session.id} />}
-      <NotesSection session={session} template={session.noteTemplate ?? service?.noteTemplate} editable={editable} hints={hints} savingId={savingNote} onSave={(p, c) => void saveNote(p, c)} />
+      {/* A coaching session takes no student or parent note: what is said is in its coaching log. */}
+      {session.participantKind === 'student' && <NotesSection session={session} template={session.noteTemplate ?? service?.noteTemplate} editable={editable} hints={hints} savingId={savingNote} onSave={(p, c) => void saveNote(p, c)} />}
+      {session.participantKind === 'staff' && (
+        <CoachingLogSection session={session} catalog={catalog} editable={editable} busy={busy} onEnded={(toPost) => toPost && navigate(`/sessions/${session.id}/post`)} />
+      )}
       <DetailsSection session={session} catalog={catalog} editable={editable} />
-      {session.participantKind === 'staff' && <CoachingLogSection session={session} catalog={catalog} editable={editable} />}
       {session.state === 'active' && editable && (
         <EndSection session={session} busy={busy} onEnded={(toPost) => toPost && navigate(`/sessions/${session.id}/post`)} />
       )}

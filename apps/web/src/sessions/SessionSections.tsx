@@ -26,6 +26,7 @@ import { formatDateTime, fromLocalInput, nowToTheMinute, toLocalInput, useDistri
 import { zoneName } from '../today/local-time';
 import { useMe } from './useMe';
 import { MODAL_PROPS } from './modalProps';
+import { FEW_OPTIONS, initialLogValues, type CoachingField } from '../coaching/history';
 
 /** The session as the cache has it now (mutations in a loop need each participant's newest version). */
 export function useLatestSession(id: string) {
@@ -274,19 +275,51 @@ export function TagsSection({ session, catalog, editable }: { session: SessionVi
   );
 }
 
-export function CoachingLogSection({ session, catalog, editable }: { session: SessionView; catalog: Catalog | undefined; editable: boolean }) {
-  const { saveCoachingLog } = useSessionActions(session.id);
-  const fieldsDef = catalog?.coachingFields ?? [];
+/**
+ * The coaching log, on the same screen as the session: a choice of few
+ * options is one tap (chips), yes/no fields start at "no", Enter in a field
+ * saves, and "Save and end now" saves the log, ends the session and opens
+ * the review to post in one tap.
+ */
+export function CoachingLogSection({
+  session,
+  catalog,
+  editable,
+  busy,
+  onEnded,
+}: {
+  session: SessionView;
+  catalog: Catalog | undefined;
+  editable: boolean;
+  busy: boolean;
+  onEnded: (toPost: boolean) => void;
+}) {
+  const { saveCoachingLog, end } = useSessionActions(session.id);
+  const latest = useLatestSession(session.id);
+  const fieldsDef = useMemo(() => catalog?.coachingFields ?? [], [catalog]);
   const [values, setValues] = useState<Record<string, unknown>>(() => ({ ...(session.coachingLog ?? {}) }));
-  const problems = fieldProblems(saveCoachingLog.error);
+  const problems = fieldProblems(saveCoachingLog.error ?? end.error);
   const set = (name: string, value: unknown) => setValues((old) => ({ ...old, [name]: value }));
+  // The catalog may arrive after the screen: the yes/no defaults are laid under what was typed when it is sent.
+  const toSend = () => Object.fromEntries(Object.entries(initialLogValues(values, fieldsDef)).filter(([, v]) => v !== '' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
+  const unsaved = editable && JSON.stringify(sortedEntries(toSend())) !== JSON.stringify(sortedEntries(session.coachingLog ?? {}));
+  const running = session.state === 'active' && editable;
+
+  function save() {
+    saveCoachingLog.mutate({ version: latest()?.version ?? session.version, values: toSend() });
+  }
+  async function saveAndEnd() {
+    const saved = await saveCoachingLog.mutateAsync({ version: latest()?.version ?? session.version, values: toSend() }).catch(() => null);
+    if (!saved) return;
+    // No answer: the end was kept offline, and the review needs the API.
+    end.mutate({ version: saved.version, endedAt: nowToTheMinute().toISOString(), key: idempotencyKey() }, { onSuccess: (reply) => onEnded(reply !== undefined) });
+  }
   return (
     <Paper withBorder p="md" component="section" id={SECTION_IDS.coaching} aria-labelledby="coaching-heading" tabIndex={-1} style={SECTION_STYLE}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          const clean = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && v !== null && v !== undefined));
-          saveCoachingLog.mutate({ version: session.version, values: clean });
+          save();
         }}
         aria-label="Coaching log"
       >
@@ -303,7 +336,11 @@ export function CoachingLogSection({ session, catalog, editable }: { session: Se
               case 'boolean':
                 return <Checkbox key={f.name} label={f.label} checked={values[f.name] === true} onChange={(e) => set(f.name, e.currentTarget.checked)} disabled={!editable} error={error} />;
               case 'choice':
-                return <Select {...common} data={f.options ?? []} value={(values[f.name] as string | undefined) ?? null} onChange={(v) => set(f.name, v ?? undefined)} />;
+                return (f.options ?? []).length <= FEW_OPTIONS ? (
+                  <ChoiceChips key={f.name} field={f} value={(values[f.name] as string | undefined) ?? null} error={error} editable={editable} onChange={(v) => set(f.name, v)} />
+                ) : (
+                  <Select {...common} data={f.options ?? []} value={(values[f.name] as string | undefined) ?? null} onChange={(v) => set(f.name, v ?? undefined)} searchable />
+                );
               case 'multi_choice':
                 return (
                   <Checkbox.Group key={f.name} label={f.label} required={f.required} error={error} value={(values[f.name] as string[] | undefined) ?? []} onChange={(v) => set(f.name, v)}>
@@ -314,17 +351,62 @@ export function CoachingLogSection({ session, catalog, editable }: { session: Se
                 return <TextInput {...common} value={(values[f.name] as string | undefined) ?? ''} onChange={(e) => set(f.name, e.currentTarget.value)} />;
             }
           })}
-          <SessionError error={saveCoachingLog.error} />
+          <SessionError error={saveCoachingLog.error ?? end.error} />
           {editable && (
-            <Group>
-              <Button type="submit" variant="light" loading={saveCoachingLog.isPending}>
+            <Group gap="sm" wrap="wrap">
+              {running && (
+                <Button type="button" size="md" onClick={() => void saveAndEnd()} loading={saveCoachingLog.isPending || end.isPending} disabled={busy && !saveCoachingLog.isPending && !end.isPending}>
+                  Save and end now
+                </Button>
+              )}
+              <Button type="submit" variant={running ? 'default' : 'light'} size={running ? 'md' : 'sm'} loading={saveCoachingLog.isPending && !running}>
                 Save coaching log
               </Button>
+              <Text size="sm" aria-live="polite">
+                {unsaved ? 'Not saved yet' : session.coachingLog ? 'Saved' : ''}
+              </Text>
             </Group>
           )}
         </Stack>
       </form>
     </Paper>
+  );
+}
+
+function sortedEntries(values: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** A choice of few options as one-tap chips, announced as a radio group under the field's label. */
+function ChoiceChips({ field, value, error, editable, onChange }: { field: CoachingField; value: string | null; error: string | undefined; editable: boolean; onChange: (value: string) => void }) {
+  const labelId = `coaching-${field.name}-label`;
+  const errorId = `coaching-${field.name}-error`;
+  return (
+    <Stack gap={6}>
+      <Text size="sm" fw={500} id={labelId}>
+        {field.label}
+        {field.required && (
+          <Text span c="red.8" aria-hidden>
+            {' '}
+            *
+          </Text>
+        )}
+      </Text>
+      <Chip.Group value={value} onChange={(v) => onChange(v)}>
+        <Group gap="xs" role="radiogroup" aria-labelledby={labelId} aria-required={field.required} aria-describedby={error ? errorId : undefined}>
+          {(field.options ?? []).map((option) => (
+            <Chip key={option} value={option} name={`coaching-${field.name}`} disabled={!editable}>
+              {option}
+            </Chip>
+          ))}
+        </Group>
+      </Chip.Group>
+      {error && (
+        <Text size="sm" c="red.8" id={errorId}>
+          {error}
+        </Text>
+      )}
+    </Stack>
   );
 }
 

@@ -9,7 +9,8 @@ export function RemindersCard() {
   const { district } = useCurrentUser();
   const notifications = useNotifications();
   const markRead = useMarkNotificationRead();
-  const unread = (notifications.data?.items ?? []).filter((notification) => notification.kind !== 'digest' && !notification.readAt);
+  // Digests are for families and finished-job notices have the header's list: this card is the overdue tasks.
+  const unread = (notifications.data?.items ?? []).filter((notification) => (notification.kind === 'reminder' || notification.kind === 'escalation') && !notification.readAt);
   if (unread.length === 0 && !notifications.error) return null;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="reminders-heading">
