@@ -92,3 +92,19 @@ export const OptionalText = (maxLength: number, options: { trim?: boolean } = {}
     MinLength(1),
     MaxLength(maxLength),
   );
+
+/** A search by name, as a person types it: each word the first letters of a first or last name. */
+export class NameSearchQuery extends SyncPageQuery {
+  @ApiProperty({
+    description: 'First letters of the first or last name, one or more words; accents and case are ignored',
+    example: 'zoe mu',
+    minLength: 1,
+    maxLength: 100,
+  })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'q must not contain control characters' })
+  q: string;
+}

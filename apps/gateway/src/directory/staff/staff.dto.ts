@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { SyncPageQuery } from '@sessionledger/common';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PROVIDER_KINDS, ProviderKind } from '@sessionledger/auth';
-import { DirectoryListQuery, EmailAddress, IfPresent, OptionalText, RequiredText, SOURCED_ID, trimmed, UUID, VersionedUpdate } from '../shared/dto';
+import { DirectoryListQuery, EmailAddress, IfPresent, NameSearchQuery, OptionalText, RequiredText, SOURCED_ID, UUID, VersionedUpdate } from '../shared/dto';
 import { ROLES, type Role } from '@sessionledger/contracts';
 
 export const STAFF_ROLES = ['district_admin', 'school_admin', 'provider', 'payroll'] as const satisfies readonly Role[];
@@ -142,16 +140,8 @@ export class StaffResponse {
   version: number;
 }
 
-/** A coach looking for the teacher to coach: first letters of the first or last name. */
-export class StaffSearchQuery extends SyncPageQuery {
-  @ApiProperty({ description: 'First letters of the first or last name, one or more words; accents and case are ignored', example: 'ter tu', minLength: 1, maxLength: 100 })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'q must not contain control characters' })
-  q: string;
-}
+/** A coach looking for the teacher to coach (GET /staff/search). */
+export class StaffSearchQuery extends NameSearchQuery {}
 
 /** What a coach learns of a colleague: enough to pick the right one, nothing more (no e-mail, roles or schools). */
 export class StaffSearchResult {

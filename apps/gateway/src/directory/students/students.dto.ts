@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { SyncPageQuery } from '@sessionledger/common';
-import { DirectoryListQuery, IfPresent, NULLABLE_TEXT, NULLABLE_UUID, OptionalText, RequiredText, SOURCED_ID, UUID, VersionedUpdate, toBoolean, trimmed } from '../shared/dto';
+import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { DirectoryListQuery, IfPresent, NameSearchQuery, NULLABLE_TEXT, NULLABLE_UUID, OptionalText, RequiredText, SOURCED_ID, UUID, VersionedUpdate, toBoolean, trimmed } from '../shared/dto';
 
 /**
  * Grade levels as CEDS / Ed-Fi short codes: infant-toddler, preschool,
@@ -158,20 +157,8 @@ export class StudentResponse {
   version: number;
 }
 
-export class StudentSearchQuery extends SyncPageQuery {
-  @ApiProperty({
-    description: 'First letters of the first or last name, one or more words; accents and case are ignored',
-    example: 'zoe mu',
-    minLength: 1,
-    maxLength: 100,
-  })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'q must not contain control characters' })
-  q: string;
-}
+/** The student search a provider starts a session with (GET /students/search). */
+export class StudentSearchQuery extends NameSearchQuery {}
 
 /** What anyone who may start a session learns of a student: enough to pick the right one, nothing more. */
 export class StudentSearchResult {
