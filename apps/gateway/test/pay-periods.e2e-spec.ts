@@ -1,5 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { localDate, PostedSessionSnapshot } from '@sessionledger/contracts';
+import { PostedSessionSnapshot } from '@sessionledger/contracts';
+import { localDate } from '@sessionledger/session-rules';
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { messagingTransport } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';

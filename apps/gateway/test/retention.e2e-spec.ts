@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { localDate } from '@sessionledger/contracts';
+import { localDate } from '@sessionledger/session-rules';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { TenantTransactions } from '@sessionledger/persistence';

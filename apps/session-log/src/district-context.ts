@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ServiceUnavailable } from '@sessionledger/common';
-import { DEFAULT_SESSION_CATALOG, DistrictSettings, schemaOf, SessionCatalogDocument, settingsWithDefaults } from '@sessionledger/contracts';
+import { schemaOf } from '@sessionledger/contracts';
+import { DEFAULT_SESSION_CATALOG, DistrictSettings, SessionCatalogDocument, settingsWithDefaults } from '@sessionledger/session-rules';
 
 export interface DistrictContext {
   timeZone: string;

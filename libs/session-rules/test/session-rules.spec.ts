@@ -1,16 +1,4 @@
-import {
-  AttendanceStatus,
-  cancellationStatus,
-  daysBetween,
-  defaultAdjustedMinutes,
-  durationRangeProblem,
-  durationStepProblem,
-  localDate,
-  payability,
-  PayabilityInput,
-  QualifierFlags,
-  rawMinutes,
-} from '@sessionledger/contracts';
+import { AttendanceStatus, cancellationStatus, daysBetween, defaultAdjustedMinutes, durationRangeProblem, durationStepProblem, localDate, payability, PayabilityInput, QualifierFlags, rawMinutes } from '@sessionledger/session-rules';
 
 const HOUR = 3_600_000;
 const NONE: QualifierFlags = { homebound: false, detention: false, creditRecovery: false, remedial: false };

@@ -1,12 +1,13 @@
 import { Entity, Enum, Filter, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { newId } from '@sessionledger/common';
-import type { DistrictSettings, Role } from '@sessionledger/contracts';
-import { DEFAULT_DISTRICT_SETTINGS } from '@sessionledger/contracts';
+import type { Role } from '@sessionledger/contracts';
+import type { DistrictSettings } from '@sessionledger/session-rules';
+import { DEFAULT_DISTRICT_SETTINGS } from '@sessionledger/session-rules';
 import { TENANT_FILTER, TenantFilterParams, TenantScopedEntity } from '@sessionledger/persistence';
 import type { ProviderKind } from '@sessionledger/auth';
 
-export { DEFAULT_DISTRICT_SETTINGS } from '@sessionledger/contracts';
-export type { DistrictSettings } from '@sessionledger/contracts';
+export { DEFAULT_DISTRICT_SETTINGS } from '@sessionledger/session-rules';
+export type { DistrictSettings } from '@sessionledger/session-rules';
 
 /** The tenant. Its own id is its district id, so row-level security keys on `id`. */
 @Entity({ tableName: 'district' })

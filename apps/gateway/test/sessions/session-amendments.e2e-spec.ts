@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { postedContentHash, SIGNATURE_MEANING } from '@sessionledger/contracts';
+import { SIGNATURE_MEANING } from '@sessionledger/contracts';
+import { postedContentHash } from '@sessionledger/session-rules';
 import { waitFor } from '@sessionledger/testing';
 import { as, Session, signIn, TEST_PASSWORD, TestDistrict, TestUser } from '../support/gateway-harness';
 import { addGroup, addStudent, addWorkOrder, guardianOf } from '../support/session-fixtures';

@@ -1,4 +1,4 @@
-import { DEFAULT_SESSION_CATALOG, SessionCatalogDocument } from '@sessionledger/contracts';
+import { DEFAULT_SESSION_CATALOG, SessionCatalogDocument } from '@sessionledger/session-rules';
 import { as, Session, signIn, TestDistrict, TestUser } from '../support/gateway-harness';
 import { addStudent, guardianOf } from '../support/session-fixtures';
 import { minutesAgo, SessionPlatform, sessionLogRows, startSession, startSessionPlatform } from '../support/session-harness';

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { postedContentHash, SIGNATURE_MEANING } from '@sessionledger/contracts';
+import { SIGNATURE_MEANING } from '@sessionledger/contracts';
+import { postedContentHash } from '@sessionledger/session-rules';
 import { as, Session, signIn, TEST_PASSWORD, TestDistrict, TestUser } from '../support/gateway-harness';
 import { addGroup, addStudent, addWorkOrder } from '../support/session-fixtures';
 import { minutesAgo, SessionPlatform, sessionLogRows, startSession, startSessionPlatform } from '../support/session-harness';

@@ -1,7 +1,8 @@
 import { Controller, Injectable } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Conflict, Forbidden, invalid, NotFound } from '@sessionledger/common';
-import { BillingExportCommand, daysBetween, EXPORT_BILLING, PayExportReply } from '@sessionledger/contracts';
+import { BillingExportCommand, EXPORT_BILLING, PayExportReply } from '@sessionledger/contracts';
+import { daysBetween } from '@sessionledger/session-rules';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { PayPeriod } from '../pay/pay.entities';
 import { payScheduleOf } from '../periods/period-placement';

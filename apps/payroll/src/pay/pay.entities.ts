@@ -1,6 +1,7 @@
 import { Entity, Filter, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '@sessionledger/common';
-import { AttendanceStatus, BillingUnitRule, PayFrequency, PayPeriodStatus } from '@sessionledger/contracts';
+import { BillingUnitRule, PayFrequency, PayPeriodStatus } from '@sessionledger/contracts';
+import { AttendanceStatus } from '@sessionledger/session-rules';
 import { TENANT_FILTER, TenantFilterParams, TenantScopedEntity } from '@sessionledger/persistence';
 
 /** A district's pay schedule and billing-unit rule; absent until first set (DEFAULT_PAY_SCHEDULE applies). */

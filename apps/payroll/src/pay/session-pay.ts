@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
-import {
-  AttendanceStatus,
-  BillingUnitRule,
-  billedMinutes,
-  canonicalJson,
-  findWorkOrderType,
-  payability,
-  placeOfServiceCode,
-  PostedSessionSnapshot,
-  workOrderCoverageProblem,
-} from '@sessionledger/contracts';
+import { BillingUnitRule, PostedSessionSnapshot } from '@sessionledger/contracts';
+import { AttendanceStatus, billedMinutes, canonicalJson, findWorkOrderType, payability, placeOfServiceCode, workOrderCoverageProblem } from '@sessionledger/session-rules';
 import { billingUnits, dayUnitsAdjustment } from '../billing/billing-units';
 import { openPeriodFor, payScheduleOf } from '../periods/period-placement';
 import { WorkOrder } from '../work-orders/work-order.entity';

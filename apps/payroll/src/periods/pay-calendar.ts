@@ -1,4 +1,5 @@
-import { daysBetween, PayFrequency } from '@sessionledger/contracts';
+import { PayFrequency } from '@sessionledger/contracts';
+import { daysBetween } from '@sessionledger/session-rules';
 
 export interface PaySchedule {
   frequency: PayFrequency;

@@ -2,21 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Conflict, Forbidden, invalid, NotFound, pageOf, ServiceUnavailable } from '@sessionledger/common';
-import {
-  ActorSnapshot,
-  DistrictSettings,
-  EmployeeNumberReply,
-  ListPayPeriodsCommand,
-  localDate,
-  PAY_PERIOD_CLOSED,
-  PayExportReply,
-  PayPeriodPageReply,
-  PayPeriodReply,
-  PayScheduleReply,
-  SetEmployeeNumberCommand,
-  SetPayScheduleCommand,
-  settingsWithDefaults,
-} from '@sessionledger/contracts';
+import { ActorSnapshot, EmployeeNumberReply, ListPayPeriodsCommand, PAY_PERIOD_CLOSED, PayExportReply, PayPeriodPageReply, PayPeriodReply, PayScheduleReply, SetEmployeeNumberCommand, SetPayScheduleCommand } from '@sessionledger/contracts';
+import { DistrictSettings, localDate, settingsWithDefaults } from '@sessionledger/session-rules';
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';

@@ -2,18 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { OptimisticLockError } from '@mikro-orm/core';
 import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Conflict, Forbidden, invalid, NotFound, pageOf } from '@sessionledger/common';
-import {
-  ActorSnapshot,
-  CreateWorkOrderCommand,
-  ListWorkOrdersCommand,
-  SetWorkOrderActiveCommand,
-  UpdateWorkOrderCommand,
-  findWorkOrderType,
-  localDate,
-  WorkOrderPageReply,
-  WorkOrderRate,
-  WorkOrderReply,
-} from '@sessionledger/contracts';
+import { ActorSnapshot, CreateWorkOrderCommand, ListWorkOrdersCommand, SetWorkOrderActiveCommand, UpdateWorkOrderCommand, WorkOrderPageReply, WorkOrderRate, WorkOrderReply } from '@sessionledger/contracts';
+import { findWorkOrderType, localDate } from '@sessionledger/session-rules';
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { WorkOrder } from './work-order.entity';

@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { AttendanceStatus, PostedParticipant, PostedSessionSnapshot, SESSION_AMENDED, SESSION_POSTED } from '@sessionledger/contracts';
+import { PostedParticipant, PostedSessionSnapshot, SESSION_AMENDED, SESSION_POSTED } from '@sessionledger/contracts';
+import { AttendanceStatus } from '@sessionledger/session-rules';
 import { ServiceBus } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { waitFor } from '@sessionledger/testing';

@@ -3,22 +3,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { NotFound, Page, pageOf } from '@sessionledger/common';
 import { Environment } from '@sessionledger/config';
-import {
-  ActorSnapshot,
-  AnnounceJobFinishedCommand,
-  DigestSession,
-  GUARDIAN_DIGEST_CREATED,
-  ListNotificationsCommand,
-  NotificationReply,
-  PostedSessionSnapshot,
-  schemaOf,
-  SessionAmended,
-  SessionPosted,
-  settingsWithDefaults,
-  TASK_ESCALATED,
-  TaskClosed,
-  TaskOpened,
-} from '@sessionledger/contracts';
+import { ActorSnapshot, AnnounceJobFinishedCommand, DigestSession, GUARDIAN_DIGEST_CREATED, ListNotificationsCommand, NotificationReply, PostedSessionSnapshot, schemaOf, SessionAmended, SessionPosted, TASK_ESCALATED, TaskClosed, TaskOpened } from '@sessionledger/contracts';
+import { settingsWithDefaults } from '@sessionledger/session-rules';
 import { recordEvent } from '@sessionledger/messaging';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { Mailer } from '@sessionledger/platform';

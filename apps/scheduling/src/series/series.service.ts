@@ -2,26 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { LockMode } from '@mikro-orm/core';
 import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Conflict, FieldProblem, Forbidden, invalid, NotFound, pageOf, ServiceUnavailable, ValidationFailed } from '@sessionledger/common';
-import {
-  ActorSnapshot,
-  cancellationStatus,
-  CancelOccurrenceCommand,
-  ClosureDaysReply,
-  CreateSeriesCommand,
-  DistrictSettings,
-  EditSeriesBody,
-  EditSeriesCommand,
-  ListOccurrencesCommand,
-  ListCalendarOccurrencesCommand,
-  ListSeriesCommand,
-  MAX_OCCURRENCE_WINDOW_DAYS,
-  OccurrenceReply,
-  SeriesPageReply,
-  SeriesReply,
-  SetClosureDaysCommand,
-  settingsWithDefaults,
-  UpdateFutureSessionsCommand,
-} from '@sessionledger/contracts';
+import { ActorSnapshot, CancelOccurrenceCommand, ClosureDaysReply, CreateSeriesCommand, EditSeriesBody, EditSeriesCommand, ListOccurrencesCommand, ListCalendarOccurrencesCommand, ListSeriesCommand, MAX_OCCURRENCE_WINDOW_DAYS, OccurrenceReply, SeriesPageReply, SeriesReply, SetClosureDaysCommand, UpdateFutureSessionsCommand } from '@sessionledger/contracts';
+import { cancellationStatus, DistrictSettings, settingsWithDefaults } from '@sessionledger/session-rules';
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { expandSeries, type Occurrence, parseRecurrenceRule, RecurrenceInvalid, type SeriesDefinition } from '../recurrence';

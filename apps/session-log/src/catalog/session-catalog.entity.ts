@@ -1,5 +1,5 @@
 import { Entity, Filter, PrimaryKey, Property } from '@mikro-orm/core';
-import type { SessionCatalogDocument } from '@sessionledger/contracts';
+import type { SessionCatalogDocument } from '@sessionledger/session-rules';
 import { TENANT_FILTER, TenantFilterParams } from '@sessionledger/persistence';
 
 /** A district's session catalog; absent until an admin first saves one (the default applies). */

@@ -2,15 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Conflict, Forbidden, ValidationFailed } from '@sessionledger/common';
-import {
-  CatalogReply,
-  catalogProblems,
-  CatalogService,
-  DEFAULT_SESSION_CATALOG,
-  GetCatalogCommand,
-  SessionCatalogDocument,
-  UpdateCatalogCommand,
-} from '@sessionledger/contracts';
+import { CatalogReply, GetCatalogCommand, UpdateCatalogCommand } from '@sessionledger/contracts';
+import { catalogProblems, CatalogService, DEFAULT_SESSION_CATALOG, SessionCatalogDocument } from '@sessionledger/session-rules';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { SessionCatalog } from './session-catalog.entity';
 

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { PostedSessionSnapshot, postedContentHash, rawMinutes } from '@sessionledger/contracts';
+import { PostedSessionSnapshot } from '@sessionledger/contracts';
+import { postedContentHash, rawMinutes } from '@sessionledger/session-rules';
 import { SchoolReplica } from '@sessionledger/district-replica';
 import { careerLadderGoalTagged, payableMinutes } from '../sessions/session-audit';
 import { Participant } from '../sessions/session.entities';

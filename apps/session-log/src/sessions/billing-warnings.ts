@@ -1,4 +1,5 @@
-import { AuditProblem, billedMinutes, rawMinutes } from '@sessionledger/contracts';
+import { AuditProblem } from '@sessionledger/contracts';
+import { billedMinutes, rawMinutes } from '@sessionledger/session-rules';
 import { serviceMinutes } from '../posting/posted-snapshot';
 import { payableMinutes } from './session-audit';
 import { Participant, Session } from './session.entities';

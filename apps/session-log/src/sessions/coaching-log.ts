@@ -1,5 +1,5 @@
 import { FieldProblem } from '@sessionledger/common';
-import { CoachingField } from '@sessionledger/contracts';
+import { CoachingField } from '@sessionledger/session-rules';
 
 type Problem = FieldProblem;
 

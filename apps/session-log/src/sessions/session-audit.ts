@@ -1,16 +1,5 @@
-import {
-  AuditProblem,
-  CAREER_LADDER,
-  durationRangeProblem,
-  findWorkOrderType,
-  payability,
-  Payability,
-  rawMinutes,
-  defaultAdjustedMinutes,
-  MIN_DURATION_MINUTES,
-  PROVIDER_PAID,
-  SessionCatalogDocument,
-} from '@sessionledger/contracts';
+import { AuditProblem } from '@sessionledger/contracts';
+import { CAREER_LADDER, durationRangeProblem, findWorkOrderType, payability, Payability, rawMinutes, defaultAdjustedMinutes, MIN_DURATION_MINUTES, PROVIDER_PAID, SessionCatalogDocument } from '@sessionledger/session-rules';
 import { coachingLogProblems } from './coaching-log';
 import { descriptionProblem } from './session-rules';
 import { Participant, Session } from './session.entities';

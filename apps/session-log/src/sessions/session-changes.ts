@@ -1,5 +1,6 @@
 import { Forbidden, invalid, ValidationFailed } from '@sessionledger/common';
-import { durationRangeProblem, durationStepProblem, SessionChanges, WorkOrderSnapshot } from '@sessionledger/contracts';
+import { SessionChanges, WorkOrderSnapshot } from '@sessionledger/contracts';
+import { durationRangeProblem, durationStepProblem } from '@sessionledger/session-rules';
 import { administers } from './session-access';
 import { plannedMinutesOf } from './session-audit';
 import { assertDescription, workOrderWindowProblem } from './session-rules';

@@ -1,5 +1,5 @@
 import { FieldProblem } from '@sessionledger/common';
-import { daysBetween, findWorkOrderType, localDate, SessionCatalogDocument } from '@sessionledger/contracts';
+import { daysBetween, findWorkOrderType, localDate, SessionCatalogDocument } from '@sessionledger/session-rules';
 import { DistrictContext } from '../district-context';
 import { Session } from './session.entities';
 

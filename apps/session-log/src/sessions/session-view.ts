@@ -1,4 +1,5 @@
-import { FamilySessionReply, ParticipantReply, SessionAudience, SessionReply, SessionView, StaffAudience, rawMinutes } from '@sessionledger/contracts';
+import { FamilySessionReply, ParticipantReply, SessionAudience, SessionReply, SessionView, StaffAudience } from '@sessionledger/contracts';
+import { rawMinutes } from '@sessionledger/session-rules';
 import { Participant, Session } from './session.entities';
 
 /**

@@ -1,6 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '@sessionledger/common';
-import type { AttendanceStatus, ParticipantKind, PostedSessionSnapshot, RemedialCriterion, Role, SessionState, SignatureMethod } from '@sessionledger/contracts';
+import type { PostedSessionSnapshot, Role, SessionState, SignatureMethod } from '@sessionledger/contracts';
+import type { AttendanceStatus, ParticipantKind, RemedialCriterion } from '@sessionledger/session-rules';
 import { TenantScopedEntity } from '@sessionledger/persistence';
 
 /**

@@ -1,26 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Conflict, Forbidden, invalid, ValidationFailed } from '@sessionledger/common';
-import {
-  AssignWorkOrderCommand,
-  CancelSessionCommand,
-  cancellationStatus,
-  CoachingLogCommand,
-  defaultAdjustedMinutes,
-  DurationCommand,
-  EndSessionCommand,
-  ListOccurrenceSessionsCommand,
-  localDate,
-  MIN_DURATION_MINUTES,
-  NoShowCommand,
-  OccurrenceSessionsReply,
-  rawMinutes,
-  SessionRef,
-  SessionWriteReply,
-  StartSessionCommand,
-  TagsCommand,
-  UpdateSessionCommand,
-} from '@sessionledger/contracts';
+import { AssignWorkOrderCommand, CancelSessionCommand, CoachingLogCommand, DurationCommand, EndSessionCommand, ListOccurrenceSessionsCommand, NoShowCommand, OccurrenceSessionsReply, SessionRef, SessionWriteReply, StartSessionCommand, TagsCommand, UpdateSessionCommand } from '@sessionledger/contracts';
+import { cancellationStatus, defaultAdjustedMinutes, localDate, MIN_DURATION_MINUTES, rawMinutes } from '@sessionledger/session-rules';
 import { TenantTransactions } from '@sessionledger/persistence';
 import { serviceOf } from '../catalog/session-catalog.service';
 import { writeFacts } from '../district-context';

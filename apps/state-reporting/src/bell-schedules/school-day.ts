@@ -1,5 +1,6 @@
 import { instantOfWallClock } from '@sessionledger/common';
-import { localDate, SchoolDays, WEEKDAYS, Weekday } from '@sessionledger/contracts';
+import { SchoolDays, WEEKDAYS, Weekday } from '@sessionledger/contracts';
+import { localDate } from '@sessionledger/session-rules';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;

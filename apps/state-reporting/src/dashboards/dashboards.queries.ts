@@ -1,21 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { invalid } from '@sessionledger/common';
-import {
-  CoachingDashboardCommand,
-  CoachingDashboardReply,
-  CoachingGroup,
-  CoachingGrouping,
-  DashboardCommand,
-  DosageDashboardCommand,
-  DosageDashboardReply,
-  DosageTotals,
-  MinutesDashboardCommand,
-  MinutesDashboardReply,
-  MinutesGroup,
-  MinutesGrouping,
-  settingsWithDefaults,
-} from '@sessionledger/contracts';
+import { CoachingDashboardCommand, CoachingDashboardReply, CoachingGroup, CoachingGrouping, DashboardCommand, DosageDashboardCommand, DosageDashboardReply, DosageTotals, MinutesDashboardCommand, MinutesDashboardReply, MinutesGroup, MinutesGrouping } from '@sessionledger/contracts';
+import { settingsWithDefaults } from '@sessionledger/session-rules';
 import { DistrictReplica } from '@sessionledger/district-replica';
 import { pgArray, TenantTransactions } from '@sessionledger/persistence';
 import { reportingScope, requireSchoolInScope } from '../reporting-access';

@@ -1,4 +1,5 @@
-import { CAREER_LADDER, Delivery, PostedSessionSnapshot } from '@sessionledger/contracts';
+import { Delivery, PostedSessionSnapshot } from '@sessionledger/contracts';
+import { CAREER_LADDER } from '@sessionledger/session-rules';
 
 export const INELIGIBLE = {
   noWorkOrder: 'No work order',

@@ -1,6 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { newId } from '@sessionledger/common';
-import { AttendanceStatus, Delivery, ParticipantKind, RemedialCriterion } from '@sessionledger/contracts';
+import { Delivery } from '@sessionledger/contracts';
+import { AttendanceStatus, ParticipantKind, RemedialCriterion } from '@sessionledger/session-rules';
 import { TenantScopedEntity } from '@sessionledger/persistence';
 
 /** One posted version of a session as state reporting received it, with whether the state export takes it. */

@@ -20,8 +20,8 @@ import {
 import type { Page } from '@sessionledger/common';
 import { Role, ROLES, PagedTenantCommand, TenantCommand, TenantEvent } from '../actor';
 import { defineCommand, defineEvent } from '../contract';
-import { PARTICIPANT_KINDS, ParticipantKind } from '../sessions/session-catalog';
-import { ATTENDANCE_STATUSES, AttendanceStatus } from '../sessions/session-rules';
+import { PARTICIPANT_KINDS, ParticipantKind } from '@sessionledger/session-rules';
+import { ATTENDANCE_STATUSES, AttendanceStatus } from '@sessionledger/session-rules';
 import { MAX_VERSION, ParticipantChanges, QualifiersBody, SessionChanges, TeacherGroupRef, WorkOrderSnapshot } from './sessions';
 import { IsCalendarDate } from './work-orders';
 

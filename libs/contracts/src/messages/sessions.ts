@@ -22,8 +22,8 @@ import {
 import type { Page } from '@sessionledger/common';
 import { PagedTenantCommand, TenantCommand } from '../actor';
 import { defineCommand } from '../contract';
-import { SessionCatalogDocument, PARTICIPANT_KINDS, ParticipantKind } from '../sessions/session-catalog';
-import { ATTENDANCE_STATUSES, AttendanceStatus, REMEDIAL_CRITERIA, RemedialCriterion } from '../sessions/session-rules';
+import { SessionCatalogDocument, PARTICIPANT_KINDS, ParticipantKind } from '@sessionledger/session-rules';
+import { ATTENDANCE_STATUSES, AttendanceStatus, REMEDIAL_CRITERIA, RemedialCriterion } from '@sessionledger/session-rules';
 import { IsCalendarDate } from './work-orders';
 import { TASK_KINDS } from './tasks';
 

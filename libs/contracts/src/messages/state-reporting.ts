@@ -20,7 +20,7 @@ import {
 import type { Page } from '@sessionledger/common';
 import { PagedTenantCommand, TenantCommand } from '../actor';
 import { defineCommand, defineEvent } from '../contract';
-import { ATTENDANCE_STATUSES, AttendanceStatus, REMEDIAL_CRITERIA, RemedialCriterion } from '../sessions/session-rules';
+import { ATTENDANCE_STATUSES, AttendanceStatus, REMEDIAL_CRITERIA, RemedialCriterion } from '@sessionledger/session-rules';
 import { IsCalendarDate } from './work-orders';
 import { MAX_VERSION } from './sessions';
 
